@@ -1,0 +1,108 @@
+#pragma once
+// The seam between the broker and RAS: exactly what the broker needs from rasapi32,
+// in portable types. Implemented by the Win32 backend (rasapi32) and by the RAS
+// simulator. Semantics follow Microsoft's documentation (../shared/notes/ras-api.md):
+// return codes are RAS/Win32 error numbers, 0 = success.
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rasbroker::ras {
+
+// Opaque HRASCONN value; 0 is the null handle.
+using Handle = std::uint64_t;
+constexpr Handle kNullHandle = 0;
+
+// Error numbers the broker reasons about (winerror.h / raserror.h).
+namespace err {
+constexpr std::uint32_t kSuccess = 0;
+constexpr std::uint32_t kInvalidHandle = 6;          // ERROR_INVALID_HANDLE: teardown complete
+constexpr std::uint32_t kInvalidParameter = 87;      // ERROR_INVALID_PARAMETER
+constexpr std::uint32_t kBufferTooSmall = 603;       // ERROR_BUFFER_TOO_SMALL
+constexpr std::uint32_t kCannotFindPhonebookEntry = 623;
+constexpr std::uint32_t kPortDisconnected = 619;
+constexpr std::uint32_t kDisconnection = 628;        // ERROR_DISCONNECTION
+constexpr std::uint32_t kRemoteDisconnection = 629;  // ERROR_REMOTE_DISCONNECTION
+constexpr std::uint32_t kInvalidSize = 632;          // ERROR_INVALID_SIZE
+constexpr std::uint32_t kUserDisconnection = 631;
+constexpr std::uint32_t kNoConnection = 668;         // ERROR_NO_CONNECTION: already gone
+constexpr std::uint32_t kNoAnswer = 678;
+constexpr std::uint32_t kAuthenticationFailure = 691;
+constexpr std::uint32_t kAlreadyDisconnecting = 616; // ERROR_ALREADY_DISCONNECTING
+}  // namespace err
+
+// RASCONNSTATE values (ras.h). Paused states start at 0x1000, done states at 0x2000.
+enum class ConnState : std::uint32_t {
+  OpenPort = 0, PortOpened, ConnectDevice, DeviceConnected, AllDevicesConnected, Authenticate,
+  AuthNotify, AuthRetry, AuthCallback, AuthChangePassword, AuthProject, AuthLinkSpeed, AuthAck,
+  ReAuthenticate, Authenticated, PrepareForCallback, WaitForModemReset, WaitForCallback, Projected,
+  StartAuthentication, CallbackComplete, LogonNetwork, SubEntryConnected, SubEntryDisconnected,
+  ApplySettings,
+  Interactive = 0x1000, RetryAuthentication, CallbackSetByCaller, PasswordExpired, InvokeEapUI,
+  Connected = 0x2000, Disconnected = 0x2001,
+};
+
+// "RASCS_Authenticate" etc.; "RASCS_<n>" for values ras.h does not name.
+std::string state_name(ConnState s);
+// Inverse of state_name; false when the name is unknown.
+bool parse_state_name(std::string_view name, ConnState& out);
+
+struct DialRequest {
+  std::string entry;
+  std::string phonebook;  // empty: the system phonebook
+  std::string username;   // empty with empty password: saved credentials
+  std::string password;   // the caller wipes it after dial() returns
+  std::string domain;
+};
+
+// RasDialFunc2 in portable form. May be invoked on any thread, possibly before
+// dial() has returned the handle; it must return quickly and never call dial().
+using DialProgressFn = std::function<void(Handle, ConnState state, std::uint32_t error)>;
+
+struct DialResult {
+  std::uint32_t error = err::kSuccess;  // RasDial's return value
+  Handle handle = kNullHandle;          // may be non-null even when error != 0: must be hung up
+};
+
+struct ConnectStatus {
+  ConnState state = ConnState::OpenPort;
+  std::uint32_t error = 0;  // RASCONNSTATUS.dwError: why the dial failed or the link dropped
+  std::string device_type;
+  std::string device_name;
+};
+
+struct ActiveConnection {  // one RASCONN from RasEnumConnections
+  Handle handle = kNullHandle;
+  std::string entry;
+  std::string phonebook;
+  std::string device_type;
+  std::string device_name;
+};
+
+struct PhonebookEntry {  // one RASENTRYNAME from RasEnumEntries
+  std::string name;
+  std::string phonebook;
+};
+
+class RasApi {
+ public:
+  virtual ~RasApi() = default;
+  // "sim" or "win32": reported by the status method.
+  virtual std::string backend_name() const = 0;
+
+  virtual DialResult dial(const DialRequest& request, DialProgressFn progress) = 0;
+  virtual std::uint32_t hang_up(Handle h) = 0;                                // 668: already gone
+  virtual std::uint32_t get_connect_status(Handle h, ConnectStatus& out) = 0;  // 6: teardown done
+  virtual std::uint32_t enum_connections(std::vector<ActiveConnection>& out) = 0;
+  virtual std::uint32_t enum_entries(const std::string& phonebook, std::vector<PhonebookEntry>& out) = 0;
+  virtual std::string error_string(std::uint32_t code) = 0;
+
+  // RasConnectionNotification as a hint: `changed` is invoked (on any thread) when RAS
+  // signals that some connection appeared or went away. It may be late or never come;
+  // callers keep a slow poll as a backstop. Pass an empty function to stop.
+  virtual void set_connection_notifier(std::function<void()> changed) = 0;
+};
+
+}  // namespace rasbroker::ras
