@@ -30,7 +30,7 @@ constexpr std::uint32_t kUserDisconnection = 631;
 constexpr std::uint32_t kNoConnection = 668;         // ERROR_NO_CONNECTION: already gone
 constexpr std::uint32_t kNoAnswer = 678;
 constexpr std::uint32_t kAuthenticationFailure = 691;
-constexpr std::uint32_t kAlreadyDisconnecting = 616; // ERROR_ALREADY_DISCONNECTING
+constexpr std::uint32_t kAlreadyDisconnecting = 617; // ERROR_ALREADY_DISCONNECTING
 }  // namespace err
 
 // RASCONNSTATE values (ras.h). Paused states start at 0x1000, done states at 0x2000.
@@ -93,7 +93,7 @@ class RasApi {
   virtual std::string backend_name() const = 0;
 
   virtual DialResult dial(const DialRequest& request, DialProgressFn progress) = 0;
-  virtual std::uint32_t hang_up(Handle h) = 0;                                // 668: already gone
+  virtual std::uint32_t hang_up(Handle h) = 0;                                // 6 or 668: already gone
   virtual std::uint32_t get_connect_status(Handle h, ConnectStatus& out) = 0;  // 6: teardown done
   virtual std::uint32_t enum_connections(std::vector<ActiveConnection>& out) = 0;
   virtual std::uint32_t enum_entries(const std::string& phonebook, std::vector<PhonebookEntry>& out) = 0;

@@ -44,4 +44,8 @@ nlohmann::json make_notification(std::string_view method, nlohmann::json params)
 // replaced by "***".
 nlohmann::json redact(const nlohmann::json& message);
 
+// Overwrites (see wipe()) every string "password" member (at any depth) in place,
+// leaving "". For the server once parse_dial_params() has taken the Secret out.
+void wipe_passwords(nlohmann::json& message) noexcept;
+
 }  // namespace rasbroker::protocol

@@ -12,6 +12,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rasbroker/protocol/errors.hpp"  // the parse/read functions throw RpcError
 #include "rasbroker/protocol/secret.hpp"
 #include "rasbroker/protocol/types.hpp"
 

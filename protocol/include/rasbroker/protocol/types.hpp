@@ -8,6 +8,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rasbroker/protocol/errors.hpp"  // from_json throws RpcError
+
 namespace rasbroker::protocol {
 
 using TimePoint = std::chrono::system_clock::time_point;

@@ -1,0 +1,171 @@
+#include "rasbroker/protocol/jsonrpc.hpp"
+
+#include <utility>
+
+#include "params_reader.hpp"
+#include "rasbroker/protocol/secret.hpp"
+
+namespace rasbroker::protocol {
+
+namespace {
+
+// Deeper JSON is refused: copying, comparing and dumping nlohmann::json recurse, and a
+// 64 KiB line could otherwise nest 32k levels deep.
+constexpr int kMaxDepth = 64;
+
+bool nesting_within(std::string_view text, int limit) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (const char c : text) {
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    switch (c) {
+      case '"': in_string = true; break;
+      case '[':
+      case '{':
+        if (++depth > limit) return false;
+        break;
+      case ']':
+      case '}': --depth; break;
+      default: break;
+    }
+  }
+  return true;
+}
+
+nlohmann::json invalid(const nlohmann::json& id, std::string detail) {
+  return make_error(id, RpcError(ErrorCode::invalid_request, "Invalid Request: " + detail));
+}
+
+bool valid_id(const nlohmann::json& id) {
+  // Integers only: the spec says numbers SHOULD NOT have fractional parts.
+  return id.is_string() || id.is_number_integer() || id.is_null();
+}
+
+Entry parse_element(nlohmann::json& e) {
+  if (!e.is_object()) return invalid(nullptr, "expected a JSON object");
+
+  nlohmann::json id;  // null
+  bool has_id = false;
+  if (auto it = e.find("id"); it != e.end()) {
+    if (!valid_id(*it)) return invalid(nullptr, R"("id" must be a string, an integer or null)");
+    id = *it;
+    has_id = true;
+  }
+  if (auto it = e.find("jsonrpc"); it == e.end() || !it->is_string() || it->get_ref<const std::string&>() != "2.0") {
+    return invalid(id, R"("jsonrpc" must be "2.0")");
+  }
+  auto method = e.find("method");
+  if (method == e.end()) return invalid(id, R"("method" is required)");
+  if (!method->is_string()) return invalid(id, R"("method" must be a string)");
+  auto params = e.find("params");
+  if (params != e.end() && !params->is_object() && !params->is_array()) {
+    return invalid(id, R"("params" must be an object or an array)");
+  }
+  for (const auto& [key, value] : e.items()) {
+    if (key != "jsonrpc" && key != "id" && key != "method" && key != "params") {
+      return invalid(id, "unknown member " + detail::quote(key));
+    }
+  }
+
+  Call call;
+  call.id = std::move(id);
+  call.notification = !has_id;
+  call.method = std::move(method->get_ref<std::string&>());
+  if (params != e.end()) call.params = std::move(*params);  // moved, not copied: may hold a password
+  return call;
+}
+
+}  // namespace
+
+Incoming parse_incoming(std::string_view line) {
+  Incoming in;
+  nlohmann::json message;
+  try {
+    message = nlohmann::json::parse(line.begin(), line.end());
+  } catch (const nlohmann::json::parse_error& e) {
+    // Never include the parser's text: it quotes the input (which may be a password).
+    in.entries.emplace_back(make_error(
+        nullptr, RpcError(ErrorCode::parse_error,
+                          "Parse error: invalid JSON or invalid UTF-8 at byte " + std::to_string(e.byte))));
+    return in;
+  } catch (const nlohmann::json::exception&) {
+    in.entries.emplace_back(make_error(nullptr, RpcError(ErrorCode::parse_error, "Parse error: invalid JSON")));
+    return in;
+  }
+  if (!nesting_within(line, kMaxDepth)) {
+    in.entries.emplace_back(make_error(nullptr, RpcError(ErrorCode::invalid_request,
+                                                         "Invalid Request: JSON nested deeper than " +
+                                                             std::to_string(kMaxDepth) + " levels")));
+    return in;
+  }
+  if (message.is_array()) {
+    if (message.empty()) {
+      in.entries.emplace_back(invalid(nullptr, "empty batch"));
+      return in;
+    }
+    in.batch = true;
+    in.entries.reserve(message.size());
+    for (auto& element : message) in.entries.push_back(parse_element(element));
+    return in;
+  }
+  in.entries.push_back(parse_element(message));
+  return in;
+}
+
+nlohmann::json make_result(const nlohmann::json& id, nlohmann::json result) {
+  return nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"result", std::move(result)}};
+}
+
+nlohmann::json make_error(const nlohmann::json& id, const RpcError& error) {
+  return nlohmann::json{{"jsonrpc", "2.0"}, {"id", id}, {"error", error.to_json()}};
+}
+
+nlohmann::json make_request(const nlohmann::json& id, std::string_view method, nlohmann::json params) {
+  nlohmann::json j = {{"jsonrpc", "2.0"}, {"id", id}, {"method", method}};
+  if (!params.is_null()) j["params"] = std::move(params);  // "params": null is not valid JSON-RPC
+  return j;
+}
+
+nlohmann::json make_notification(std::string_view method, nlohmann::json params) {
+  nlohmann::json j = {{"jsonrpc", "2.0"}, {"method", method}};
+  if (!params.is_null()) j["params"] = std::move(params);
+  return j;
+}
+
+namespace {
+
+template <typename Fn>
+void for_each_password(nlohmann::json& j, Fn&& fn) {
+  if (j.is_object()) {
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      if (it.key() == "password") fn(*it);
+      else for_each_password(*it, fn);
+    }
+  } else if (j.is_array()) {
+    for (auto& element : j) for_each_password(element, fn);
+  }
+}
+
+}  // namespace
+
+nlohmann::json redact(const nlohmann::json& message) {
+  nlohmann::json copy = message;
+  for_each_password(copy, [](nlohmann::json& value) {
+    if (value.is_string()) wipe(value.get_ref<std::string&>());  // the copy's bytes too
+    value = "***";
+  });
+  return copy;
+}
+
+void wipe_passwords(nlohmann::json& message) noexcept {
+  for_each_password(message, [](nlohmann::json& value) {
+    if (value.is_string()) wipe(value.get_ref<std::string&>());
+  });
+}
+
+}  // namespace rasbroker::protocol

@@ -1,0 +1,125 @@
+#pragma once
+// The broker: sole owner of every RAS connection on the machine.
+//
+// Runs on one executor (one thread runs the io_context): all state lives here, and
+// every RAS call is made from it, so requests are applied in arrival order. RAS
+// callbacks arrive on RAS's threads and are posted in. Three background coroutines:
+// the reaper (polls hung-up handles until RAS says ERROR_INVALID_HANDLE), the link
+// watch (backstop poll of connected links) and redial timers. See docs/architecture.md.
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <spdlog/logger.h>
+
+#include "broker/config.hpp"
+#include "broker/notifier.hpp"
+#include "broker/record.hpp"
+#include "ras/ras_api.hpp"
+#include "rasbroker/protocol/methods.hpp"
+
+namespace rasbroker::broker {
+
+class Broker : public std::enable_shared_from_this<Broker> {
+ public:
+  using Listener = std::function<void(const protocol::Connection&)>;
+
+  static std::shared_ptr<Broker> create(boost::asio::any_io_executor ex, ras::RasApi& ras,
+                                        BrokerConfig config, std::shared_ptr<spdlog::logger> log);
+  ~Broker();
+  Broker(const Broker&) = delete;
+  Broker& operator=(const Broker&) = delete;
+
+  // Adopts existing connections and starts the background coroutines. On the executor.
+  void start();
+
+  // The protocol methods. Errors are thrown as protocol::RpcError.
+  boost::asio::awaitable<protocol::Connection> dial(protocol::DialParams params,
+                                                    std::optional<protocol::Owner> owner);
+  boost::asio::awaitable<std::vector<protocol::Connection>> hangup(protocol::HangupParams params,
+                                                                   std::optional<protocol::Owner> requester);
+  std::vector<protocol::Connection> list();  // adopts newcomers first
+  protocol::Connection get(const protocol::Selector& which);
+  std::vector<protocol::EntryInfo> entries(const std::string& phonebook);
+  protocol::StatusResult status() const;
+
+  // Every state change of every connection goes to each listener, on the executor.
+  // Listeners must not block. Drop the returned token to unsubscribe.
+  [[nodiscard]] std::shared_ptr<void> subscribe(Listener listener);
+
+  // Graceful stop: refuses new dials, applies on_stop, waits for the reaper up to
+  // stop_timeout, then ends the background coroutines. `progress` is called with the
+  // number of teardowns still pending whenever it changes (for SCM checkpoints).
+  boost::asio::awaitable<void> stop(std::function<void(std::size_t pending)> progress = {});
+  bool stopping() const noexcept { return stopping_; }
+  std::size_t pending_teardowns() const;
+
+ private:
+  Broker(boost::asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
+         std::shared_ptr<spdlog::logger> log);
+
+  struct Subscription;
+
+  // Records.
+  Record* find_seq(std::uint64_t seq);
+  Record* find_handle(ras::Handle h);
+  Record* find_id(const std::string& id);
+  Record* find_active_entry(const std::string& entry);  // not gone
+  std::vector<Record*> select(const protocol::Selector& which);
+  Record& add_record(ras::Handle h, const std::string& entry, const std::string& phonebook);
+  void publish(const Record& r);
+  void erase(std::uint64_t seq);
+
+  // Dial.
+  Record& start_dial(DialPlan plan);  // may throw RpcError; the record exists if RAS gave a handle
+  void on_progress(ras::Handle h, ras::ConnState state, std::uint32_t error);
+  boost::asio::awaitable<protocol::Connection> wait_connected(std::uint64_t seq,
+                                                              std::optional<Clock::time_point> deadline);
+  boost::asio::awaitable<void> dial_deadline(std::uint64_t seq, Clock::time_point deadline);
+  protocol::ConnectionError ras_error(std::uint32_t code);
+
+  // Hang-up and reaper (reaper.cpp).
+  void begin_hangup(Record& r, protocol::Reason reason);
+  void finish_gone(Record& r);
+  boost::asio::awaitable<void> reaper_loop();
+  void poll_due_teardowns();
+  std::optional<Clock::time_point> next_teardown_poll() const;
+
+  // Link watch, adoption, redial (link_watch.cpp).
+  void adopt_new_connections();
+  void on_ras_notification();
+  boost::asio::awaitable<void> link_watch_loop();
+  void check_links();
+  void maybe_redial(const Record& dropped);
+  boost::asio::awaitable<void> redial_after(DialPlan plan, Clock::duration delay);
+
+  // Waits for a change or the deadline; false when the deadline passed.
+  boost::asio::awaitable<bool> wait_change(std::optional<Clock::time_point> deadline);
+
+  boost::asio::any_io_executor ex_;
+  ras::RasApi& ras_;
+  BrokerConfig config_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  std::map<std::uint64_t, Record> records_;
+  std::uint64_t next_seq_ = 1;
+  std::vector<std::weak_ptr<Subscription>> subscriptions_;
+
+  Notifier changed_;       // any record changed: request waiters re-check
+  Notifier reaper_wake_;   // a teardown was queued
+  Notifier watch_wake_;    // a link became connected
+  Notifier stop_wake_;     // stop() began: pending redials give up
+  boost::asio::cancellation_signal reaper_cancel_, watch_cancel_;
+  bool started_ = false;
+  bool stopping_ = false;
+  Clock::time_point started_at_{};
+};
+
+}  // namespace rasbroker::broker

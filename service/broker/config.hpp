@@ -1,0 +1,38 @@
+#pragma once
+// The broker's tunables, with their defaults. Read from the configuration file by
+// service/config (docs/operations.md documents every key).
+#include <chrono>
+#include <map>
+#include <set>
+#include <cstdint>
+#include <string>
+
+namespace rasbroker::broker {
+
+using std::chrono::milliseconds;
+
+enum class OnStop { hangup, leave };
+
+struct RedialConfig {
+  std::uint32_t attempts = 0;
+  std::uint32_t backoff_ms = 5000;
+};
+
+struct BrokerConfig {
+  // Reaper: poll a hung-up handle after reaper_initial, doubling up to reaper_max,
+  // until RasGetConnectStatus says ERROR_INVALID_HANDLE.
+  milliseconds reaper_initial{100};
+  milliseconds reaper_max{2000};
+  // Past this, a teardown is reported stuck and polled every stuck_poll, forever.
+  milliseconds teardown_timeout{60000};
+  milliseconds stuck_poll{10000};
+  // Backstop poll of connected links (RAS notifications are only a hint).
+  milliseconds link_poll{5000};
+  OnStop on_stop = OnStop::hangup;
+  // How long a stop waits for the reaper before giving up (the service reports it).
+  milliseconds stop_timeout{30000};
+  std::map<std::string, RedialConfig> redial;  // per entry name
+  std::set<std::string> allowed_entries;       // empty: every entry may be dialled
+};
+
+}  // namespace rasbroker::broker

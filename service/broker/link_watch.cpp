@@ -1,0 +1,142 @@
+// Watching: adoption of connections others dialled (RasEnumConnections), link-drop
+// detection (RAS notifications as a hint, a slow status poll as the backstop), and
+// redial after a drop when the entry's policy asks for it.
+#include <algorithm>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <spdlog/spdlog.h>
+
+#include "rasbroker/protocol/errors.hpp"
+
+#include "broker/broker.hpp"
+
+namespace rasbroker::broker {
+
+namespace asio = boost::asio;
+using namespace asio::experimental::awaitable_operators;
+using protocol::ConnectionState;
+using protocol::Reason;
+
+void Broker::adopt_new_connections() {
+  std::vector<ras::ActiveConnection> active;
+  if (auto rc = ras_.enum_connections(active); rc != ras::err::kSuccess) {
+    log_->warn("adoption: RasEnumConnections returned {} ({})", rc, ras_.error_string(rc));
+    return;
+  }
+  for (auto& c : active) {
+    if (find_handle(c.handle)) continue;
+    Record& r = add_record(c.handle, c.entry, c.phonebook);
+    r.info.state = ConnectionState::connected;
+    r.info.ras_state = ras::state_name(ras::ConnState::Connected);
+    r.info.adopted = true;
+    log_->info("adoption: {} {} (handle {:#x}, dialled by another process)", r.info.entry, r.info.id, r.handle);
+    publish(r);
+    watch_wake_.notify_all();
+  }
+}
+
+void Broker::on_ras_notification() {
+  if (stopping_) return;
+  adopt_new_connections();
+  check_links();
+}
+
+void Broker::check_links() {
+  std::vector<std::uint64_t> live;
+  for (auto& [seq, r] : records_)
+    if (r.info.state == ConnectionState::connected) live.push_back(seq);
+
+  for (auto seq : live) {
+    Record* r = find_seq(seq);
+    if (!r || r->info.state != ConnectionState::connected) continue;
+    ras::ConnectStatus st;
+    const std::uint32_t rc = ras_.get_connect_status(r->handle, st);
+    if (rc == ras::err::kInvalidHandle) {
+      // Someone else hung it up and RAS finished the teardown: nothing left to reap.
+      log_->warn("watch: {} {} vanished (hung up outside the broker)", r->info.entry, r->info.id);
+      r->info.reason = Reason::link_lost;
+      r->info.hangup_at = std::chrono::system_clock::now();
+      finish_gone(*r);
+      continue;
+    }
+    if (rc != ras::err::kSuccess) {
+      log_->warn("watch: {} {} status returned {} ({})", r->info.entry, r->info.id, rc, ras_.error_string(rc));
+      continue;
+    }
+    if (st.state == ras::ConnState::Disconnected || st.error != 0) {
+      const std::uint32_t why = st.error ? st.error : ras::err::kDisconnection;
+      r->info.error = ras_error(why);
+      r->info.ras_state = ras::state_name(st.state);
+      log_->warn("watch: {} {} link lost: RAS error {} ({})", r->info.entry, r->info.id, why, r->info.error->message);
+      begin_hangup(*r, Reason::link_lost);
+      maybe_redial(*r);
+    }
+  }
+}
+
+asio::awaitable<void> Broker::link_watch_loop() {
+  for (;;) {
+    auto cs = co_await asio::this_coro::cancellation_state;
+    if (cs.cancelled() != asio::cancellation_type::none) co_return;
+    const bool any_connected = std::any_of(records_.begin(), records_.end(), [](const auto& kv) {
+      return kv.second.info.state == ConnectionState::connected;
+    });
+    if (!any_connected) {
+      co_await watch_wake_.wait();  // nothing to watch: no polling at all
+      continue;
+    }
+    Timer timer(ex_, Clock::now() + config_.link_poll);
+    boost::system::error_code ec;
+    co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) check_links();
+  }
+}
+
+void Broker::maybe_redial(const Record& ended) {
+  if (stopping_ || !ended.plan) return;
+  const DialPlan& plan = *ended.plan;
+  // Redial after a link drop, or after a failed redial attempt; never after the
+  // first dial failed (bad credentials would just be retried).
+  const bool drop = ended.info.reason == Reason::link_lost;
+  const bool failed_redial = ended.info.reason == Reason::dial_failed && plan.redials_used > 0;
+  if (!drop && !failed_redial) return;
+  if (plan.redials_used >= plan.redial.attempts) {
+    if (plan.redial.attempts > 0)
+      log_->warn("redial {}: no attempts left ({} used)", plan.entry, plan.redials_used);
+    return;
+  }
+  DialPlan next = plan;
+  auto delay = std::chrono::milliseconds(plan.redial.backoff_ms);
+  for (std::uint32_t i = 0; i < plan.redials_used && delay < std::chrono::minutes(5); ++i) delay *= 2;
+  delay = std::min<std::chrono::milliseconds>(delay, std::chrono::minutes(5));
+  ++next.redials_used;
+  log_->info("redial {}: attempt {}/{} in {} ms", plan.entry, next.redials_used, plan.redial.attempts, delay.count());
+  asio::co_spawn(ex_, redial_after(std::move(next), delay), asio::detached);
+}
+
+asio::awaitable<void> Broker::redial_after(DialPlan plan, Clock::duration delay) {
+  auto self = shared_from_this();
+  Timer timer(ex_, Clock::now() + delay);
+  boost::system::error_code ec;
+  co_await (timer.async_wait(asio::redirect_error(asio::use_awaitable, ec)) || stop_wake_.wait());
+  if (stopping_) co_return;
+  // Wait out the old connection's teardown; a dial that came in meanwhile wins.
+  for (;;) {
+    Record* existing = find_active_entry(plan.entry);
+    if (!existing) break;
+    if (existing->info.state != ConnectionState::hanging_up) co_return;
+    co_await wait_change(std::nullopt);
+    if (stopping_) co_return;
+  }
+  try {
+    start_dial(std::move(plan));
+  } catch (const protocol::RpcError& e) {
+    log_->error("redial: {}", e.what());
+  }
+}
+
+}  // namespace rasbroker::broker

@@ -1,0 +1,159 @@
+#include "config/service_config.hpp"
+
+#include <fstream>
+#include <functional>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace rasbroker::config {
+namespace {
+
+using nlohmann::json;
+
+// Walks one JSON object, dispatching each key to its reader; unknown keys are errors.
+class ObjectReader {
+ public:
+  ObjectReader(const json& j, std::string where, std::string path) : j_(j), where_(std::move(where)), path_(std::move(path)) {
+    if (!j_.is_object()) fail("", "must be an object");
+  }
+  [[noreturn]] void fail(const std::string& key, const std::string& problem) const {
+    std::string name = path_.empty() ? key : (key.empty() ? path_ : path_ + "." + key);
+    throw ConfigError(where_ + ": " + (name.empty() ? "" : "\"" + name + "\" ") + problem);
+  }
+  void read(const std::map<std::string, std::function<void(const json&, const std::string&)>>& readers) const {
+    for (auto& [key, value] : j_.items()) {
+      auto it = readers.find(key);
+      if (it == readers.end()) fail(key, "is not a known key");
+      it->second(value, key);
+    }
+  }
+  std::string child(const std::string& key) const { return path_.empty() ? key : path_ + "." + key; }
+  const std::string& where() const { return where_; }
+
+ private:
+  const json& j_;
+  std::string where_, path_;
+};
+
+std::uint32_t read_uint(const ObjectReader& o, const json& v, const std::string& key, std::uint32_t lo, std::uint32_t hi) {
+  if (!v.is_number_integer() || v.get<std::int64_t>() < lo || v.get<std::int64_t>() > hi)
+    o.fail(key, "must be an integer from " + std::to_string(lo) + " to " + std::to_string(hi));
+  return v.get<std::uint32_t>();
+}
+
+std::chrono::milliseconds read_ms(const ObjectReader& o, const json& v, const std::string& key, std::uint32_t lo,
+                                  std::uint32_t hi) {
+  return std::chrono::milliseconds(read_uint(o, v, key, lo, hi));
+}
+
+std::string read_string(const ObjectReader& o, const json& v, const std::string& key, bool allow_empty) {
+  if (!v.is_string()) o.fail(key, "must be a string");
+  auto s = v.get<std::string>();
+  if (!allow_empty && s.empty()) o.fail(key, "must not be empty");
+  if (s.find('\0') != std::string::npos) o.fail(key, "must not contain NUL characters");
+  return s;
+}
+
+std::vector<std::string> read_strings(const ObjectReader& o, const json& v, const std::string& key) {
+  if (!v.is_array()) o.fail(key, "must be an array of strings");
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < v.size(); ++i) out.push_back(read_string(o, v[i], key + "[" + std::to_string(i) + "]", false));
+  return out;
+}
+
+constexpr std::uint32_t kDay = 86'400'000;
+
+}  // namespace
+
+ServiceConfig parse_service_config(const json& j, const std::string& where) {
+  ServiceConfig c;
+  auto& b = c.broker;
+  ObjectReader top(j, where, "");
+  top.read({
+      {"pipe_name",
+       [&](const json& v, const std::string& k) {
+         c.pipe_name = read_string(top, v, k, false);
+         if (c.pipe_name.size() > 200 || c.pipe_name.find_first_of("\\/") != std::string::npos)
+           top.fail(k, "must be a plain pipe name of at most 200 characters, without \\ or /");
+       }},
+      {"allowed_groups", [&](const json& v, const std::string& k) { c.allowed_groups = read_strings(top, v, k); }},
+      {"max_clients", [&](const json& v, const std::string& k) { c.max_clients = read_uint(top, v, k, 1, 1000); }},
+      {"phonebooks", [&](const json& v, const std::string& k) { c.phonebooks = read_strings(top, v, k); }},
+      {"allowed_entries",
+       [&](const json& v, const std::string& k) {
+         auto list = read_strings(top, v, k);
+         b.allowed_entries = {list.begin(), list.end()};
+       }},
+      {"teardown_timeout_ms", [&](const json& v, const std::string& k) { b.teardown_timeout = read_ms(top, v, k, 1000, kDay); }},
+      {"link_poll_ms", [&](const json& v, const std::string& k) { b.link_poll = read_ms(top, v, k, 100, 3'600'000); }},
+      {"stop_timeout_ms", [&](const json& v, const std::string& k) { b.stop_timeout = read_ms(top, v, k, 0, 600'000); }},
+      {"on_stop",
+       [&](const json& v, const std::string& k) {
+         auto s = read_string(top, v, k, false);
+         if (s == "hangup") b.on_stop = broker::OnStop::hangup;
+         else if (s == "leave") b.on_stop = broker::OnStop::leave;
+         else top.fail(k, "must be \"hangup\" or \"leave\"");
+       }},
+      {"reaper",
+       [&](const json& v, const std::string& k) {
+         ObjectReader r(v, where, top.child(k));
+         r.read({
+             {"initial_ms", [&](const json& x, const std::string& kk) { b.reaper_initial = read_ms(r, x, kk, 1, 60'000); }},
+             {"max_ms", [&](const json& x, const std::string& kk) { b.reaper_max = read_ms(r, x, kk, 1, 600'000); }},
+             {"stuck_poll_ms", [&](const json& x, const std::string& kk) { b.stuck_poll = read_ms(r, x, kk, 100, 3'600'000); }},
+         });
+         if (b.reaper_max < b.reaper_initial) r.fail("max_ms", "must not be smaller than initial_ms");
+       }},
+      {"redial",
+       [&](const json& v, const std::string& k) {
+         if (!v.is_object()) top.fail(k, "must be an object mapping entry names to {attempts, backoff_ms}");
+         for (auto& [entry, policy] : v.items()) {
+           ObjectReader p(policy, where, top.child(k) + "." + entry);
+           broker::RedialConfig rc;
+           p.read({
+               {"attempts", [&](const json& x, const std::string& kk) { rc.attempts = read_uint(p, x, kk, 0, 100); }},
+               {"backoff_ms", [&](const json& x, const std::string& kk) { rc.backoff_ms = read_uint(p, x, kk, 100, 3'600'000); }},
+           });
+           b.redial[entry] = rc;
+         }
+       }},
+      {"log",
+       [&](const json& v, const std::string& k) {
+         ObjectReader l(v, where, top.child(k));
+         l.read({
+             {"level",
+              [&](const json& x, const std::string& kk) {
+                c.log.level = read_string(l, x, kk, false);
+                static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
+                if (!levels.contains(c.log.level)) l.fail(kk, "must be one of trace, debug, info, warn, error, critical, off");
+              }},
+             {"dir", [&](const json& x, const std::string& kk) { c.log.dir = read_string(l, x, kk, true); }},
+             {"max_size_mb", [&](const json& x, const std::string& kk) { c.log.max_size_mb = read_uint(l, x, kk, 1, 1024); }},
+             {"max_files", [&](const json& x, const std::string& kk) { c.log.max_files = read_uint(l, x, kk, 1, 100); }},
+         });
+       }},
+  });
+  return c;
+}
+
+ServiceConfig load_service_config(const std::string& path, bool missing_ok) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    if (missing_ok) return ServiceConfig{};
+    throw ConfigError(path + ": cannot be opened");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  json j;
+  try {
+    j = json::parse(text.str());
+  } catch (const json::parse_error& e) {
+    throw ConfigError(path + ": is not valid JSON (" + e.what() + ")");
+  }
+  return parse_service_config(j, path);
+}
+
+}  // namespace rasbroker::config

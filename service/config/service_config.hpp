@@ -1,0 +1,42 @@
+#pragma once
+// The service configuration file (%ProgramData%\RasBroker\config.json on Windows,
+// --config FILE on the Linux dev host). Every key is optional; docs/operations.md
+// lists them with their defaults. Parsing is strict: an unknown key or a bad value
+// is a ConfigError naming the file, the key and the problem.
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "broker/config.hpp"
+
+namespace rasbroker::config {
+
+struct LogConfig {
+  std::string level = "info";  // trace|debug|info|warn|error|critical|off
+  std::string dir;             // "" = platform default (Windows: %ProgramData%\RasBroker\logs)
+  std::uint32_t max_size_mb = 10;
+  std::uint32_t max_files = 5;
+};
+
+struct ServiceConfig {
+  broker::BrokerConfig broker;
+  std::string pipe_name = "rasbroker";      // \\.\pipe\<pipe_name>
+  std::vector<std::string> allowed_groups;  // extra groups granted read/write on the pipe
+  std::uint32_t max_clients = 64;           // concurrent pipe/socket clients
+  std::vector<std::string> phonebooks;      // extra phonebook files for `entries`
+  LogConfig log;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+ServiceConfig parse_service_config(const nlohmann::json& j, const std::string& where);
+// A missing file gives the defaults when `missing_ok`; otherwise a ConfigError.
+ServiceConfig load_service_config(const std::string& path, bool missing_ok);
+
+}  // namespace rasbroker::config

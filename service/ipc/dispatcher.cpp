@@ -1,0 +1,97 @@
+#include "ipc/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "rasbroker/protocol/errors.hpp"
+#include "rasbroker/protocol/methods.hpp"
+
+#ifdef _WIN32
+#include <process.h>
+#define RB_GETPID _getpid
+#else
+#include <unistd.h>
+#define RB_GETPID getpid
+#endif
+
+namespace rasbroker::ipc {
+
+namespace asio = boost::asio;
+namespace m = protocol::method;
+using nlohmann::json;
+using protocol::ErrorCode;
+using protocol::RpcError;
+
+Dispatcher::Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log)
+    : broker_(std::move(broker)), log_(log ? std::move(log) : spdlog::default_logger()) {}
+
+asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, ClientContext& client) {
+  // Logged once per request, with who asked; params redacted (no password ever).
+  log_->info("request {} from pid {} user '{}': {}", call.method, client.identity.pid, client.identity.user,
+             protocol::redact(call.params).dump(-1, ' ', false, json::error_handler_t::replace));
+  json response;
+  try {
+    json result = co_await invoke(call, client);
+    response = protocol::make_result(call.id, std::move(result));
+  } catch (const RpcError& e) {
+    log_->info("request {} from pid {}: error {} {}", call.method, client.identity.pid, static_cast<int>(e.code()),
+               e.what());
+    response = protocol::make_error(call.id, e);
+  } catch (const std::exception& e) {
+    log_->error("request {} from pid {}: internal error: {}", call.method, client.identity.pid, e.what());
+    response = protocol::make_error(call.id, RpcError(ErrorCode::internal_error, "internal error"));
+  }
+  if (call.notification) co_return std::nullopt;
+  co_return response;
+}
+
+asio::awaitable<json> Dispatcher::invoke(const protocol::Call& call, ClientContext& client) {
+  const std::string& name = call.method;
+  if (!protocol::is_known_method(name) || name == m::connection_changed)
+    throw RpcError(ErrorCode::method_not_found, "method \"" + name + "\" does not exist");
+
+  if (name == m::ping) {
+    protocol::parse_empty_params(call.params, name);
+    co_return json{{"pong", true}};
+  }
+  if (name == m::status) {
+    protocol::parse_empty_params(call.params, name);
+    auto s = broker_->status();
+    s.version = RASBROKER_VERSION;
+    s.protocol_version = protocol::kProtocolVersion;
+    s.pid = RB_GETPID();
+    co_return protocol::to_json(s);
+  }
+  if (name == m::dial) {
+    auto params = protocol::parse_dial_params(call.params);
+    co_return json(co_await broker_->dial(std::move(params), client.identity));
+  }
+  if (name == m::hangup) {
+    auto params = protocol::parse_hangup_params(call.params);
+    auto conns = co_await broker_->hangup(std::move(params), client.identity);
+    co_return protocol::to_json(protocol::ConnectionList{std::move(conns)});
+  }
+  if (name == m::list) {
+    protocol::parse_empty_params(call.params, name);
+    co_return protocol::to_json(protocol::ConnectionList{broker_->list()});
+  }
+  if (name == m::get) {
+    auto which = protocol::parse_get_params(call.params);
+    co_return json(broker_->get(which));
+  }
+  if (name == m::entries) {
+    auto params = protocol::parse_entries_params(call.params);
+    co_return protocol::to_json(protocol::EntriesResult{broker_->entries(params.phonebook.value_or(""))});
+  }
+  if (name == m::subscribe) {
+    protocol::parse_empty_params(call.params, name);
+    if (!client.subscription) {
+      auto send = client.send_notification;
+      client.subscription = broker_->subscribe(
+          [send](const protocol::Connection& c) { send(protocol::make_connection_changed(c)); });
+    }
+    co_return json{{"subscribed", true}};
+  }
+  throw RpcError(ErrorCode::method_not_found, "method \"" + name + "\" does not exist");
+}
+
+}  // namespace rasbroker::ipc

@@ -1,0 +1,39 @@
+#pragma once
+// Turns validated JSON-RPC calls into broker operations. Transport-agnostic: the
+// session (session.hpp) owns the stream, the dispatcher owns the method table.
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/logger.h>
+
+#include "broker/broker.hpp"
+#include "rasbroker/protocol/jsonrpc.hpp"
+
+namespace rasbroker::ipc {
+
+// Who is on the other end of one connection, and how to push notifications to it.
+struct ClientContext {
+  protocol::Owner identity;                                // from the transport (SO_PEERCRED, pipe client)
+  std::function<void(nlohmann::json)> send_notification;  // non-blocking
+  std::shared_ptr<void> subscription;                     // set by "subscribe"
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log);
+
+  // The response for one call, or nothing for a notification. Never throws.
+  boost::asio::awaitable<std::optional<nlohmann::json>> handle(protocol::Call call, ClientContext& client);
+
+ private:
+  boost::asio::awaitable<nlohmann::json> invoke(const protocol::Call& call, ClientContext& client);
+
+  std::shared_ptr<broker::Broker> broker_;
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+}  // namespace rasbroker::ipc

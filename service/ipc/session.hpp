@@ -1,0 +1,181 @@
+#pragma once
+// One client connection: read bytes, frame lines, decode, dispatch, write — in
+// straight-line co_await code. Works on any Asio byte stream (Unix socket on Linux,
+// a named pipe instance on Windows).
+//
+// Requests of one client are handled in order; responses and subscription
+// notifications share one bounded outbox drained by a writer coroutine, so a client
+// that stops reading can only fill its own outbox — then it is disconnected — and
+// never stalls the broker or other clients.
+#include <cstddef>
+#include <deque>
+#include <memory>
+#include <functional>
+#include <string>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "broker/notifier.hpp"
+#include "ipc/dispatcher.hpp"
+#include "rasbroker/protocol/errors.hpp"
+#include "rasbroker/protocol/framing.hpp"
+#include "rasbroker/protocol/jsonrpc.hpp"
+
+namespace rasbroker::ipc {
+
+struct SessionLimits {
+  std::size_t max_line_bytes = protocol::kDefaultMaxLineBytes;
+  std::size_t max_outbox_bytes = 4 * 1024 * 1024;  // unread output before we give up on a client
+};
+
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(Stream stream, Dispatcher& dispatcher, protocol::Owner identity, SessionLimits limits,
+          std::shared_ptr<spdlog::logger> log)
+      : stream_(std::move(stream)),
+        dispatcher_(dispatcher),
+        limits_(limits),
+        log_(std::move(log)),
+        outbox_ready_(stream_.get_executor()),
+        outbox_drained_(stream_.get_executor()),
+        framer_(limits.max_line_bytes) {
+    client_.identity = std::move(identity);
+  }
+
+  // Runs until the client disconnects or misbehaves beyond repair.
+  boost::asio::awaitable<void> run() {
+    using namespace boost::asio::experimental::awaitable_operators;
+    auto self = this->shared_from_this();
+    std::weak_ptr<Session> weak = self;
+    client_.send_notification = [weak](nlohmann::json message) {
+      if (auto s = weak.lock()) s->enqueue(protocol::encode_line(message));
+    };
+    log_->debug("client pid {} user '{}' connected", client_.identity.pid, client_.identity.user);
+    co_await (read_then_drain() || write_loop());
+    client_.subscription.reset();
+    boost::system::error_code ignored;
+    stream_.close(ignored);
+    log_->debug("client pid {} disconnected", client_.identity.pid);
+  }
+
+ private:
+  // After the client stops sending (it may half-close after its last request), the
+  // answers still pending go out, for a bounded time.
+  boost::asio::awaitable<void> read_then_drain() {
+    using namespace boost::asio::experimental::awaitable_operators;
+    co_await read_loop();
+    broker::Timer limit(stream_.get_executor(), Clock::now() + std::chrono::seconds(5));
+    boost::system::error_code ec;
+    while (!outbox_.empty() && !closing_ && Clock::now() < limit.expiry())
+      co_await (outbox_drained_.wait() || limit.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec)));
+  }
+
+  boost::asio::awaitable<void> read_loop() {
+    std::string chunk(16 * 1024, '\0');
+    for (;;) {
+      auto [ec, n] = co_await stream_.async_read_some(boost::asio::buffer(chunk),
+                                                      boost::asio::as_tuple(boost::asio::use_awaitable));
+      if (ec) co_return;  // eof, ERROR_BROKEN_PIPE, reset: a normal disconnect
+      framer_.feed(std::string_view(chunk.data(), n));
+      while (auto frame = framer_.next()) {
+        if (frame->kind == protocol::Frame::Kind::too_long) {
+          log_->warn("client pid {}: line longer than {} bytes rejected", client_.identity.pid, limits_.max_line_bytes);
+          enqueue(protocol::encode_line(protocol::make_error(
+              nullptr, protocol::RpcError(protocol::ErrorCode::invalid_request,
+                                          "line longer than " + std::to_string(limits_.max_line_bytes) +
+                                              " bytes; skipped up to the next newline"))));
+          continue;
+        }
+        co_await handle_line(frame->text);
+        if (closing_) co_return;
+      }
+    }
+  }
+
+  boost::asio::awaitable<void> handle_line(const std::string& line) {
+    protocol::Incoming in = protocol::parse_incoming(line);
+    nlohmann::json batch = nlohmann::json::array();
+    for (auto& entry : in.entries) {
+      std::optional<nlohmann::json> response;
+      if (auto* call = std::get_if<protocol::Call>(&entry)) {
+        response = co_await dispatcher_.handle(std::move(*call), client_);
+      } else {
+        response = std::move(std::get<nlohmann::json>(entry));
+      }
+      if (!response) continue;
+      if (in.batch) batch.push_back(std::move(*response));
+      else enqueue(protocol::encode_line(*response));
+    }
+    if (in.batch && !batch.empty()) enqueue(protocol::encode_line(batch));
+  }
+
+  void enqueue(std::string line) {
+    if (closing_) return;
+    outbox_bytes_ += line.size();
+    if (outbox_bytes_ > limits_.max_outbox_bytes) {
+      log_->warn("client pid {} is not reading ({} bytes pending): disconnecting it", client_.identity.pid,
+                 outbox_bytes_);
+      closing_ = true;
+      boost::system::error_code ignored;
+      stream_.close(ignored);  // ends both loops
+      outbox_ready_.notify_all();
+      return;
+    }
+    outbox_.push_back(std::move(line));
+    outbox_ready_.notify_all();
+  }
+
+  boost::asio::awaitable<void> write_loop() {
+    for (;;) {
+      if (outbox_.empty()) {
+        if (closing_) co_return;
+        co_await outbox_ready_.wait();
+        continue;
+      }
+      std::string line = std::move(outbox_.front());
+      outbox_.pop_front();
+      auto [ec, n] = co_await boost::asio::async_write(stream_, boost::asio::buffer(line),
+                                                       boost::asio::as_tuple(boost::asio::use_awaitable));
+      outbox_bytes_ -= line.size();
+      if (ec) co_return;
+      if (outbox_.empty()) outbox_drained_.notify_all();
+    }
+  }
+
+  Stream stream_;
+  Dispatcher& dispatcher_;
+  SessionLimits limits_;
+  std::shared_ptr<spdlog::logger> log_;
+  ClientContext client_;
+  broker::Notifier outbox_ready_;
+  broker::Notifier outbox_drained_;
+  protocol::LineFramer framer_;
+  std::deque<std::string> outbox_;
+  std::size_t outbox_bytes_ = 0;
+  bool closing_ = false;
+};
+
+// Starts a session for an accepted stream; it lives as long as the client does.
+// `on_end` runs when the client is gone (the listener counts clients with it).
+template <class Stream>
+void start_session(Stream stream, Dispatcher& dispatcher, protocol::Owner identity, SessionLimits limits,
+                   std::shared_ptr<spdlog::logger> log, std::function<void()> on_end) {
+  auto ex = stream.get_executor();
+  auto session = std::make_shared<Session<Stream>>(std::move(stream), dispatcher, std::move(identity), limits,
+                                                   std::move(log));
+  boost::asio::co_spawn(ex, [session] { return session->run(); },
+                        [on_end = std::move(on_end)](std::exception_ptr) {
+                          if (on_end) on_end();
+                        });
+}
+
+}  // namespace rasbroker::ipc

@@ -1,0 +1,70 @@
+#pragma once
+// The RAS simulator's scenario: which phonebook entries exist and how dialling them
+// behaves. One JSON format for unit tests, the Linux dev host and demos; the reference
+// is docs/simulator.md.
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "ras/ras_api.hpp"
+
+namespace rasbroker::sim {
+
+// RASCONN.szPhonebook reported for entries of the system phonebook (scenario "phonebook"
+// absent or empty). dial() and enum_entries() accept it as a synonym of "".
+inline constexpr std::string_view kSystemPhonebook =
+    "C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk";
+
+struct EntrySpec {
+  std::string name;
+  std::string phonebook;  // empty: the system phonebook
+  std::chrono::milliseconds connect{800};
+  std::chrono::milliseconds teardown{1500};
+  std::optional<ras::ConnState> fail_state;  // one of the dial walk's states before Connected
+  std::uint32_t fail_error = ras::err::kAuthenticationFailure;
+  std::optional<std::chrono::milliseconds> drop_after;  // after reaching Connected
+  std::uint32_t drop_error = ras::err::kRemoteDisconnection;
+  bool teardown_never = false;
+  // Credentials the "server" accepts; absent: any credentials are accepted.
+  std::optional<std::string> username;
+  std::optional<std::string> password;
+  std::string device_type = "vpn";
+  std::string device_name = "WAN Miniport (IKEv2)";
+};
+
+struct NotificationSpec {
+  std::chrono::milliseconds delay{0};  // deliver each connection notification this late
+  std::uint32_t drop_every = 0;        // miss every K-th notification; 0: miss none
+};
+
+struct Scenario {
+  std::vector<EntrySpec> entries;
+  std::vector<std::string> connected;  // entry names already up at start, dialled by someone else
+  NotificationSpec notifications;
+
+  const EntrySpec* find(std::string_view name) const;
+};
+
+// Invalid scenario. what() names the key path and the problem, e.g.
+// `entries[1].connect_ms: must be a non-negative integer`; never a password.
+class ScenarioError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// The states a simulated dial walks through, in order; the last is RASCS_Connected.
+const std::vector<ras::ConnState>& dial_walk();
+
+Scenario parse_scenario(const nlohmann::json& document);
+// Parses JSON text (comments allowed); `origin` prefixes every error message.
+Scenario parse_scenario_text(std::string_view text, const std::string& origin = "scenario");
+// Reads and parses a file; errors are prefixed with the path.
+Scenario load_scenario_file(const std::string& path);
+
+}  // namespace rasbroker::sim

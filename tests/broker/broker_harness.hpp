@@ -1,0 +1,186 @@
+#pragma once
+// Drives a Broker and a manual-mode Simulator in virtual time: everything runs on
+// this thread, time moves only when the test says so, and no test ever sleeps.
+#include <chrono>
+#include <exception>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <spdlog/sinks/null_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "broker/broker.hpp"
+#include "core/clock.hpp"
+#include "ras/sim/scenario.hpp"
+#include "ras/sim/simulator.hpp"
+#include "rasbroker/protocol/errors.hpp"
+
+namespace rasbroker::testing {
+
+using namespace std::chrono_literals;
+using protocol::Connection;
+using protocol::ConnectionState;
+
+// The result of a request coroutine, filled in when it completes.
+template <class T>
+struct Pending {
+  bool done = false;
+  std::optional<T> value;
+  std::exception_ptr error;
+
+  // The RpcError the request failed with (fails the test if it did not fail so).
+  protocol::RpcError rpc_error() const {
+    EXPECT_TRUE(done && error) << "request did not fail";
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const protocol::RpcError& e) {
+      return e;
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "unexpected exception: " << e.what();
+    }
+    return protocol::RpcError(protocol::ErrorCode::internal_error, "no error");
+  }
+};
+
+class BrokerHarness : public ::testing::Test {
+ protected:
+  void SetUp() override { Clock::use_virtual_time(); }
+  void TearDown() override { Clock::use_real_time(); }
+
+  static broker::BrokerConfig fast_config() {
+    broker::BrokerConfig c;
+    c.reaper_initial = 50ms;
+    c.reaper_max = 400ms;
+    c.teardown_timeout = 5s;
+    c.stuck_poll = 1s;
+    c.link_poll = 1s;
+    c.stop_timeout = 30s;
+    return c;
+  }
+
+  void make(const nlohmann::json& scenario, broker::BrokerConfig config = fast_config()) {
+    sim_ = std::make_unique<sim::Simulator>(sim::parse_scenario(scenario), sim::SimulatorOptions{.mode = sim::Mode::manual});
+    broker_ = make_broker(config);
+  }
+
+  std::shared_ptr<broker::Broker> make_broker(broker::BrokerConfig config) {
+    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto b = broker::Broker::create(io_.get_executor(), *sim_, std::move(config), log);
+    b->start();
+    settle();
+    events_token_ = b->subscribe([this](const Connection& c) { events_.push_back(c); });
+    return b;
+  }
+
+  // Runs every handler and simulator event that is due now, until nothing moves.
+  void settle() {
+    for (int guard = 0; guard < 100000; ++guard) {
+      if (io_.stopped()) io_.restart();
+      std::size_t n = io_.poll();
+      n += sim_->pump();
+      if (n == 0) return;
+    }
+    FAIL() << "settle(): the system never became quiet";
+  }
+
+  // Lets `d` of virtual time pass in small steps, running everything due on the way.
+  void run_for(Clock::duration d, Clock::duration step = 10ms) {
+    const auto end = Clock::now() + d;
+    settle();
+    while (Clock::now() < end) {
+      Clock::advance(std::min<Clock::duration>(step, end - Clock::now()));
+      settle();
+    }
+  }
+
+  // Runs until `done()` holds or `limit` of virtual time passed; returns done().
+  template <class Pred>
+  bool run_until(Pred done, Clock::duration limit = 120s, Clock::duration step = 10ms) {
+    const auto end = Clock::now() + limit;
+    settle();
+    while (!done() && Clock::now() < end) {
+      Clock::advance(step);
+      settle();
+    }
+    return done();
+  }
+
+  template <class T>
+  std::shared_ptr<Pending<T>> spawn(boost::asio::awaitable<T> work) {
+    auto p = std::make_shared<Pending<T>>();
+    boost::asio::co_spawn(io_, std::move(work), [p](std::exception_ptr e, T v) {
+      p->done = true;
+      if (e) p->error = e;
+      else p->value = std::move(v);
+    });
+    settle();
+    return p;
+  }
+  std::shared_ptr<Pending<bool>> spawn_stop() {
+    auto b = broker_;
+    return spawn([b]() -> boost::asio::awaitable<bool> {
+      co_await b->stop();
+      co_return true;
+    }());
+  }
+
+  static protocol::DialParams dial_params(std::string entry, protocol::DialWait wait = protocol::DialWait::accepted) {
+    protocol::DialParams p;
+    p.entry = std::move(entry);
+    p.wait = wait;
+    return p;
+  }
+  static protocol::HangupParams hangup_entry(std::string entry, protocol::HangupWait wait = protocol::HangupWait::issued) {
+    protocol::HangupParams p;
+    p.target.entry = std::move(entry);
+    p.wait = wait;
+    return p;
+  }
+  static protocol::Owner owner() { return {4242, "alice"}; }
+
+  std::shared_ptr<Pending<Connection>> dial(std::string entry, protocol::DialWait wait = protocol::DialWait::accepted) {
+    return spawn(broker_->dial(dial_params(std::move(entry), wait), owner()));
+  }
+  std::shared_ptr<Pending<std::vector<Connection>>> hangup(protocol::HangupParams p) {
+    return spawn(broker_->hangup(std::move(p), owner()));
+  }
+
+  std::optional<Connection> find(const std::string& entry) {
+    for (auto& c : broker_->list())
+      if (c.entry == entry) return c;
+    return std::nullopt;
+  }
+  bool saw_event(const std::string& id, ConnectionState state) const {
+    for (auto& e : events_)
+      if (e.id == id && e.state == state) return true;
+    return false;
+  }
+
+  // Stops the broker (hang-up mode), lets the reaper finish and checks the
+  // simulator's ledger: every handle hung up and reaped.
+  void expect_nothing_leaked() {
+    if (broker_ && !broker_->stopping()) {
+      auto stopped = spawn_stop();
+      ASSERT_TRUE(run_until([&] { return stopped->done; })) << "stop did not complete";
+    }
+    auto report = sim_->leak_report();
+    EXPECT_TRUE(report.clean()) << report.describe();
+  }
+
+  // Declared first so it is destroyed last: coroutine frames still in io_ may hold
+  // the broker, which detaches from the simulator when it dies.
+  std::unique_ptr<sim::Simulator> sim_;
+  boost::asio::io_context io_;
+  std::shared_ptr<broker::Broker> broker_;
+  std::vector<Connection> events_;
+  std::shared_ptr<void> events_token_;
+};
+
+}  // namespace rasbroker::testing
