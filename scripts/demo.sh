@@ -17,7 +17,7 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 step "Start the broker against the simulator (examples/scenario.json); its log goes to stderr"
-"$daemon" --simulate examples/scenario.json --listen "$RASBROKER_ENDPOINT" &
+"$daemon" --simulate examples/scenario.json --listen "$RASBROKER_ENDPOINT" 2> >(sed 's/^/   [rasbrokerd] /' >&2) &
 daemon_pid=$!
 for _ in $(seq 50); do [ -S "$RASBROKER_ENDPOINT" ] && break; sleep 0.1; done
 sleep 0.2
@@ -41,7 +41,7 @@ run "$client" hangup "Office VPN"
 echo "   (the client returned after $(( ($(date +%s%N) - start) / 1000000 )) ms; teardown takes 2500 ms)"
 run "$client" list
 step "A few seconds later the reaper has seen RasGetConnectStatus answer ERROR_INVALID_HANDLE"
-sleep 3
+sleep 4
 run "$client" list
 
 step "A failing dial: the handle RAS returned is still hung up and reaped"

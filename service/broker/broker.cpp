@@ -252,7 +252,9 @@ void Broker::on_progress(ras::Handle h, ras::ConnState state, std::uint32_t erro
   Record* r = find_handle(h);
   // Late notifications (after a hang-up, or for a handle already gone) mean nothing.
   if (!r || r->info.state != ConnectionState::dialing) return;
-  r->info.ras_state = ras::state_name(state);
+  const std::string name = ras::state_name(state);
+  if (error == ras::err::kSuccess && state != ras::ConnState::Connected && name == r->info.ras_state) return;
+  r->info.ras_state = name;
   if (error != ras::err::kSuccess) {
     r->info.error = ras_error(error);
     log_->warn("dial {}: {} failed at {}: RAS error {} ({})", r->info.entry, r->info.id, r->info.ras_state, error,
@@ -418,8 +420,9 @@ asio::awaitable<void> Broker::stop(std::function<void(std::size_t)> progress) {
   reaper_cancel_.emit(asio::cancellation_type::all);
   watch_cancel_.emit(asio::cancellation_type::all);
   ras_.set_connection_notifier({});
-  log_->info("broker stopped ({} connection(s) left {})", records_.size(),
-             config_.on_stop == OnStop::leave ? "up as configured" : "behind");
+  const auto adopted = std::count_if(records_.begin(), records_.end(), [](const auto& kv) { return kv.second.info.adopted; });
+  log_->info("broker stopped: {} connection(s) left up ({} adopted, {} ours{})", records_.size(), adopted,
+             static_cast<long>(records_.size()) - adopted, config_.on_stop == OnStop::leave ? ", on_stop=leave" : "");
 }
 
 }  // namespace rasbroker::broker

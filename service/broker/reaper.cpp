@@ -65,7 +65,9 @@ void Broker::poll_due_teardowns() {
       finish_gone(*r);
       continue;
     }
-    if (rc != ras::err::kSuccess)
+    if (rc == ras::err::kSuccess)
+      r->info.ras_state = ras::state_name(st.state);  // shown by list; not worth an event
+    else
       log_->warn("reaper: {} {} status returned {} ({})", r->info.entry, r->info.id, rc, ras_.error_string(rc));
     // Back off: initial, doubling, capped; a stuck teardown is polled slowly, never forgotten.
     auto delay = config_.reaper_initial;

@@ -12,6 +12,7 @@
 #include <memory>
 #include <functional>
 #include <string>
+#include <utility>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -39,12 +40,19 @@ struct SessionLimits {
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
+  // Identification hook: some transports learn who the client is only once it has
+  // sent something (a Windows pipe server may impersonate its client only after a
+  // read). If set, it runs once, after the first successful read and before that
+  // data is dispatched, and may complete `identity`.
+  using IdentifyFn = std::function<void(protocol::Owner&)>;
+
   Session(Stream stream, Dispatcher& dispatcher, protocol::Owner identity, SessionLimits limits,
-          std::shared_ptr<spdlog::logger> log)
+          std::shared_ptr<spdlog::logger> log, IdentifyFn identify_after_first_read = {})
       : stream_(std::move(stream)),
         dispatcher_(dispatcher),
         limits_(limits),
         log_(std::move(log)),
+        identify_after_first_read_(std::move(identify_after_first_read)),
         outbox_ready_(stream_.get_executor()),
         outbox_drained_(stream_.get_executor()),
         framer_(limits.max_line_bytes) {
@@ -85,6 +93,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       auto [ec, n] = co_await stream_.async_read_some(boost::asio::buffer(chunk),
                                                       boost::asio::as_tuple(boost::asio::use_awaitable));
       if (ec) co_return;  // eof, ERROR_BROKEN_PIPE, reset: a normal disconnect
+      if (identify_after_first_read_) {
+        std::exchange(identify_after_first_read_, {})(client_.identity);
+        log_->debug("client pid {} identified as '{}'", client_.identity.pid, client_.identity.user);
+      }
       framer_.feed(std::string_view(chunk.data(), n));
       while (auto frame = framer_.next()) {
         if (frame->kind == protocol::Frame::Kind::too_long) {
@@ -155,6 +167,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Dispatcher& dispatcher_;
   SessionLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
+  IdentifyFn identify_after_first_read_;
   ClientContext client_;
   broker::Notifier outbox_ready_;
   broker::Notifier outbox_drained_;
@@ -165,13 +178,15 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 };
 
 // Starts a session for an accepted stream; it lives as long as the client does.
-// `on_end` runs when the client is gone (the listener counts clients with it).
+// `on_end` runs when the client is gone (the listener counts clients with it);
+// `identify_after_first_read`: see Session.
 template <class Stream>
 void start_session(Stream stream, Dispatcher& dispatcher, protocol::Owner identity, SessionLimits limits,
-                   std::shared_ptr<spdlog::logger> log, std::function<void()> on_end) {
+                   std::shared_ptr<spdlog::logger> log, std::function<void()> on_end,
+                   typename Session<Stream>::IdentifyFn identify_after_first_read = {}) {
   auto ex = stream.get_executor();
   auto session = std::make_shared<Session<Stream>>(std::move(stream), dispatcher, std::move(identity), limits,
-                                                   std::move(log));
+                                                   std::move(log), std::move(identify_after_first_read));
   boost::asio::co_spawn(ex, [session] { return session->run(); },
                         [on_end = std::move(on_end)](std::exception_ptr) {
                           if (on_end) on_end();

@@ -43,6 +43,7 @@ void Ledger::released_externally(ras::Handle h) { records_.at(h).released_extern
 void Ledger::teardown_started(ras::Handle h) { records_.at(h).teardown_started = true; }
 void Ledger::teardown_completed(ras::Handle h) { records_.at(h).teardown_completed = true; }
 void Ledger::reaped(ras::Handle h) { records_.at(h).reaped = true; }
+void Ledger::restore(const LedgerRecord& record) { records_[record.handle] = record; }
 
 const LedgerRecord* Ledger::find(ras::Handle h) const {
   const auto it = records_.find(h);

@@ -51,6 +51,8 @@ class Ledger {
   void teardown_started(ras::Handle h);
   void teardown_completed(ras::Handle h);
   void reaped(ras::Handle h);
+  // Puts back a record from a snapshot (Simulator::restore), replacing any with its handle.
+  void restore(const LedgerRecord& record);
 
   const LedgerRecord* find(ras::Handle h) const;
   std::vector<LedgerRecord> records() const;

@@ -168,14 +168,17 @@ std::optional<bool> Simulator::fire_one_locked(Clock::time_point now, Calls& cal
   switch (ev.kind) {
     case EventKind::dial_step:
       fire_dial_step_locked(conns_.at(ev.handle), ev, calls);
+      dirty_ = true;
       break;
     case EventKind::drop: {
       Conn& c = conns_.at(ev.handle);
       drop_locked(c, spec(c).drop_error, ev.due);
+      dirty_ = true;
       break;
     }
     case EventKind::teardown_done:
       complete_teardown_locked(conns_.at(ev.handle), ev.due);
+      dirty_ = true;
       break;
     case EventKind::notify:
       if (notifier_) {
@@ -206,6 +209,7 @@ std::size_t Simulator::pump() {
       if (*result) ++fired;
     }
     for (auto& call : calls) call();  // without the lock: callbacks may call back in
+    publish_change();
   }
   return fired;
 }
@@ -238,7 +242,7 @@ void Simulator::run() {
     }
     Calls calls;
     fire_one_locked(now, calls);
-    if (calls.empty()) continue;
+    if (calls.empty() && !dirty_) continue;
     lock.unlock();
     for (auto& call : calls) {
       try {
@@ -247,14 +251,37 @@ void Simulator::run() {
         // A callback must not throw into RAS; swallow like a C callback boundary would.
       }
     }
+    publish_change();
     lock.lock();
   }
+}
+
+void Simulator::publish_change() {
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mu_);
+    if (!dirty_) return;
+    dirty_ = false;
+    hook = change_hook_;
+  }
+  if (!hook) return;
+  try {
+    hook();
+  } catch (...) {
+    // Runs from destructors and the event thread: a failing hook must not take them down.
+  }
+}
+
+void Simulator::set_change_hook(std::function<void()> hook) {
+  std::lock_guard lock(mu_);
+  change_hook_ = std::move(hook);
 }
 
 // ---------------------------------------------------------------------------------
 // RasApi
 
 ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgressFn progress) {
+  PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
   ++stats_.dial_calls;
   const auto now = Clock::now();
@@ -277,6 +304,7 @@ ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgre
     if (c.entry != *index || (c.phase != Phase::dialing && c.phase != Phase::connected)) continue;
     ++c.refs;
     ledger_.dial_ref(h);
+    dirty_ = true;
     if (c.phase == Phase::dialing) {
       c.listeners.push_back(std::move(progress));  // joins the rest of the walk
     } else if (progress) {
@@ -311,6 +339,7 @@ ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgre
   }
   ledger_.issued(c.handle, e.name, /*external=*/false);
   ledger_.dial_ref(c.handle);
+  dirty_ = true;
   const auto h = c.handle;
   conns_.emplace(h, std::move(c));
   schedule_locked({now, 0, EventKind::dial_step, h, 0, {}});
@@ -336,6 +365,7 @@ void Simulator::complete_teardown_locked(Conn& c, Clock::time_point at) {
 }
 
 std::uint32_t Simulator::hang_up(ras::Handle h) {
+  PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
   ++stats_.hang_up_calls;
   Conn* c = find_locked(h);
@@ -346,21 +376,28 @@ std::uint32_t Simulator::hang_up(ras::Handle h) {
   if (c->phase == Phase::tearing_down) {
     ++stats_.hang_up_idempotent;
     ledger_.hung_up(h, /*released=*/false, /*tearing_down=*/true);
+    dirty_ = true;
     return err::kSuccess;
   }
   --c->refs;
   if (c->refs == 0) start_teardown_locked(*c, Clock::now());
   ledger_.hung_up(h, /*released=*/true, c->phase == Phase::tearing_down);
+  dirty_ = true;
   return err::kSuccess;
 }
 
 std::uint32_t Simulator::get_connect_status(ras::Handle h, ras::ConnectStatus& out) {
+  PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
   ++stats_.status_calls;
   Conn* c = find_locked(h);
   if (c == nullptr || c->phase == Phase::gone) {
     ++stats_.status_invalid;
-    if (c != nullptr) ledger_.reaped(h);
+    if (c != nullptr) {
+      const auto* record = ledger_.find(h);
+      if (record == nullptr || !record->reaped) dirty_ = true;  // only the first 6 is news
+      ledger_.reaped(h);
+    }
     return err::kInvalidHandle;
   }
   out.state = c->state;
@@ -447,6 +484,7 @@ void Simulator::set_connection_notifier(std::function<void()> changed) {
 // Test hooks
 
 void Simulator::drop_locked(Conn& c, std::uint32_t error, Clock::time_point at) {
+  dirty_ = true;
   c.phase = Phase::dropped;
   c.state = ConnState::Disconnected;
   c.error = error;
@@ -454,6 +492,7 @@ void Simulator::drop_locked(Conn& c, std::uint32_t error, Clock::time_point at) 
 }
 
 std::uint32_t Simulator::drop_link(const std::string& entry, std::optional<std::uint32_t> error) {
+  PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
   for (auto& [h, c] : conns_) {
     if (c.phase == Phase::connected && spec(c).name == entry) {
@@ -465,6 +504,7 @@ std::uint32_t Simulator::drop_link(const std::string& entry, std::optional<std::
 }
 
 std::uint32_t Simulator::drop_link(ras::Handle h, std::optional<std::uint32_t> error) {
+  PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
   Conn* c = find_locked(h);
   if (c == nullptr || c->phase != Phase::connected) return err::kNoConnection;
@@ -473,6 +513,7 @@ std::uint32_t Simulator::drop_link(ras::Handle h, std::optional<std::uint32_t> e
 }
 
 std::uint32_t Simulator::external_hang_up(const std::string& entry) {
+  PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
   std::uint32_t rc = err::kNoConnection;
   const auto now = Clock::now();
@@ -491,18 +532,21 @@ std::uint32_t Simulator::external_hang_up(const std::string& entry) {
     }
     ledger_.released_externally(h);
     start_teardown_locked(c, now);
+    dirty_ = true;
     rc = err::kSuccess;
   }
   return rc;
 }
 
 std::size_t Simulator::finish_stuck_teardowns() {
+  PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
   const auto now = Clock::now();
   std::size_t finished = 0;
   for (auto& [h, c] : conns_) {
     if (c.phase == Phase::tearing_down && spec(c).teardown_never) {
       complete_teardown_locked(c, now);
+      dirty_ = true;
       ++finished;
     }
   }

@@ -11,6 +11,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <vector>
@@ -53,6 +54,12 @@ struct SimStats {
   std::uint64_t notifications_signalled = 0;  // connection changes that would signal RASCN_*
   std::uint64_t notifications_missed = 0;     // of those, dropped by "drop_every"
   std::uint64_t notifications_delivered = 0;  // notifier invocations
+};
+
+// A state document restore() cannot use. what() names the key path and the problem.
+class StateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
 };
 
 class Simulator final : public ras::RasApi {
@@ -106,6 +113,26 @@ class Simulator final : public ras::RasApi {
   // lets a test make connections appear between the calls.
   void set_enum_retry_hook(std::function<void()> hook);
 
+  // --- Persistence (simulator_state.cpp) ---------------------------------------------
+  // The rasapi32.dll stand-in keeps the engine's state in a file so that a process that
+  // was killed and restarted finds its connections again (docs/simulator.md, "State").
+  // snapshot(): connections (handle, entry, phase, state, error, refs, remaining drop or
+  // teardown time), the ledger and the last handle handed out, as JSON.
+  nlohmann::json snapshot() const;
+  // Replaces every connection and the ledger with a snapshot's, as a new process finds
+  // them after the one that held them exited: connected and tearing-down connections
+  // carry on (their timers resume); connections that were still dialling, or had failed
+  // or dropped without being hung up, are released by "RAS" at that exit (ledger:
+  // released externally) and start tearing down. Handles stay unique: numbering resumes
+  // after the snapshot's last handle. Throws StateError (nothing changed) when the
+  // document is invalid or names an entry the scenario does not have.
+  void restore(const nlohmann::json& state);
+  // Called after any change of connections or ledger (not after reads that change
+  // nothing), on the thread that made the change, without the lock held: it may call
+  // snapshot(). It may run on several threads at once; it must not throw (exceptions are
+  // swallowed) and must not call dial(). Empty function: no hook.
+  void set_change_hook(std::function<void()> hook);
+
   // --- Inspection -------------------------------------------------------------------
   LeakReport leak_report() const;
   std::vector<LedgerRecord> ledger() const;
@@ -147,6 +174,11 @@ class Simulator final : public ras::RasApi {
     bool connected_only = false;
   };
   using Calls = std::vector<std::function<void()>>;
+  // Declared before a public function's lock_guard: runs the change hook once the lock is gone.
+  struct PublishOnExit {
+    Simulator& sim;
+    ~PublishOnExit() { sim.publish_change(); }
+  };
 
   void schedule_locked(Event ev);
   bool stale_locked(const Event& ev) const;
@@ -161,6 +193,8 @@ class Simulator final : public ras::RasApi {
   Conn* find_locked(ras::Handle h);
   const EntrySpec& spec(const Conn& c) const { return scenario_.entries[c.entry]; }
   void run();
+  // Invokes the change hook (without the lock) if anything changed since the last call.
+  void publish_change();
 
   const Scenario scenario_;
   const SimulatorOptions options_;
@@ -177,6 +211,8 @@ class Simulator final : public ras::RasApi {
   std::uint64_t notification_count_ = 0;
   Ledger ledger_;
   SimStats stats_;
+  bool dirty_ = false;  // connections or ledger changed since the change hook last ran
+  std::function<void()> change_hook_;
   std::thread thread_;  // last: started after everything above is initialised
 };
 

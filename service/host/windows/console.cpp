@@ -1,0 +1,94 @@
+#include "host/windows/console.hpp"
+
+#include <mutex>
+
+namespace rasbroker::winhost {
+
+namespace {
+
+std::mutex g_mutex;
+StopHandler g_stop;
+
+BOOL WINAPI console_handler(DWORD event) {
+  const char* why = nullptr;
+  switch (event) {
+    case CTRL_C_EVENT: why = "Ctrl-C"; break;
+    case CTRL_BREAK_EVENT: why = "Ctrl-Break"; break;
+    case CTRL_CLOSE_EVENT: why = "console closed"; break;
+    default: return FALSE;  // logoff/shutdown: not ours to handle in console mode
+  }
+  std::lock_guard lock(g_mutex);
+  if (g_stop) g_stop(why);
+  return TRUE;
+}
+
+}  // namespace
+
+std::wstring console_stop_event_name(DWORD pid) { return L"Local\\RasBrokerStop-" + std::to_wstring(pid); }
+
+void ConsoleStatusReporter::report(const ServiceStatus& status) {
+  switch (status.state) {
+    case ServiceState::running: log_->info("running; stop with Ctrl-C or `rasbrokerd --stop-console {}`",
+                                           GetCurrentProcessId()); break;
+    case ServiceState::stopped: break;  // the runner logs the exit code
+    default:
+      log_->debug("status {} (checkpoint {}, wait hint {} ms)", to_string(status.state), status.checkpoint,
+                  status.wait_hint_ms);
+  }
+}
+
+ConsoleStopSources::ConsoleStopSources(StopHandler stop, std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {
+  {
+    std::lock_guard lock(g_mutex);
+    g_stop = stop;
+  }
+  SetConsoleCtrlHandler(console_handler, TRUE);
+
+  const std::wstring name = console_stop_event_name(GetCurrentProcessId());
+  // Default security: only this user (and SYSTEM/administrators) may signal it.
+  stop_event_.reset(CreateEventW(nullptr, TRUE, FALSE, name.c_str()));
+  if (stop_event_ && GetLastError() == ERROR_ALREADY_EXISTS) {
+    // Someone created it before us: it is not ours to trust. Ctrl-C still works.
+    log_->warn("{} already exists: --stop-console is disabled for this instance", to_utf8(name));
+    stop_event_.reset();
+  } else if (!stop_event_) {
+    log_->warn("cannot create {}: {}; --stop-console is disabled", to_utf8(name), error_text(GetLastError()));
+  }
+  quit_event_.reset(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+  if (stop_event_ && quit_event_) {
+    waiter_ = std::thread([this, stop = std::move(stop)] {
+      const HANDLE events[] = {stop_event_.get(), quit_event_.get()};
+      if (WaitForMultipleObjects(2, events, FALSE, INFINITE) == WAIT_OBJECT_0) stop("--stop-console");
+    });
+  }
+}
+
+ConsoleStopSources::~ConsoleStopSources() {
+  {
+    std::lock_guard lock(g_mutex);
+    g_stop = nullptr;
+  }
+  SetConsoleCtrlHandler(console_handler, FALSE);
+  if (waiter_.joinable()) {
+    SetEvent(quit_event_.get());
+    waiter_.join();
+  }
+}
+
+bool signal_console_stop(DWORD pid, std::string& why) {
+  const std::wstring name = console_stop_event_name(pid);
+  UniqueHandle event(OpenEventW(EVENT_MODIFY_STATE, FALSE, name.c_str()));
+  if (!event) {
+    const DWORD err = GetLastError();
+    why = err == ERROR_FILE_NOT_FOUND ? "no rasbrokerd --console with pid " + std::to_string(pid) + " is running"
+                                      : "cannot open " + to_utf8(name) + ": " + error_text(err);
+    return false;
+  }
+  if (!SetEvent(event.get())) {
+    why = "SetEvent: " + error_text(GetLastError());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace rasbroker::winhost

@@ -1,0 +1,54 @@
+#pragma once
+// --console: the same service logic in the foreground. Two ways to stop it, both
+// running the same graceful stop as the SCM's STOP:
+//   - Ctrl-C / Ctrl-Break (or closing the console window) — SetConsoleCtrlHandler;
+//   - from any other process of the same user (or an administrator), e.g. a script or a
+//     test that has no console to send Ctrl-C to: `rasbrokerd --stop-console PID`,
+//     which signals the named event Local\RasBrokerStop-<PID> the instance created.
+#include <windows.h>
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include <spdlog/logger.h>
+
+#include "host/windows/scm.hpp"
+#include "host/windows/service_status.hpp"
+#include "host/windows/win32_util.hpp"
+
+namespace rasbroker::winhost {
+
+// Local\RasBrokerStop-<pid>
+std::wstring console_stop_event_name(DWORD pid);
+
+// Logs the state changes the SCM would have received.
+class ConsoleStatusReporter final : public StatusReporter {
+ public:
+  explicit ConsoleStatusReporter(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
+  void report(const ServiceStatus& status) override;
+
+ private:
+  std::shared_ptr<spdlog::logger> log_;
+};
+
+// Installs both stop paths for its lifetime; `stop` is called from another thread.
+class ConsoleStopSources {
+ public:
+  ConsoleStopSources(StopHandler stop, std::shared_ptr<spdlog::logger> log);
+  ~ConsoleStopSources();
+  ConsoleStopSources(const ConsoleStopSources&) = delete;
+  ConsoleStopSources& operator=(const ConsoleStopSources&) = delete;
+
+ private:
+  std::shared_ptr<spdlog::logger> log_;
+  UniqueHandle stop_event_;
+  UniqueHandle quit_event_;
+  std::thread waiter_;
+};
+
+// `rasbrokerd --stop-console PID`: signals that instance's stop event. False (with `why`)
+// when there is no such console instance or access is denied.
+bool signal_console_stop(DWORD pid, std::string& why);
+
+}  // namespace rasbroker::winhost

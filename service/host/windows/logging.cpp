@@ -1,0 +1,61 @@
+#include "host/windows/logging.hpp"
+
+#include <filesystem>
+#include <system_error>
+
+#include <spdlog/sinks/rotating_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/win_eventlog_sink.h>
+#include <spdlog/spdlog.h>
+
+#include "host/windows/win32_util.hpp"
+
+namespace rasbroker::winhost {
+
+namespace {
+constexpr const char* kPattern = "%Y-%m-%dT%H:%M:%S.%e %-5l %v";
+}
+
+std::shared_ptr<spdlog::logger> make_service_logger(const EarlySinks& sinks) {
+  auto log = std::make_shared<spdlog::logger>("rasbrokerd");
+  if (sinks.event_log) {
+    // Only what an administrator must act on goes to the Event Log.
+    auto event_log = std::make_shared<spdlog::sinks::win_eventlog_sink_mt>(kEventSource);
+    event_log->set_level(spdlog::level::warn);
+    event_log->set_pattern("%v");
+    log->sinks().push_back(std::move(event_log));
+  }
+  if (sinks.console) {
+    auto err = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+    err->set_pattern(kPattern);
+    log->sinks().push_back(std::move(err));
+  }
+  log->set_level(spdlog::level::info);
+  log->flush_on(spdlog::level::info);  // a service's log must survive a crash or a kill
+  return log;
+}
+
+void set_log_level(spdlog::logger& log, const std::string& level) {
+  const auto parsed = spdlog::level::from_str(level);
+  if (parsed == spdlog::level::off && level != "off")
+    throw config::ConfigError("log level: unknown level \"" + level +
+                              "\" (trace, debug, info, warn, error, critical, off)");
+  log.set_level(parsed);
+}
+
+std::string add_file_sink(spdlog::logger& log, const config::LogConfig& cfg) {
+  const std::filesystem::path dir = cfg.dir.empty() ? std::filesystem::path(default_log_dir())
+                                                    : std::filesystem::path(to_wide(cfg.dir));
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) throw std::runtime_error("cannot create the log folder " + to_utf8(dir.wstring()) + ": " + ec.message());
+  // spdlog takes narrow file names: fine for the ASCII paths under %ProgramData%.
+  const std::string file = to_utf8((dir / L"rasbroker.log").wstring());
+  auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
+      file, static_cast<std::size_t>(cfg.max_size_mb) * 1024 * 1024, cfg.max_files);
+  sink->set_pattern(kPattern);
+  log.sinks().push_back(std::move(sink));
+  return file;
+}
+
+}  // namespace rasbroker::winhost

@@ -1,0 +1,112 @@
+// rasbrokerd.exe: the RAS connection broker as a Windows service ("RasBroker"), or in
+// the foreground with --console. The lifecycle is ServiceRunner; scm.cpp and console.cpp
+// only connect it to the SCM or to the console. docs/operations.md is the manual.
+#include <windows.h>
+#include <shellapi.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "host/windows/console.hpp"
+#include "host/windows/logging.hpp"
+#include "host/windows/scm.hpp"
+#include "host/windows/service_runner.hpp"
+#include "host/windows/win32_util.hpp"
+#include "ras/win32/win32_ras.hpp"
+
+using namespace rasbroker;
+using namespace rasbroker::winhost;
+
+namespace {
+
+struct Options {
+  bool console = false;
+  std::string config = to_utf8(default_config_path());
+  std::string log_level;
+  DWORD stop_console_pid = 0;
+};
+
+// The command line as UTF-8 (main's argv is in the ANSI code page).
+std::vector<std::string> utf8_arguments() {
+  int argc = 0;
+  wchar_t** argv = CommandLineToArgvW(GetCommandLineW(), &argc);
+  std::vector<std::string> args;
+  for (int i = 0; i < argc; ++i) args.push_back(to_utf8(argv[i]));
+  LocalFree(argv);
+  return args;
+}
+
+RunnerOptions runner_options(const Options& opt) {
+  RunnerOptions r;
+  r.config_path = opt.config;
+  r.log_level = opt.log_level;
+  r.make_ras = [] { return std::make_unique<ras::Win32Ras>(); };
+  return r;
+}
+
+int run_console(const Options& opt) {
+  auto log = make_service_logger({.event_log = true, .console = true});
+  ConsoleStatusReporter reporter(log);
+  ServiceRunner runner(runner_options(opt), reporter, log);
+  ConsoleStopSources stops([&runner](const std::string& why) { runner.request_stop(why); }, log);
+  return runner.run();
+}
+
+int run_service(const Options& opt) {
+  int exit_code = kExitOk;
+  DWORD error = 0;
+  const bool ok = run_scm_dispatcher(
+      [&](ScmSession& scm) {
+        auto log = make_service_logger({.event_log = true, .console = false});
+        ServiceRunner runner(runner_options(opt), scm.reporter(), log);
+        scm.set_stop_handler([&runner](const std::string& why) { runner.request_stop(why); });
+        exit_code = runner.run();
+        scm.set_stop_handler({});
+      },
+      error);
+  if (ok) return exit_code;
+  // Never guess "not a service" and carry on in the foreground: say what to do instead.
+  std::cerr << "rasbrokerd: the Service Control Manager did not start this process (StartServiceCtrlDispatcher: "
+            << error_text(error) << ").\n"
+            << "Run it as a service (sc start RasBroker) or in the foreground with --console.\n";
+  return kExitNotUnderScm;
+}
+
+}  // namespace
+
+int main() {
+  Options opt;
+  CLI::App app{"rasbrokerd: the RAS connection broker (Windows service \"RasBroker\")"};
+  app.set_version_flag("--version", std::string("rasbrokerd ") + RASBROKER_VERSION);
+  app.add_flag("--console", opt.console, "Run in the foreground (Ctrl-C stops) instead of under the SCM");
+  app.add_option("--config", opt.config, "Configuration file (JSON); a missing file means defaults")
+      ->capture_default_str();
+  app.add_option("--log-level", opt.log_level, "trace|debug|info|warn|error|critical|off (overrides the config)");
+  app.add_option("--stop-console", opt.stop_console_pid,
+                 "Stop the `rasbrokerd --console` instance with this process id, gracefully, and exit");
+  auto args = utf8_arguments();
+  if (!args.empty()) args.erase(args.begin());
+  std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+
+  if (opt.stop_console_pid != 0) {
+    std::string why;
+    if (!signal_console_stop(opt.stop_console_pid, why)) {
+      std::cerr << "rasbrokerd: " << why << "\n";
+      return kExitUsage;
+    }
+    std::cout << "stop requested for rasbrokerd --console (pid " << opt.stop_console_pid << ")\n";
+    return kExitOk;
+  }
+  return opt.console ? run_console(opt) : run_service(opt);
+}

@@ -1,0 +1,22 @@
+#pragma once
+// Who is on the other end of a pipe instance.
+#include <windows.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace rasbroker::winhost {
+
+// GetNamedPipeClientProcessId; 0 when unknown.
+std::int64_t pipe_client_pid(HANDLE pipe);
+
+// "DOMAIN\\user" of the client, by impersonating it just long enough to read its token
+// (TokenUser -> LookupAccountSidW), then RevertToSelf. Windows allows impersonating a
+// pipe client only after data has been read from it, so call this after the first read.
+// Clients connect at SECURITY_IDENTIFICATION level: the token can be queried, never
+// used. Returns nullopt (with `why`) when the client cannot be identified. If reverting
+// fails the process is terminated: a service thread must never keep a client's identity.
+std::optional<std::string> pipe_client_user(HANDLE pipe, std::string& why);
+
+}  // namespace rasbroker::winhost

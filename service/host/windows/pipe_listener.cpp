@@ -1,0 +1,166 @@
+#include "host/windows/pipe_listener.hpp"
+
+#include <chrono>
+#include <utility>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/async_result.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/windows/overlapped_ptr.hpp>
+#include <boost/asio/write.hpp>
+
+#include "host/windows/pipe_identity.hpp"
+#include "host/windows/win32_util.hpp"
+#include "rasbroker/protocol/errors.hpp"
+#include "rasbroker/protocol/framing.hpp"
+#include "rasbroker/protocol/jsonrpc.hpp"
+
+namespace rasbroker::winhost {
+
+namespace asio = boost::asio;
+using boost::system::error_code;
+
+namespace {
+
+constexpr DWORD kBufferBytes = 64 * 1024;
+
+// Overlapped ConnectNamedPipe as an Asio operation. The handle is already bound to the
+// io_context's completion port (stream_handle), so a pending connect completes there.
+template <class Token>
+auto async_connect_pipe(asio::windows::stream_handle& pipe, Token&& token) {
+  return asio::async_initiate<Token, void(error_code, std::size_t)>(
+      [&pipe](auto handler) {
+        asio::windows::overlapped_ptr op(pipe.get_executor(), std::move(handler));
+        const BOOL ok = ConnectNamedPipe(pipe.native_handle(), op.get());
+        const DWORD err = ok ? ERROR_SUCCESS : GetLastError();
+        if (ok || err == ERROR_IO_PENDING) {
+          op.release();  // the completion packet will come through the port
+        } else if (err == ERROR_PIPE_CONNECTED) {
+          op.complete(error_code(), 0);  // the client came before we asked: no packet is queued
+        } else {
+          op.complete(error_code(static_cast<int>(err), asio::error::get_system_category()), 0);
+        }
+      },
+      token);
+}
+
+// Over the client limit: one `busy` error line, then the instance is closed. The line is
+// far smaller than the pipe's buffer, so the write completes without the client reading.
+asio::awaitable<void> refuse_busy(asio::windows::stream_handle pipe, std::string line) {
+  co_await asio::async_write(pipe, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
+  error_code ignored;
+  pipe.close(ignored);
+}
+
+}  // namespace
+
+std::string pipe_path(const std::string& pipe_name) { return R"(\\.\pipe\)" + pipe_name; }
+
+PipeListener::PipeListener(asio::io_context& io, PipeListenerOptions options, std::shared_ptr<spdlog::logger> log)
+    : io_(io),
+      options_(std::move(options)),
+      path_(pipe_path(options_.pipe_name)),
+      wide_path_(to_wide(path_)),
+      log_(std::move(log)),
+      security_(options_.sddl) {
+  waiting_.emplace(create_instance(true));
+  log_->info("listening on {} (max {} clients)", path_, options_.max_clients);
+  log_->debug("pipe security: {}", options_.sddl);
+}
+
+PipeListener::~PipeListener() { close(); }
+
+PipeListener::Pipe PipeListener::create_instance(bool first) {
+  DWORD open_mode = PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED;
+  if (first) open_mode |= FILE_FLAG_FIRST_PIPE_INSTANCE;
+  const DWORD pipe_mode = PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS;
+  HANDLE h = CreateNamedPipeW(wide_path_.c_str(), open_mode, pipe_mode, PIPE_UNLIMITED_INSTANCES, kBufferBytes,
+                              kBufferBytes, 0, security_.attributes());
+  if (h == INVALID_HANDLE_VALUE) {
+    const DWORD err = GetLastError();
+    if (first && err == ERROR_ACCESS_DENIED)
+      throw PipeListenError(path_ + " already exists, created by another process (or another rasbrokerd): "
+                                "refusing to share the name with it. Stop the other process, or set another "
+                                "pipe_name in the configuration",
+                            err);
+    throw PipeListenError("cannot create " + path_ + ": " + error_text(err), err);
+  }
+  Pipe pipe(io_);
+  pipe.assign(h);  // binds the handle to the completion port
+  return pipe;
+}
+
+HANDLE PipeListener::waiting_instance() {
+  return waiting_ && waiting_->is_open() ? waiting_->native_handle() : INVALID_HANDLE_VALUE;
+}
+
+void PipeListener::close() {
+  if (closed_) return;
+  closed_ = true;
+  if (waiting_) {
+    error_code ignored;
+    waiting_->close(ignored);  // aborts the pending ConnectNamedPipe
+  }
+  log_->info("stopped listening on {}", path_);
+}
+
+asio::awaitable<void> PipeListener::replace_waiting_instance() {
+  // Without a waiting instance clients get ERROR_FILE_NOT_FOUND; retry, never spin.
+  asio::steady_timer retry(io_);
+  while (!closed_) {
+    try {
+      waiting_.emplace(create_instance(false));
+      co_return;
+    } catch (const PipeListenError& e) {
+      log_->error("{}; retrying in 1 s", e.what());
+    }
+    retry.expires_after(std::chrono::seconds(1));
+    co_await retry.async_wait(asio::as_tuple(asio::use_awaitable));
+  }
+}
+
+asio::awaitable<void> PipeListener::accept_loop(ipc::Dispatcher& dispatcher) {
+  while (!closed_ && waiting_) {
+    auto [ec, ignored_bytes] = co_await async_connect_pipe(*waiting_, asio::as_tuple(asio::use_awaitable));
+    if (closed_) co_return;
+    Pipe connected = std::move(*waiting_);
+    waiting_.reset();
+    co_await replace_waiting_instance();  // before serving: one instance is always waiting
+    if (ec) {
+      // e.g. ERROR_NO_DATA: the client connected and left before we accepted it.
+      log_->debug("ConnectNamedPipe: {}", ec.message());
+      continue;
+    }
+    serve(std::move(connected), dispatcher);
+  }
+}
+
+void PipeListener::serve(Pipe pipe, ipc::Dispatcher& dispatcher) {
+  const HANDLE h = pipe.native_handle();
+  protocol::Owner who;
+  who.pid = pipe_client_pid(h);
+  if (*clients_ >= options_.max_clients) {
+    log_->warn("refusing client pid {}: {} clients already connected", who.pid, *clients_);
+    auto line = protocol::encode_line(protocol::make_error(
+        nullptr, protocol::RpcError(protocol::ErrorCode::busy, "too many clients (" +
+                                                                   std::to_string(options_.max_clients) +
+                                                                   "); try again later")));
+    asio::co_spawn(io_, refuse_busy(std::move(pipe), std::move(line)), asio::detached);
+    return;
+  }
+  ++*clients_;
+  // The user is known only after the first read (impersonation rule); the session
+  // calls this hook then, before dispatching that first request.
+  auto identify = [h, log = log_](protocol::Owner& owner) {
+    std::string why;
+    if (auto user = pipe_client_user(h, why)) owner.user = std::move(*user);
+    else log->warn("client pid {}: cannot identify the user: {}", owner.pid, why);
+  };
+  ipc::start_session(std::move(pipe), dispatcher, std::move(who), options_.limits, log_,
+                     [clients = clients_] { --*clients; }, std::move(identify));
+}
+
+}  // namespace rasbroker::winhost

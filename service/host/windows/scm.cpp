@@ -1,0 +1,96 @@
+#include "host/windows/scm.hpp"
+
+#include <mutex>
+#include <utility>
+
+namespace rasbroker::winhost {
+
+namespace {
+
+// The SCM's callbacks are plain functions: the process hosts one service, so its state
+// is process-wide.
+std::function<void(ScmSession&)> g_body;
+std::mutex g_stop_mutex;
+StopHandler g_stop;
+
+DWORD WINAPI control_handler(DWORD control, DWORD, LPVOID, LPVOID) {
+  const char* why = nullptr;
+  switch (control) {
+    case SERVICE_CONTROL_STOP: why = "SERVICE_CONTROL_STOP"; break;
+    case SERVICE_CONTROL_SHUTDOWN: why = "SERVICE_CONTROL_SHUTDOWN"; break;
+    case SERVICE_CONTROL_PRESHUTDOWN: why = "SERVICE_CONTROL_PRESHUTDOWN"; break;
+    case SERVICE_CONTROL_INTERROGATE: return NO_ERROR;
+    default: return ERROR_CALL_NOT_IMPLEMENTED;
+  }
+  // Only posts into the io_context: a control handler must return at once.
+  std::lock_guard lock(g_stop_mutex);
+  if (g_stop) g_stop(why);
+  return NO_ERROR;
+}
+
+class ScmStatusReporter final : public StatusReporter {
+ public:
+  explicit ScmStatusReporter(SERVICE_STATUS_HANDLE handle) : handle_(handle) {}
+  void report(const ServiceStatus& status) override {
+    SERVICE_STATUS s = to_service_status(status);
+    SetServiceStatus(handle_, &s);
+  }
+
+ private:
+  SERVICE_STATUS_HANDLE handle_;
+};
+
+class Session final : public ScmSession {
+ public:
+  explicit Session(SERVICE_STATUS_HANDLE handle) : reporter_(handle) {}
+  StatusReporter& reporter() override { return reporter_; }
+  void set_stop_handler(StopHandler handler) override {
+    std::lock_guard lock(g_stop_mutex);
+    g_stop = std::move(handler);
+  }
+
+ private:
+  ScmStatusReporter reporter_;
+};
+
+void WINAPI service_main(DWORD, LPWSTR*) {
+  SERVICE_STATUS_HANDLE handle = RegisterServiceCtrlHandlerExW(kServiceName, control_handler, nullptr);
+  if (handle == nullptr) return;  // the SCM knows nothing of us; nothing to report to
+  Session session(handle);
+  g_body(session);
+  session.set_stop_handler({});
+}
+
+}  // namespace
+
+SERVICE_STATUS to_service_status(const ServiceStatus& status) {
+  SERVICE_STATUS s{};
+  s.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
+  switch (status.state) {
+    case ServiceState::start_pending: s.dwCurrentState = SERVICE_START_PENDING; break;
+    case ServiceState::running: s.dwCurrentState = SERVICE_RUNNING; break;
+    case ServiceState::stop_pending: s.dwCurrentState = SERVICE_STOP_PENDING; break;
+    case ServiceState::stopped: s.dwCurrentState = SERVICE_STOPPED; break;
+  }
+  // PRESHUTDOWN gives the stop more time at system shutdown than SHUTDOWN's few seconds.
+  if (status.state == ServiceState::running)
+    s.dwControlsAccepted = SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN;
+  if (status.state == ServiceState::stopped && status.exit_code != kExitOk) {
+    s.dwWin32ExitCode = ERROR_SERVICE_SPECIFIC_ERROR;
+    s.dwServiceSpecificExitCode = status.exit_code;
+  }
+  s.dwCheckPoint = status.checkpoint;
+  s.dwWaitHint = status.wait_hint_ms;
+  return s;
+}
+
+bool run_scm_dispatcher(std::function<void(ScmSession&)> body, DWORD& error) {
+  g_body = std::move(body);
+  wchar_t name[] = L"RasBroker";
+  const SERVICE_TABLE_ENTRYW table[] = {{name, service_main}, {nullptr, nullptr}};
+  if (StartServiceCtrlDispatcherW(table)) return true;
+  error = GetLastError();
+  return false;
+}
+
+}  // namespace rasbroker::winhost

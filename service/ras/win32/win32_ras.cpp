@@ -1,0 +1,222 @@
+// The Win32 RAS backend (see win32_ras.hpp).
+#include "ras/win32/win32_ras.hpp"
+
+#include <windows.h>
+#include <ras.h>
+#include <raserror.h>
+
+#include <algorithm>
+#include <string_view>
+
+#include "core/utf16.hpp"
+#include "ras/win32/connection_watch.hpp"
+#include "ras/win32/dial_contexts.hpp"
+
+namespace rasbroker::ras {
+namespace {
+
+using win32::ConnectionWatch;
+using win32::DialContexts;
+
+// Enumerations retry on ERROR_BUFFER_TOO_SMALL with the size RAS asked for; connections
+// can appear between two calls, so a few rounds may be needed, but never endlessly.
+constexpr int kEnumAttempts = 8;
+
+HRASCONN to_hrasconn(Handle h) { return reinterpret_cast<HRASCONN>(static_cast<std::uintptr_t>(h)); }
+Handle from_hrasconn(HRASCONN h) { return static_cast<Handle>(reinterpret_cast<std::uintptr_t>(h)); }
+
+template <std::size_t N>
+std::string field_text(const WCHAR (&field)[N]) {
+  std::size_t n = 0;
+  while (n < N && field[n] != L'\0') ++n;
+  return narrow(std::wstring_view(field, n));
+}
+
+// Copies into a fixed RAS field; false when it does not fit (RAS would not find a cut name).
+template <std::size_t N>
+bool set_field(WCHAR (&field)[N], std::string_view utf8) {
+  std::wstring wide = widen(utf8);
+  const bool fits = wide.size() < N;
+  const std::size_t n = fits ? wide.size() : 0;
+  wide.copy(field, n);
+  field[n] = L'\0';
+  SecureZeroMemory(wide.data(), wide.size() * sizeof(wchar_t));  // may be a password
+  return fits;
+}
+
+// A zeroed RAS structure array whose first element carries dwSize, as RAS requires.
+template <typename T>
+std::vector<T> sized_buffer(std::size_t count) {
+  std::vector<T> buffer(std::max<std::size_t>(count, 1));
+  for (auto& element : buffer) {
+    ZeroMemory(&element, sizeof element);
+    element.dwSize = sizeof(T);
+  }
+  return buffer;
+}
+
+// Wipes RASDIALPARAMSW (it holds a password) when the dial call is done, whatever happens.
+struct WipedDialParams {
+  RASDIALPARAMSW params{};
+  WipedDialParams() { params.dwSize = sizeof params; }
+  ~WipedDialParams() { SecureZeroMemory(&params, sizeof params); }
+  WipedDialParams(const WipedDialParams&) = delete;
+  WipedDialParams& operator=(const WipedDialParams&) = delete;
+};
+
+std::string trim_message(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
+  return text;
+}
+
+}  // namespace
+
+Win32Ras::Win32Ras() = default;
+
+Win32Ras::~Win32Ras() {
+  watch_.reset();
+  std::lock_guard lock(mu_);
+  for (const auto& [h, id] : contexts_) DialContexts::instance().remove(id);
+  contexts_.clear();
+}
+
+std::string Win32Ras::backend_name() const { return "win32"; }
+
+DialResult Win32Ras::dial(const DialRequest& request, DialProgressFn progress) {
+  const std::wstring phonebook = widen(request.phonebook);
+  const LPCWSTR phonebook_arg = request.phonebook.empty() ? nullptr : phonebook.c_str();
+
+  WipedDialParams dial;
+  RASDIALPARAMSW& p = dial.params;
+  if (!set_field(p.szEntryName, request.entry)) return {ERROR_CANNOT_FIND_PHONEBOOK_ENTRY, kNullHandle};
+  if (request.username.empty() && request.password.empty()) {
+    // Saved credentials: what the phonebook holds for the entry (password only if one
+    // was saved: fPassword). RasDial itself would not look them up.
+    BOOL has_password = FALSE;
+    if (const DWORD rc = RasGetEntryDialParamsW(phonebook_arg, &p, &has_password); rc != ERROR_SUCCESS) {
+      return {rc, kNullHandle};
+    }
+    if (!has_password) SecureZeroMemory(p.szPassword, sizeof p.szPassword);
+    if (!request.domain.empty()) set_field(p.szDomain, request.domain);
+  } else if (!set_field(p.szUserName, request.username) || !set_field(p.szPassword, request.password) ||
+             !set_field(p.szDomain, request.domain)) {
+    return {ERROR_INVALID_PARAMETER, kNullHandle};
+  }
+  p.dwSubEntry = 0;  // all links of the entry
+
+  // The context must exist before RasDialW: a callback can arrive before it returns.
+  const std::uintptr_t id = DialContexts::instance().add(std::move(progress));
+  p.dwCallbackId = id;
+  HRASCONN conn = nullptr;
+  // No RASDIALEXTENSIONS, so no RDEOPT_PausedStates: a service has no UI to answer a
+  // paused state (retry authentication, expired password, EAP UI); without the option
+  // RAS fails the dial instead of pausing it, which the broker reports and hangs up.
+  const DWORD rc = RasDialW(nullptr, phonebook_arg, &p, 2, reinterpret_cast<LPVOID>(&DialContexts::callback), &conn);
+
+  const Handle h = from_hrasconn(conn);
+  if (h == kNullHandle) {
+    DialContexts::instance().remove(id);  // no connection: RAS has nothing to call back about
+  } else {
+    std::lock_guard lock(mu_);
+    contexts_.emplace(h, id);
+  }
+  return {rc, h};
+}
+
+void Win32Ras::release_contexts(Handle h) {
+  std::lock_guard lock(mu_);
+  const auto [first, last] = contexts_.equal_range(h);
+  for (auto it = first; it != last; ++it) DialContexts::instance().remove(it->second);
+  contexts_.erase(first, last);
+}
+
+std::uint32_t Win32Ras::hang_up(Handle h) {
+  const DWORD rc = RasHangUpW(to_hrasconn(h));
+  // Notifications stop at RasHangUp; any late one is dropped by the context table.
+  release_contexts(h);
+  return rc;  // 668 (ERROR_NO_CONNECTION) or 6: already gone, reported as is
+}
+
+std::uint32_t Win32Ras::get_connect_status(Handle h, ConnectStatus& out) {
+  RASCONNSTATUSW st{};
+  st.dwSize = sizeof st;
+  const DWORD rc = RasGetConnectStatusW(to_hrasconn(h), &st);
+  if (rc != ERROR_SUCCESS) return rc;
+  out.state = static_cast<ConnState>(static_cast<std::uint32_t>(st.rasconnstate));
+  out.error = st.dwError;
+  out.device_type = field_text(st.szDeviceType);
+  out.device_name = field_text(st.szDeviceName);
+  return ERROR_SUCCESS;
+}
+
+std::uint32_t Win32Ras::enum_connections(std::vector<ActiveConnection>& out) {
+  out.clear();
+  std::size_t capacity = 1;
+  for (int attempt = 0; attempt < kEnumAttempts; ++attempt) {
+    auto buffer = sized_buffer<RASCONNW>(capacity);
+    DWORD bytes = static_cast<DWORD>(buffer.size() * sizeof(RASCONNW));
+    DWORD count = 0;
+    const DWORD rc = RasEnumConnectionsW(buffer.data(), &bytes, &count);
+    if (rc == ERROR_BUFFER_TOO_SMALL) {
+      capacity = std::max<std::size_t>((bytes + sizeof(RASCONNW) - 1) / sizeof(RASCONNW), capacity + 1);
+      continue;
+    }
+    if (rc != ERROR_SUCCESS) return rc;
+    for (DWORD i = 0; i < count && i < buffer.size(); ++i) {
+      const RASCONNW& c = buffer[i];
+      out.push_back({from_hrasconn(c.hrasconn), field_text(c.szEntryName), field_text(c.szPhonebook),
+                     field_text(c.szDeviceType), field_text(c.szDeviceName)});
+    }
+    return ERROR_SUCCESS;
+  }
+  return ERROR_BUFFER_TOO_SMALL;
+}
+
+std::uint32_t Win32Ras::enum_entries(const std::string& phonebook, std::vector<PhonebookEntry>& out) {
+  out.clear();
+  const std::wstring path = widen(phonebook);
+  std::size_t capacity = 1;
+  for (int attempt = 0; attempt < kEnumAttempts; ++attempt) {
+    auto buffer = sized_buffer<RASENTRYNAMEW>(capacity);
+    DWORD bytes = static_cast<DWORD>(buffer.size() * sizeof(RASENTRYNAMEW));
+    DWORD count = 0;
+    const DWORD rc = RasEnumEntriesW(nullptr, phonebook.empty() ? nullptr : path.c_str(), buffer.data(), &bytes, &count);
+    if (rc == ERROR_BUFFER_TOO_SMALL) {
+      capacity = std::max<std::size_t>((bytes + sizeof(RASENTRYNAMEW) - 1) / sizeof(RASENTRYNAMEW), capacity + 1);
+      continue;
+    }
+    if (rc != ERROR_SUCCESS) return rc;
+    for (DWORD i = 0; i < count && i < buffer.size(); ++i) {
+      out.push_back({field_text(buffer[i].szEntryName), field_text(buffer[i].szPhonebookPath)});
+    }
+    return ERROR_SUCCESS;
+  }
+  return ERROR_BUFFER_TOO_SMALL;
+}
+
+std::string Win32Ras::error_string(std::uint32_t code) {
+  WCHAR text[512] = {};
+  if (RasGetErrorStringW(code, text, static_cast<DWORD>(std::size(text))) == ERROR_SUCCESS && text[0] != L'\0') {
+    return trim_message(field_text(text));
+  }
+  // Not a RAS code: the system's message table (RasGetErrorString does not set GetLastError).
+  WCHAR* buffer = nullptr;
+  const DWORD n = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
+                                     FORMAT_MESSAGE_IGNORE_INSERTS,
+                                 nullptr, code, 0, reinterpret_cast<LPWSTR>(&buffer), 0, nullptr);
+  std::string message;
+  if (n > 0 && buffer != nullptr) message = trim_message(narrow(std::wstring_view(buffer, n)));
+  if (buffer != nullptr) LocalFree(buffer);
+  return message.empty() ? "error " + std::to_string(code) : message;
+}
+
+void Win32Ras::set_connection_notifier(std::function<void()> changed) {
+  watch_.reset();  // joins the previous waiter first: never two callbacks at once
+  if (!changed) return;
+  auto watch = std::make_unique<ConnectionWatch>(std::move(changed));
+  // A failed registration leaves only the broker's backstop poll, which the seam allows
+  // ("it may be late or never come").
+  if (watch->error() == ERROR_SUCCESS) watch_ = std::move(watch);
+}
+
+}  // namespace rasbroker::ras

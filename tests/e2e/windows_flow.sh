@@ -1,0 +1,202 @@
+#!/usr/bin/env bash
+# End to end on Windows, under Wine: the real rasbrokerd.exe under Wine's Service Control
+# Manager, then in --console mode, against the simulated rasapi32.dll, driven by the real
+# rasbroker.exe over \\.\pipe\rasbroker. Mirrors tests/integration/linux_flow.sh.
+# Usage: windows_flow.sh RASBROKERD.EXE RASBROKER.EXE RASAPI32.DLL
+# WINEPREFIX must be a prefix prepared by cmake/wine-fixture.sh (ctest's "wine" fixture:
+# persistent wineserver, so the SCM remembers the service between wine calls).
+set -uo pipefail
+daemon=$1 client=$2 dll=$3
+: "${WINEPREFIX:?WINEPREFIX must be set}"
+export WINEDEBUG=-all WINEARCH=win64
+unset DISPLAY WINEDLLOVERRIDES RASBROKER_ENDPOINT RASBROKER_SIM_SCENARIO RASBROKER_SIM_STATE
+
+dir=$WINEPREFIX/drive_c/rasbroker-test          # C:\rasbroker-test
+win='C:\rasbroker-test'
+data=$WINEPREFIX/drive_c/ProgramData/RasBroker   # %ProgramData%\RasBroker: config and logs
+work=$(mktemp -d)
+watch_pid= console_pid=
+
+# Every Wine call reads /dev/null: Wine helpers must never hold ctest's pipes.
+w() { wine "$@" </dev/null; }
+rb() { wine "$win\\rasbroker.exe" "$@" </dev/null; }
+query() { w sc query RasBroker 2>/dev/null | tr -d '\r'; }
+state_of() { query | sed -n 's/^ *STATE *: *[0-9]* *\([A-Z_]*\).*/\1/p'; }
+
+cleanup() {
+  [ -n "$watch_pid" ] && kill "$watch_pid" 2>/dev/null
+  [ -n "$console_pid" ] && kill "$console_pid" 2>/dev/null
+  if query | grep -q SERVICE_NAME; then
+    w sc stop RasBroker >/dev/null 2>&1
+    for _ in $(seq 1 60); do [ "$(state_of)" = STOPPED ] && break; sleep 0.5; done
+    w sc delete RasBroker >/dev/null 2>&1
+  fi
+  wait 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { echo "ok: $*"; }
+# Polls until a command succeeds: bounded (no timing assertion, just "eventually").
+eventually() { local i; for i in $(seq 1 100); do "$@" && return 0; sleep 0.2; done; return 1; }
+is_state() { [ "$(state_of)" = "$1" ]; }
+# Checks the simulator's state file: the leak report is clean, and every connection of
+# ENTRY the broker dialled was hung up and reaped (polled until ERROR_INVALID_HANDLE).
+state_clean() {
+  python3 - "$1" "$2" <<'PY'
+import json, sys
+doc = json.load(open(sys.argv[1], encoding="utf-8"))
+entry = sys.argv[2]
+def walk(x):
+    if isinstance(x, dict):
+        yield x
+        for v in x.values(): yield from walk(v)
+    elif isinstance(x, list):
+        for v in x: yield from walk(v)
+clean = [o["clean"] for o in walk(doc) if isinstance(o.get("clean"), bool)]
+ours = [o for o in walk(doc) if o.get("entry") == entry and "reaped" in o and not o.get("external", False)]
+ok = clean == [True] or (clean and all(clean))
+ok = ok and bool(ours) and all(o["reaped"] and o.get("hang_ups", 1) >= 1 for o in ours)
+if not ok: print(json.dumps(doc, indent=1))
+sys.exit(0 if ok else 1)
+PY
+}
+
+# ---------------------------------------------------------------- setup
+rm -rf "$dir" "$data"
+mkdir -p "$dir" "$data"
+cp "$daemon" "$dir/rasbrokerd.exe"
+cp "$client" "$dir/rasbroker.exe"
+cp "$dll" "$dir/rasapi32.dll"   # beside the exe: loaded instead of Wine's only with the override below
+cat >"$dir/scenario.json" <<'JSON'
+{"entries": [
+  {"name": "Office VPN", "connect_ms": 300, "teardown_ms": 2000},
+  {"name": "Branch VPN", "connect_ms": 100, "teardown_ms": 100},
+  {"name": "Secure VPN", "connect_ms": 100, "teardown_ms": 100, "username": "alice", "password": "s3cret-Pa55"}
+], "connected": ["Branch VPN"]}
+JSON
+# A service does not inherit our environment: simulator and DLL override via the registry,
+# in place before the service starts.
+w reg add 'HKLM\Software\RasBroker\Simulator' /v Scenario /d "$win\\scenario.json" /f >/dev/null 2>&1
+w reg add 'HKLM\Software\RasBroker\Simulator' /v StateFile /d "$win\\service.state.json" /f >/dev/null 2>&1
+w reg add 'HKCU\Software\Wine\AppDefaults\rasbrokerd.exe\DllOverrides' /v rasapi32 /d native,builtin /f >/dev/null 2>&1
+query | grep -q SERVICE_NAME && { w sc stop RasBroker >/dev/null 2>&1; sleep 2; w sc delete RasBroker >/dev/null 2>&1; }
+
+w "$win\\rasbrokerd.exe" --version >"$work/out" 2>&1 && grep -q "rasbrokerd " "$work/out" && pass "--version" \
+  || fail "--version: $(cat "$work/out")"
+
+# Without --console and not started by the SCM: a clear message and exit 5, never a guess.
+w "$win\\rasbrokerd.exe" >"$work/out" 2>&1; rc=$?
+[ $rc -eq 5 ] && grep -q -- "--console" "$work/out" && pass "not under the SCM: exit 5 with a hint" \
+  || fail "not under the SCM: rc=$rc $(cat "$work/out")"
+
+rb status >"$work/out" 2>&1; rc=$?
+[ $rc -eq 3 ] && pass "unreachable service: exit 3" || fail "unreachable service: rc=$rc $(cat "$work/out")"
+
+w sc create RasBroker binPath= "$win\\rasbrokerd.exe" >"$work/out" 2>&1 && pass "sc create" || fail "sc create: $(cat "$work/out")"
+
+# ---------------------------------------------------------------- a failed start
+echo '{"max_clients": 0}' >"$data/config.json"
+w sc start RasBroker >/dev/null 2>&1
+eventually is_state STOPPED && query | grep -q "WIN32_EXIT_CODE *: *1066" && query | grep -q "SERVICE_EXIT_CODE *: *2 " \
+  && pass "bad config: STOPPED, ERROR_SERVICE_SPECIFIC_ERROR (1066), service-specific code 2" \
+  || fail "bad config start: $(query)"
+grep -q "bad configuration.*max_clients" "$data/logs/rasbroker.log" 2>/dev/null \
+  && pass "bad config: the reason is in the log" || fail "bad config not logged: $(cat "$data/logs/rasbroker.log" 2>&1)"
+
+# ---------------------------------------------------------------- the service
+echo '{"reaper": {"initial_ms": 100, "max_ms": 500}}' >"$data/config.json"
+w sc start RasBroker >"$work/out" 2>&1
+eventually is_state RUNNING && pass "sc start: RUNNING" || { fail "never RUNNING: $(query) $(cat "$work/out")"; exit 1; }
+
+rb --json status >"$work/out" && grep -q '"backend":"win32"' "$work/out" && pass "status over the pipe (win32 backend)" \
+  || fail "status: $(cat "$work/out")"
+rb entries >"$work/out" && grep -q "Office VPN" "$work/out" && pass "entries" || fail "entries: $(cat "$work/out")"
+rb --json list >"$work/out" && grep -q '"adopted":true' "$work/out" && pass "adopted Branch VPN listed" \
+  || fail "adoption: $(cat "$work/out")"
+
+# A second broker on the same machine is refused (the pipe is squatted, from its view).
+RASBROKER_SIM_SCENARIO="$win\\scenario.json" RASBROKER_SIM_STATE="$win\\second.state.json" \
+  WINEDLLOVERRIDES=rasapi32=n,b w "$win\\rasbrokerd.exe" --console >"$work/second" 2>&1; rc=$?
+[ $rc -eq 3 ] && grep -q "another process" "$work/second" && pass "second instance refused: exit 3" \
+  || fail "second instance: rc=$rc $(cat "$work/second")"
+
+wine "$win\\rasbroker.exe" --json watch </dev/null >"$work/watch.log" 2>&1 &
+watch_pid=$!
+eventually grep -q . "$work/watch.log" 2>/dev/null || sleep 1
+
+rb dial "Office VPN" --wait >"$work/out" 2>&1 && grep -q "Connected" "$work/out" && pass "dial --wait" \
+  || fail "dial --wait: $(cat "$work/out")"
+# hangup returns while RAS is still tearing down (2 s)...
+rb hangup "Office VPN" >"$work/out" 2>&1 && pass "hangup returned" || fail "hangup: $(cat "$work/out")"
+rb --json list >"$work/out"
+grep -q '"state":"hanging_up"' "$work/out" && pass "list shows hanging_up after hangup returned" \
+  || fail "expected hanging_up: $(cat "$work/out")"
+# ...and gone arrives later through watch.
+eventually grep -q '"state":"gone"' "$work/watch.log" && pass "watch saw gone" || fail "watch never saw gone: $(cat "$work/watch.log")"
+kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null; watch_pid=
+
+echo "s3cret-Pa55" | wine "$win\\rasbroker.exe" dial "Secure VPN" --user alice --password-stdin --wait >"$work/out" 2>&1 \
+  && pass "password from stdin connects" || fail "password dial: $(cat "$work/out")"
+rb --json list >"$work/out" && grep -q '"user":"[^"]' "$work/out" && pass "owner has a user (pipe client identity)" \
+  || fail "owner user: $(cat "$work/out")"
+
+# Stop during a live connection: STOP_PENDING while the teardown runs, then STOPPED.
+rb dial "Office VPN" --wait >"$work/out" 2>&1 && pass "dial again" || fail "dial again: $(cat "$work/out")"
+w sc stop RasBroker >"$work/out" 2>&1 || fail "sc stop: $(cat "$work/out")"
+seen=
+for _ in $(seq 1 120); do
+  s=$(state_of); seen="$seen $s"
+  [ "$s" = STOPPED ] && break
+  sleep 0.25
+done
+[ "$s" = STOPPED ] && pass "sc stop: STOPPED" || fail "never STOPPED: $(query)"
+case "$seen" in *STOP_PENDING*) pass "STOP_PENDING seen while the teardown ran" ;; *) fail "no STOP_PENDING seen:$seen" ;; esac
+query | grep -q "WIN32_EXIT_CODE *: *0 " && pass "exit code 0" || fail "exit code: $(query)"
+state_clean "$dir/service.state.json" "Office VPN" && pass "state file: hung up, reaped, clean" \
+  || fail "state file not clean: $(cat "$dir/service.state.json" 2>&1)"
+
+log=$data/logs/rasbroker.log
+grep -q "request dial from pid [0-9]* user '[^']" "$log" && pass "log: requests with pid and user" || fail "log: $(tail -5 "$log")"
+grep -q "stopping (SERVICE_CONTROL_STOP)" "$log" && grep -q "stop: waiting for 1 teardown" "$log" \
+  && pass "log: stop with its teardown" || fail "log stop: $(tail -20 "$log")"
+grep -q "s3cret-Pa55" "$log" "$work"/* && fail "password leaked into a log"
+
+w sc delete RasBroker >"$work/out" 2>&1 && pass "sc delete" || fail "sc delete: $(cat "$work/out")"
+eventually bash -c "! wine sc query RasBroker </dev/null >/dev/null 2>&1" && pass "service gone" || fail "still there: $(query)"
+
+# ---------------------------------------------------------------- --console
+# The same logic in the foreground; a directly started process takes the environment.
+cat >"$dir/console-config.json" <<'JSON'
+{"reaper": {"initial_ms": 100, "max_ms": 500}, "log": {"dir": "C:\\rasbroker-test\\console-logs"}}
+JSON
+RASBROKER_SIM_SCENARIO="$win\\scenario.json" RASBROKER_SIM_STATE="$win\\console.state.json" WINEDLLOVERRIDES=rasapi32=n,b \
+  wine "$win\\rasbrokerd.exe" --console --config "$win\\console-config.json" </dev/null >"$work/console.log" 2>&1 &
+console_pid=$!
+eventually rb status >/dev/null 2>&1 && pass "--console: listening" || { fail "--console never listened: $(cat "$work/console.log")"; exit 1; }
+winpid=$(rb --json status | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2)
+rb dial "Office VPN" --wait >"$work/out" 2>&1 && pass "--console: dial --wait" || fail "--console dial: $(cat "$work/out")"
+
+# Ctrl-C cannot be sent from here: the documented stop path for scripts.
+w "$win\\rasbrokerd.exe" --stop-console 999999 >"$work/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && grep -q "no rasbrokerd --console" "$work/out" && pass "--stop-console: unknown pid refused" \
+  || fail "--stop-console unknown: rc=$rc $(cat "$work/out")"
+w "$win\\rasbrokerd.exe" --stop-console "$winpid" >"$work/out" 2>&1 && pass "--stop-console $winpid" \
+  || fail "--stop-console: $(cat "$work/out")"
+eventually bash -c "! kill -0 $console_pid 2>/dev/null" || fail "--console did not exit"
+wait "$console_pid"; rc=$?; console_pid=
+[ $rc -eq 0 ] && grep -q "stopping (--stop-console)" "$work/console.log" \
+  && grep -q "stop: waiting for 1 teardown" "$work/console.log" && pass "--console: graceful stop, exit 0" \
+  || fail "--console exit $rc: $(tail -20 "$work/console.log")"
+state_clean "$dir/console.state.json" "Office VPN" && pass "--console state file: hung up, reaped, clean" \
+  || fail "console state not clean: $(cat "$dir/console.state.json" 2>&1)"
+[ -s "$dir/console-logs/rasbroker.log" ] && pass "--console: log file in log.dir" || fail "no console log file"
+
+if [ $failures -gt 0 ]; then
+  echo "---- service log"; cat "$data/logs/rasbroker.log" 2>/dev/null
+  echo "---- console log"; cat "$work/console.log" 2>/dev/null
+  echo "$failures check(s) failed"; exit 1
+fi
+echo "all checks passed"

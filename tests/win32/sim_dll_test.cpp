@@ -1,0 +1,154 @@
+// The simulated rasapi32.dll itself: configuration, the state file across a "restart",
+// the leak report in that file, and RasDial without a notifier.
+#include <gtest/gtest.h>
+
+#include <windows.h>
+#include <ras.h>
+
+#include "core/utf16.hpp"
+#include "ras/win32/win32_ras.hpp"
+#include "sim_dll_fixture.hpp"
+
+namespace rasbroker::ras::test {
+namespace {
+
+std::string hex(Handle h) {
+  char text[32];
+  std::snprintf(text, sizeof text, "0x%llx", static_cast<unsigned long long>(h));
+  return text;
+}
+
+bool connected(Win32Ras& ras, Handle h) {
+  ConnectStatus st;
+  return ras.get_connect_status(h, st) == 0 && st.state == ConnState::Connected;
+}
+
+std::uint32_t reap(Win32Ras& ras, Handle h) {
+  std::uint32_t rc = 0;
+  wait_until([&] {
+    ConnectStatus st;
+    rc = ras.get_connect_status(h, st);
+    return rc != 0;
+  });
+  return rc;
+}
+
+using SimDllTest = SimDll;
+
+TEST_F(SimDllTest, StateFileCarriesALiveConnectionAcrossARestart) {
+  start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 50}]})");
+  Handle h = kNullHandle;
+  {
+    Win32Ras first;  // the service that will be "killed"
+    h = first.dial({"Office VPN", "", "", "", ""}, {}).handle;
+    ASSERT_NE(h, kNullHandle);
+    ASSERT_TRUE(wait_until([&] { return connected(first, h); }));
+  }
+  // Written after every change: the connection and the outstanding dial reference.
+  const auto before = state_file();
+  ASSERT_FALSE(before.is_null());
+  EXPECT_EQ(before["format"], "rasbroker-sim-state");
+  EXPECT_EQ(before["clean"], false);
+  ASSERT_EQ(before["leaks"].size(), 1u);
+  EXPECT_EQ(before["leaks"][0]["handle"], hex(h));
+  EXPECT_NE(before["leaks"][0]["problem"].get<std::string>().find("never hung up"), std::string::npos);
+  ASSERT_EQ(before["engine"]["connections"].size(), 1u);
+  EXPECT_EQ(before["engine"]["connections"][0]["phase"], "connected");
+
+  restart();  // a new engine restores the file, as a restarted service's would
+
+  Win32Ras second;
+  std::vector<ActiveConnection> conns;
+  ASSERT_EQ(second.enum_connections(conns), 0u);  // adoption finds it
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].handle, h);
+  EXPECT_EQ(conns[0].entry, "Office VPN");
+  const auto fresh = second.dial({"Office VPN", "", "", "", ""}, {});  // same connection, one more reference
+  EXPECT_EQ(fresh.handle, h);
+
+  ASSERT_EQ(second.hang_up(h), 0u);
+  ASSERT_EQ(second.hang_up(h), 0u);
+  EXPECT_EQ(reap(second, h), err::kInvalidHandle);
+  const auto after = state_file();
+  EXPECT_EQ(after["clean"], true) << after.dump(2);
+  EXPECT_TRUE(after["leaks"].empty());
+  EXPECT_FALSE(after.contains("restore_error"));
+
+  // Handles are never reused, also across restarts.
+  restart();
+  Win32Ras third;
+  const auto next = third.dial({"Office VPN", "", "", "", ""}, {});
+  EXPECT_GT(next.handle, h);
+  ASSERT_EQ(third.hang_up(next.handle), 0u);
+  EXPECT_EQ(reap(third, next.handle), err::kInvalidHandle);
+}
+
+TEST_F(SimDllTest, ScenarioFromTheEnvironmentWithTheDefaultStatePath) {
+  write_text(scenario_path(), R"({"entries": [{"name": "From Env"}]})");
+  ASSERT_TRUE(SetEnvironmentVariableW(L"RASBROKER_SIM_SCENARIO", scenario_path().c_str()));
+  ASSERT_TRUE(SetEnvironmentVariableW(L"RASBROKER_SIM_STATE", nullptr));
+  const DWORD rc = reset_(nullptr, nullptr);  // as on the first call: environment, then registry
+  SetEnvironmentVariableW(L"RASBROKER_SIM_SCENARIO", nullptr);
+  ASSERT_EQ(rc, 0u);
+
+  Win32Ras ras;
+  std::vector<PhonebookEntry> entries;
+  ASSERT_EQ(ras.enum_entries("", entries), 0u);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].name, "From Env");
+  EXPECT_FALSE(read_text(scenario_path() + L".state.json").empty());
+}
+
+TEST_F(SimDllTest, AnUnusableScenarioFailsEveryCallAndSaysWhy) {
+  write_text(scenario_path(), R"({"entries": [{"name": "A", "conect_ms": 1}]})");
+  EXPECT_EQ(reset_(scenario_path().c_str(), state_path().c_str()), static_cast<DWORD>(ERROR_DLL_INIT_FAILED));
+  EXPECT_EQ(RasHangUpW(reinterpret_cast<HRASCONN>(0x10010)), static_cast<DWORD>(ERROR_DLL_INIT_FAILED));
+  const auto why = read_text(state_path() + L".error.txt");
+  EXPECT_NE(why.find("entries[0]: unknown key \"conect_ms\""), std::string::npos) << why;
+  EXPECT_TRUE(read_text(state_path()).empty());  // an existing state file would be left alone
+}
+
+TEST_F(SimDllTest, RasDialWithoutNotifierWaitsForTheOutcome) {
+  start(R"({"entries": [{"name": "Sync", "connect_ms": 40, "teardown_ms": 0},
+                        {"name": "Fails", "connect_ms": 40, "teardown_ms": 0,
+                         "fail_state": "RASCS_Authenticate", "fail_error": 691}]})");
+  RASDIALPARAMSW params{};
+  params.dwSize = sizeof params;
+  wcscpy(params.szEntryName, L"Sync");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialW(nullptr, nullptr, &params, 0, nullptr, &h), 0u);
+  ASSERT_NE(h, nullptr);
+  RASCONNSTATUSW st{};
+  st.dwSize = sizeof st;
+  ASSERT_EQ(RasGetConnectStatusW(h, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Connected);
+  EXPECT_EQ(RasHangUpW(h), 0u);
+
+  wcscpy(params.szEntryName, L"Fails");
+  HRASCONN failed = nullptr;
+  EXPECT_EQ(RasDialW(nullptr, nullptr, &params, 0, nullptr, &failed), 691u);
+  ASSERT_NE(failed, nullptr);  // and it must be hung up
+  EXPECT_EQ(RasHangUpW(failed), 0u);
+
+  ASSERT_TRUE(wait_until([&] { return RasGetConnectStatusW(h, &st) == ERROR_INVALID_HANDLE; }));
+  ASSERT_TRUE(wait_until([&] { return RasGetConnectStatusW(failed, &st) == ERROR_INVALID_HANDLE; }));
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+TEST_F(SimDllTest, NonAsciiNamesSurviveTheUtf16Boundary) {
+  start(R"({"entries": [{"name": "Büro VPN €", "connect_ms": 0, "teardown_ms": 0}], "connected": ["Büro VPN €"]})");
+  Win32Ras ras;
+  std::vector<ActiveConnection> conns;
+  ASSERT_EQ(ras.enum_connections(conns), 0u);
+  ASSERT_EQ(conns.size(), 1u);
+  EXPECT_EQ(conns[0].entry, "Büro VPN €");
+  RASCONNW raw{};
+  raw.dwSize = sizeof raw;
+  DWORD bytes = sizeof raw;
+  DWORD count = 0;
+  ASSERT_EQ(RasEnumConnectionsW(&raw, &bytes, &count), 0u);
+  EXPECT_STREQ(raw.szEntryName, L"B\u00fcro VPN \u20ac");
+}
+
+}  // namespace
+}  // namespace rasbroker::ras::test

@@ -1,0 +1,37 @@
+// UTF-8 <-> UTF-16 at the Win32 boundary: round trips, and invalid input that must not crash.
+#include <gtest/gtest.h>
+
+#include "core/utf16.hpp"
+
+namespace rasbroker {
+namespace {
+
+TEST(Utf16, RoundTripsAsciiAndNonAscii) {
+  EXPECT_EQ(widen(""), L"");
+  EXPECT_EQ(narrow(L""), "");
+  EXPECT_EQ(widen("Office VPN"), L"Office VPN");
+  EXPECT_EQ(widen("B\xc3\xbcro \xe2\x82\xac"), L"B\u00fcro \u20ac");
+  const std::string emoji = "\xf0\x9f\x94\x92 lock";  // outside the BMP: a surrogate pair
+  EXPECT_EQ(widen(emoji).size(), 7u);
+  EXPECT_EQ(narrow(widen(emoji)), emoji);
+}
+
+TEST(Utf16, InvalidInputIsReplacedNotFatal) {
+  const std::wstring wide = widen("a\xff\xfe" "b");
+  ASSERT_FALSE(wide.empty());
+  EXPECT_EQ(wide.front(), L'a');
+  EXPECT_EQ(wide.back(), L'b');
+  EXPECT_NE(wide.find(L'\uFFFD'), std::wstring::npos);
+
+  const wchar_t lone_surrogate[] = {L'x', static_cast<wchar_t>(0xD800), L'y', 0};
+  EXPECT_EQ(narrow(lone_surrogate), "x\xef\xbf\xbdy");
+}
+
+TEST(Utf16, EmbeddedNulsAreKept) {
+  const std::string with_nul("a\0b", 3);
+  EXPECT_EQ(widen(with_nul).size(), 3u);
+  EXPECT_EQ(narrow(widen(with_nul)), with_nul);
+}
+
+}  // namespace
+}  // namespace rasbroker

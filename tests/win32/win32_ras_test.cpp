@@ -1,0 +1,330 @@
+// Win32Ras against the simulated rasapi32.dll: the backend's calls, buffers, callbacks and
+// notifications go through the real Win32 signatures and structure layouts.
+#include <gtest/gtest.h>
+
+#include <windows.h>
+#include <ras.h>
+
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "ras/win32/win32_ras.hpp"
+#include "sim_dll_fixture.hpp"
+
+namespace rasbroker::ras::test {
+namespace {
+
+// Collects progress callbacks, which arrive on the simulated RAS's thread.
+struct Progress {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<ConnState> states;
+  std::vector<std::uint32_t> errors;
+  std::vector<Handle> handles;
+  std::vector<std::thread::id> threads;
+
+  DialProgressFn fn() {
+    return [this](Handle h, ConnState s, std::uint32_t error) {
+      std::lock_guard lock(mu);
+      states.push_back(s);
+      errors.push_back(error);
+      handles.push_back(h);
+      threads.push_back(std::this_thread::get_id());
+      cv.notify_all();
+    };
+  }
+  bool wait_for(ConnState s, std::uint32_t error = 0) {
+    std::unique_lock lock(mu);
+    return cv.wait_for(lock, 10s, [&] {
+      for (std::size_t i = 0; i < states.size(); ++i) {
+        if (states[i] == s && errors[i] == error) return true;
+      }
+      return false;
+    });
+  }
+};
+
+class Win32RasTest : public SimDll {
+ protected:
+  // Polls like the broker's reaper until RAS lets go of the handle.
+  static std::uint32_t reap(Win32Ras& ras, Handle h) {
+    std::uint32_t rc = 0;
+    wait_until([&] {
+      ConnectStatus st;
+      rc = ras.get_connect_status(h, st);
+      return rc != 0;
+    });
+    return rc;
+  }
+  static DialRequest request(const char* entry, const char* user = "", const char* password = "") {
+    DialRequest r;
+    r.entry = entry;
+    r.username = user;
+    r.password = password;
+    return r;
+  }
+};
+
+TEST_F(Win32RasTest, TheDllIsTheSimulatorBesideTheTest) {
+  start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 0}]})");
+  wchar_t exe[MAX_PATH] = {};
+  wchar_t dll[MAX_PATH] = {};
+  GetModuleFileNameW(nullptr, exe, MAX_PATH);
+  GetModuleFileNameW(GetModuleHandleW(L"rasapi32.dll"), dll, MAX_PATH);
+  std::wstring exe_dir(exe);
+  exe_dir.resize(exe_dir.rfind(L'\\'));
+  std::wstring dll_dir(dll);
+  dll_dir.resize(dll_dir.rfind(L'\\'));
+  EXPECT_EQ(_wcsicmp(exe_dir.c_str(), dll_dir.c_str()), 0);
+
+  Win32Ras ras;
+  EXPECT_EQ(ras.backend_name(), "win32");
+  // Wine's own RasDialW returns 1 and no handle.
+  const auto r = ras.dial(request("Office VPN"), {});
+  EXPECT_EQ(r.error, 0u);
+  ASSERT_NE(r.handle, kNullHandle);
+  EXPECT_EQ(ras.hang_up(r.handle), 0u);
+  EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
+}
+
+TEST_F(Win32RasTest, DialReportsEveryStateFromRasThreadEndingConnected) {
+  start(R"({"entries": [{"name": "Office VPN", "connect_ms": 80, "teardown_ms": 30}]})");
+  Win32Ras ras;
+  Progress progress;
+  const auto r = ras.dial(request("Office VPN"), progress.fn());
+  ASSERT_EQ(r.error, 0u);
+  ASSERT_NE(r.handle, kNullHandle);
+  ASSERT_TRUE(progress.wait_for(ConnState::Connected));
+  {
+    std::lock_guard lock(progress.mu);
+    const std::vector<ConnState> walk{ConnState::OpenPort,      ConnState::PortOpened,
+                                      ConnState::ConnectDevice, ConnState::DeviceConnected,
+                                      ConnState::AllDevicesConnected, ConnState::Authenticate,
+                                      ConnState::AuthNotify,    ConnState::Authenticated,
+                                      ConnState::Connected};
+    EXPECT_EQ(progress.states, walk);
+    for (std::size_t i = 0; i < progress.states.size(); ++i) {
+      EXPECT_EQ(progress.errors[i], 0u);
+      EXPECT_EQ(progress.handles[i], r.handle);
+      EXPECT_NE(progress.threads[i], std::this_thread::get_id());
+    }
+  }
+  ConnectStatus st;
+  ASSERT_EQ(ras.get_connect_status(r.handle, st), 0u);
+  EXPECT_EQ(st.state, ConnState::Connected);
+  EXPECT_EQ(st.error, 0u);
+  EXPECT_EQ(st.device_type, "vpn");
+  EXPECT_EQ(st.device_name, "WAN Miniport (IKEv2)");
+
+  ASSERT_EQ(ras.hang_up(r.handle), 0u);
+  EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+TEST_F(Win32RasTest, FailedDialKeepsItsHandleUntilHungUpAndReaped) {
+  start(R"({"entries": [{"name": "Unreachable", "connect_ms": 40, "teardown_ms": 20,
+                         "fail_state": "RASCS_ConnectDevice", "fail_error": 800}]})");
+  Win32Ras ras;
+  Progress progress;
+  const auto r = ras.dial(request("Unreachable"), progress.fn());
+  ASSERT_EQ(r.error, 0u);
+  ASSERT_NE(r.handle, kNullHandle);
+  ASSERT_TRUE(progress.wait_for(ConnState::ConnectDevice, 800));
+
+  ConnectStatus st;
+  ASSERT_EQ(ras.get_connect_status(r.handle, st), 0u);  // the handle is still valid
+  EXPECT_EQ(st.state, ConnState::ConnectDevice);
+  EXPECT_EQ(st.error, 800u);
+  EXPECT_EQ(leak_report()["clean"], false);  // a failed dial's handle must still be hung up
+
+  ASSERT_EQ(ras.hang_up(r.handle), 0u);
+  EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+TEST_F(Win32RasTest, UnknownEntryFailsWithoutAHandle) {
+  start(R"({"entries": []})");
+  Win32Ras ras;
+  const auto r = ras.dial(request("Nowhere", "u", "p"), {});
+  EXPECT_EQ(r.error, err::kCannotFindPhonebookEntry);
+  EXPECT_EQ(r.handle, kNullHandle);
+}
+
+TEST_F(Win32RasTest, HangUpReturnsBeforeTeardownCompletes) {
+  start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 300}]})");
+  Win32Ras ras;
+  Progress progress;
+  const auto r = ras.dial(request("Office VPN"), progress.fn());
+  ASSERT_TRUE(progress.wait_for(ConnState::Connected));
+
+  ASSERT_EQ(ras.hang_up(r.handle), 0u);
+  ConnectStatus st;
+  ASSERT_EQ(ras.get_connect_status(r.handle, st), 0u);  // not gone yet
+  EXPECT_EQ(st.state, ConnState::Disconnected);
+  EXPECT_EQ(ras.hang_up(r.handle), 0u);  // already tearing down: harmless
+  const auto pending = leak_report();
+  EXPECT_EQ(pending["clean"], false) << pending.dump();  // nobody has polled until 6 yet
+
+  EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
+  EXPECT_EQ(ras.hang_up(r.handle), err::kInvalidHandle);  // gone
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+TEST_F(Win32RasTest, EnumerationGrowsItsBufferThroughTheRetryLoop) {
+  start(R"({"entries": [{"name": "A"}, {"name": "B", "device_type": "PPPoE", "device_name": "WAN Miniport (PPPOE)"},
+                        {"name": "C", "phonebook": "C:\\Users\\alice\\rasphone.pbk"}],
+            "connected": ["A", "B", "C"]})");
+  Win32Ras ras;
+  std::vector<ActiveConnection> conns;
+  ASSERT_EQ(ras.enum_connections(conns), 0u);  // starts with one RASCONN: 603, then grows
+  ASSERT_EQ(conns.size(), 3u);
+  EXPECT_EQ(conns[0].entry, "A");
+  EXPECT_EQ(conns[0].phonebook, "C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk");
+  EXPECT_EQ(conns[1].device_type, "PPPoE");
+  EXPECT_EQ(conns[1].device_name, "WAN Miniport (PPPOE)");
+  EXPECT_EQ(conns[2].phonebook, "C:\\Users\\alice\\rasphone.pbk");
+  for (const auto& c : conns) EXPECT_NE(c.handle, kNullHandle);
+
+  // The raw call the loop is built on.
+  RASCONNW one{};
+  one.dwSize = sizeof one;
+  DWORD bytes = sizeof one;
+  DWORD count = 99;
+  EXPECT_EQ(RasEnumConnectionsW(&one, &bytes, &count), static_cast<DWORD>(ERROR_BUFFER_TOO_SMALL));
+  EXPECT_EQ(bytes, 3 * sizeof(RASCONNW));
+  EXPECT_EQ(count, 0u);
+  bytes = 0;
+  EXPECT_EQ(RasEnumConnectionsW(nullptr, &bytes, &count), static_cast<DWORD>(ERROR_BUFFER_TOO_SMALL));
+  EXPECT_EQ(bytes, 3 * sizeof(RASCONNW));
+
+  std::vector<PhonebookEntry> entries;
+  ASSERT_EQ(ras.enum_entries("", entries), 0u);
+  ASSERT_EQ(entries.size(), 3u);
+  EXPECT_EQ(entries[2].name, "C");
+  ASSERT_EQ(ras.enum_entries("C:\\Users\\alice\\rasphone.pbk", entries), 0u);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].name, "C");
+}
+
+TEST_F(Win32RasTest, WrongStructureSizesGiveErrorInvalidSize) {
+  start(R"({"entries": [{"name": "A"}], "connected": ["A"]})");
+  RASCONNW conn{};
+  conn.dwSize = sizeof conn - 4;
+  DWORD bytes = sizeof conn;
+  DWORD count = 0;
+  EXPECT_EQ(RasEnumConnectionsW(&conn, &bytes, &count), static_cast<DWORD>(ERROR_INVALID_SIZE));
+
+  RASCONNSTATUSW status{};
+  status.dwSize = 100;
+  EXPECT_EQ(RasGetConnectStatusW(reinterpret_cast<HRASCONN>(0x10010), &status), static_cast<DWORD>(ERROR_INVALID_SIZE));
+
+  RASDIALPARAMSW params{};
+  params.dwSize = sizeof params - 8;  // the layout without dwIfIndex
+  wcscpy(params.szEntryName, L"A");
+  HRASCONN h = nullptr;
+  EXPECT_EQ(RasDialW(nullptr, nullptr, &params, 0, nullptr, &h), static_cast<DWORD>(ERROR_INVALID_SIZE));
+  EXPECT_EQ(h, nullptr);
+
+  RASENTRYNAMEW entry{};
+  entry.dwSize = 1;
+  bytes = sizeof entry;
+  EXPECT_EQ(RasEnumEntriesW(nullptr, nullptr, &entry, &bytes, &count), static_cast<DWORD>(ERROR_INVALID_SIZE));
+}
+
+TEST_F(Win32RasTest, ErrorStringsForRasAndOtherCodes) {
+  start(R"({"entries": []})");
+  Win32Ras ras;
+  EXPECT_NE(ras.error_string(691).find("user name and password"), std::string::npos) << ras.error_string(691);
+  // Not a RAS code: RasGetErrorStringW refuses it, FormatMessageW knows it.
+  WCHAR text[512];
+  EXPECT_EQ(RasGetErrorStringW(ERROR_ACCESS_DENIED, text, 512), static_cast<DWORD>(ERROR_INVALID_PARAMETER));
+  const auto access_denied = ras.error_string(ERROR_ACCESS_DENIED);
+  EXPECT_FALSE(access_denied.empty());
+  EXPECT_EQ(access_denied.find("error 5"), std::string::npos) << access_denied;
+  EXPECT_NE(access_denied.back(), '\n');
+  // Known to nobody.
+  EXPECT_EQ(ras.error_string(0x2000F00Du), "error 536932365");
+}
+
+TEST_F(Win32RasTest, SavedCredentialsAreUsedWhenNoneAreSent) {
+  start(R"({"entries": [{"name": "Customer VPN", "connect_ms": 20, "teardown_ms": 0,
+                         "username": "alice", "password": "demo"},
+                        {"name": "Open VPN", "connect_ms": 20, "teardown_ms": 0}]})");
+  // What the backend asks RAS for.
+  RASDIALPARAMSW params{};
+  params.dwSize = sizeof params;
+  wcscpy(params.szEntryName, L"Customer VPN");
+  BOOL has_password = FALSE;
+  ASSERT_EQ(RasGetEntryDialParamsW(nullptr, &params, &has_password), 0u);
+  EXPECT_TRUE(has_password);
+  EXPECT_STREQ(params.szUserName, L"alice");
+  wcscpy(params.szEntryName, L"Open VPN");
+  ASSERT_EQ(RasGetEntryDialParamsW(nullptr, &params, &has_password), 0u);
+  EXPECT_FALSE(has_password);
+  EXPECT_STREQ(params.szUserName, L"");
+
+  Win32Ras ras;
+  Progress saved;
+  const auto r = ras.dial(request("Customer VPN"), saved.fn());
+  ASSERT_EQ(r.error, 0u);
+  ASSERT_TRUE(saved.wait_for(ConnState::Connected));
+  ASSERT_EQ(ras.hang_up(r.handle), 0u);
+  EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
+
+  Progress wrong;
+  const auto bad = ras.dial(request("Customer VPN", "alice", "wrong"), wrong.fn());
+  ASSERT_EQ(bad.error, 0u);
+  ASSERT_TRUE(wrong.wait_for(ConnState::Authenticate, err::kAuthenticationFailure));
+  ASSERT_EQ(ras.hang_up(bad.handle), 0u);
+  EXPECT_EQ(reap(ras, bad.handle), err::kInvalidHandle);
+
+  // Saved credentials of an entry RAS does not know: the lookup's error, no handle.
+  const auto missing = ras.dial(request("Nowhere"), {});
+  EXPECT_EQ(missing.error, err::kCannotFindPhonebookEntry);
+  EXPECT_EQ(missing.handle, kNullHandle);
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+TEST_F(Win32RasTest, ConnectionNotifierFiresOnConnectAndOnTeardown) {
+  start(R"({"entries": [{"name": "Office VPN", "connect_ms": 20, "teardown_ms": 20}]})");
+  Win32Ras ras;
+  std::mutex mu;
+  int signals = 0;
+  std::thread::id thread;
+  ras.set_connection_notifier([&] {
+    std::lock_guard lock(mu);
+    ++signals;
+    thread = std::this_thread::get_id();
+  });
+  const auto count = [&] {
+    std::lock_guard lock(mu);
+    return signals;
+  };
+
+  Progress progress;
+  const auto r = ras.dial(request("Office VPN"), progress.fn());
+  ASSERT_TRUE(progress.wait_for(ConnState::Connected));
+  ASSERT_TRUE(wait_until([&] { return count() >= 1; }));
+  const int after_connect = count();
+  ASSERT_EQ(ras.hang_up(r.handle), 0u);
+  ASSERT_TRUE(wait_until([&] { return count() > after_connect; }));  // teardown complete
+  {
+    std::lock_guard lock(mu);
+    EXPECT_NE(thread, std::this_thread::get_id());
+  }
+  EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
+
+  ras.set_connection_notifier({});  // stops and joins the waiter
+  const int stopped_at = count();
+  Progress again;
+  const auto r2 = ras.dial(request("Office VPN"), again.fn());
+  ASSERT_TRUE(again.wait_for(ConnState::Connected));
+  ASSERT_EQ(ras.hang_up(r2.handle), 0u);
+  EXPECT_EQ(reap(ras, r2.handle), err::kInvalidHandle);
+  EXPECT_EQ(count(), stopped_at);
+}
+
+}  // namespace
+}  // namespace rasbroker::ras::test
