@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -116,13 +117,24 @@ std::string format_connection_details(const Connection& c) {
   });
 }
 
+bool is_system_phonebook(std::string_view path) {
+  if (path.empty()) return true;
+  constexpr std::string_view tail = "\\microsoft\\network\\connections\\pbk\\rasphone.pbk";
+  if (path.size() < tail.size()) return false;
+  const std::string_view end = path.substr(path.size() - tail.size());
+  return std::equal(end.begin(), end.end(), tail.begin(), [](char a, char b) {
+    const char la = a == '/' ? '\\' : static_cast<char>(std::tolower(static_cast<unsigned char>(a)));
+    return la == b;
+  });
+}
+
 std::string format_entries(const protocol::EntriesResult& result) {
   if (result.entries.empty()) return "No entries.\n";
   std::size_t width = 0;
   for (const auto& e : result.entries) width = std::max(width, display_width(e.name));
   std::string out;
   for (const auto& e : result.entries) {
-    if (e.phonebook.empty()) {
+    if (is_system_phonebook(e.phonebook)) {
       out += e.name + "\n";
     } else {
       out += pad(e.name, width) + "  (phonebook " + e.phonebook + ")\n";

@@ -27,7 +27,10 @@ std::string error_label(const protocol::ConnectionError& e);  // "691: Access de
 std::string format_connection_table(const std::vector<protocol::Connection>& connections);
 // get: every field of a connection.
 std::string format_connection_details(const protocol::Connection& c);
-// entries: one name a line; the phonebook beside it when not the system's.
+// A system phonebook: "" or ...\Microsoft\Network\Connections\Pbk\rasphone.pbk (the
+// all-users one under ProgramData, or a user's under AppData), case-insensitive.
+bool is_system_phonebook(std::string_view path);
+// entries: one name a line; the phonebook beside it when not a system phonebook.
 std::string format_entries(const protocol::EntriesResult& entries);
 // status.
 std::string format_status(const protocol::StatusResult& status, const std::string& endpoint);

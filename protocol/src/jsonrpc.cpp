@@ -1,5 +1,7 @@
 #include "rasbroker/protocol/jsonrpc.hpp"
 
+#include <cctype>
+
 #include <utility>
 
 #include "params_reader.hpp"
@@ -139,11 +141,21 @@ nlohmann::json make_notification(std::string_view method, nlohmann::json params)
 
 namespace {
 
+// "password", and anything a client may have misspelt or named its own way
+// ("pasword", "Passwd", "pwd", "client_secret"): a refused request is logged too.
+bool looks_secret(const std::string& key) {
+  std::string k;
+  for (char c : key) k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const char* word : {"pass", "pasw", "pwd", "secret"})
+    if (k.find(word) != std::string::npos) return true;
+  return false;
+}
+
 template <typename Fn>
 void for_each_password(nlohmann::json& j, Fn&& fn) {
   if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it.key() == "password") fn(*it);
+      if (looks_secret(it.key())) fn(*it);
       else for_each_password(*it, fn);
     }
   } else if (j.is_array()) {

@@ -40,11 +40,12 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
     log_->error("request {} from pid {}: internal error: {}", call.method, client.identity.pid, e.what());
     response = protocol::make_error(call.id, RpcError(ErrorCode::internal_error, "internal error"));
   }
+  protocol::wipe_passwords(call.params);  // also when validation refused the request
   if (call.notification) co_return std::nullopt;
   co_return response;
 }
 
-asio::awaitable<json> Dispatcher::invoke(const protocol::Call& call, ClientContext& client) {
+asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& client) {
   const std::string& name = call.method;
   if (!protocol::is_known_method(name) || name == m::connection_changed)
     throw RpcError(ErrorCode::method_not_found, "method \"" + name + "\" does not exist");
@@ -63,6 +64,7 @@ asio::awaitable<json> Dispatcher::invoke(const protocol::Call& call, ClientConte
   }
   if (name == m::dial) {
     auto params = protocol::parse_dial_params(call.params);
+    protocol::wipe_passwords(call.params);  // from here on the password lives in a Secret only
     co_return json(co_await broker_->dial(std::move(params), client.identity));
   }
   if (name == m::hangup) {

@@ -30,7 +30,7 @@ class Dispatcher {
   boost::asio::awaitable<std::optional<nlohmann::json>> handle(protocol::Call call, ClientContext& client);
 
  private:
-  boost::asio::awaitable<nlohmann::json> invoke(const protocol::Call& call, ClientContext& client);
+  boost::asio::awaitable<nlohmann::json> invoke(protocol::Call& call, ClientContext& client);
 
   std::shared_ptr<broker::Broker> broker_;
   std::shared_ptr<spdlog::logger> log_;

@@ -29,6 +29,7 @@
 #include "rasbroker/protocol/errors.hpp"
 #include "rasbroker/protocol/framing.hpp"
 #include "rasbroker/protocol/jsonrpc.hpp"
+#include "rasbroker/protocol/secret.hpp"
 
 namespace rasbroker::ipc {
 
@@ -108,6 +109,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
           continue;
         }
         co_await handle_line(frame->text);
+        protocol::wipe(frame->text);  // the raw line may hold a password
         if (closing_) co_return;
       }
     }

@@ -72,6 +72,18 @@ TEST(Output, Entries) {
   EXPECT_EQ(format_entries(r), "Office VPN\nLab         (phonebook C:\\pb\\lab.pbk)\n");
 }
 
+TEST(Output, SystemPhonebooksAreNotShown) {
+  EXPECT_TRUE(is_system_phonebook(""));
+  EXPECT_TRUE(is_system_phonebook(R"(C:\ProgramData\Microsoft\Network\Connections\Pbk\rasphone.pbk)"));
+  EXPECT_TRUE(is_system_phonebook(R"(C:\Users\alice\AppData\Roaming\Microsoft\Network\Connections\Pbk\RASPHONE.PBK)"));
+  EXPECT_FALSE(is_system_phonebook(R"(C:\pb\rasphone.pbk)"));
+  EXPECT_FALSE(is_system_phonebook("x.pbk"));
+  protocol::EntriesResult r;
+  r.entries = {{"Office VPN", R"(C:\ProgramData\Microsoft\Network\Connections\Pbk\rasphone.pbk)"},
+               {"Lab", R"(D:\lab.pbk)"}};
+  EXPECT_EQ(format_entries(r), "Office VPN\nLab         (phonebook D:\\lab.pbk)\n");
+}
+
 TEST(Output, Status) {
   protocol::StatusResult s;
   s.version = "0.1.0";

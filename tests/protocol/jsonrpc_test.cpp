@@ -310,3 +310,10 @@ TEST(JsonRpc, WipePasswordsInPlace) {
   EXPECT_EQ(params["x"]["password"], "");
   EXPECT_EQ(params["entry"], "Office VPN");
 }
+
+TEST(JsonRpc, RedactCoversMisspeltAndRenamedPasswords) {
+  auto j = nlohmann::json::parse(R"({"params":{"pasword":"a1","Passwd":"a2","pwd":"a3","client_secret":"a4","entry":"Office VPN"}})");
+  auto r = rasbroker::protocol::redact(j);
+  for (const char* k : {"pasword", "Passwd", "pwd", "client_secret"}) EXPECT_EQ(r["params"][k], "***") << k;
+  EXPECT_EQ(r["params"]["entry"], "Office VPN");
+}

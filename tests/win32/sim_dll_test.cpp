@@ -2,8 +2,11 @@
 // the leak report in that file, and RasDial without a notifier.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <windows.h>
 #include <ras.h>
+#include <raserror.h>
 
 #include "core/utf16.hpp"
 #include "ras/win32/win32_ras.hpp"
@@ -44,9 +47,13 @@ TEST_F(SimDllTest, StateFileCarriesALiveConnectionAcrossARestart) {
     ASSERT_NE(h, kNullHandle);
     ASSERT_TRUE(wait_until([&] { return connected(first, h); }));
   }
-  // Written after every change: the connection and the outstanding dial reference.
-  const auto before = state_file();
-  ASSERT_FALSE(before.is_null());
+  // Rewritten after every change (by the thread that made it, so shortly after the
+  // status above): the connection and the outstanding dial reference.
+  nlohmann::json before;
+  ASSERT_TRUE(wait_until([&] {
+    before = state_file();
+    return !before.is_null() && before["engine"]["connections"][0]["phase"] == "connected";
+  })) << before.dump(2);
   EXPECT_EQ(before["format"], "rasbroker-sim-state");
   EXPECT_EQ(before["clean"], false);
   ASSERT_EQ(before["leaks"].size(), 1u);
@@ -97,6 +104,30 @@ TEST_F(SimDllTest, ScenarioFromTheEnvironmentWithTheDefaultStatePath) {
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].name, "From Env");
   EXPECT_FALSE(read_text(scenario_path() + L".state.json").empty());
+}
+
+// What an end-to-end test does for a service the SCM starts (it does not get our environment).
+TEST_F(SimDllTest, ScenarioAndStateFileFromTheRegistry) {
+  write_text(scenario_path(), R"({"entries": [{"name": "From Registry"}]})");
+  const wchar_t* key = L"Software\\RasBroker\\Simulator";
+  const auto set = [&](const wchar_t* name, const std::wstring& value) {
+    return RegSetKeyValueW(HKEY_LOCAL_MACHINE, key, name, REG_SZ, value.c_str(),
+                           static_cast<DWORD>((value.size() + 1) * sizeof(wchar_t)));
+  };
+  ASSERT_EQ(set(L"Scenario", scenario_path()), ERROR_SUCCESS);
+  ASSERT_EQ(set(L"StateFile", state_path()), ERROR_SUCCESS);
+  SetEnvironmentVariableW(L"RASBROKER_SIM_SCENARIO", nullptr);
+  SetEnvironmentVariableW(L"RASBROKER_SIM_STATE", nullptr);
+  const DWORD rc = reset_(nullptr, nullptr);
+  RegDeleteTreeW(HKEY_LOCAL_MACHINE, key);
+  ASSERT_EQ(rc, 0u);
+
+  Win32Ras ras;
+  std::vector<PhonebookEntry> entries;
+  ASSERT_EQ(ras.enum_entries("", entries), 0u);
+  ASSERT_EQ(entries.size(), 1u);
+  EXPECT_EQ(entries[0].name, "From Registry");
+  EXPECT_EQ(state_file()["clean"], true);
 }
 
 TEST_F(SimDllTest, AnUnusableScenarioFailsEveryCallAndSaysWhy) {

@@ -6,7 +6,7 @@
 namespace rasbroker {
 namespace {
 
-TEST(Utf16, RoundTripsAsciiAndNonAscii) {
+TEST(Win32Utf16, RoundTripsAsciiAndNonAscii) {
   EXPECT_EQ(widen(""), L"");
   EXPECT_EQ(narrow(L""), "");
   EXPECT_EQ(widen("Office VPN"), L"Office VPN");
@@ -16,7 +16,7 @@ TEST(Utf16, RoundTripsAsciiAndNonAscii) {
   EXPECT_EQ(narrow(widen(emoji)), emoji);
 }
 
-TEST(Utf16, InvalidInputIsReplacedNotFatal) {
+TEST(Win32Utf16, InvalidInputIsReplacedNotFatal) {
   const std::wstring wide = widen("a\xff\xfe" "b");
   ASSERT_FALSE(wide.empty());
   EXPECT_EQ(wide.front(), L'a');
@@ -27,7 +27,7 @@ TEST(Utf16, InvalidInputIsReplacedNotFatal) {
   EXPECT_EQ(narrow(lone_surrogate), "x\xef\xbf\xbdy");
 }
 
-TEST(Utf16, EmbeddedNulsAreKept) {
+TEST(Win32Utf16, EmbeddedNulsAreKept) {
   const std::string with_nul("a\0b", 3);
   EXPECT_EQ(widen(with_nul).size(), 3u);
   EXPECT_EQ(narrow(widen(with_nul)), with_nul);

@@ -4,6 +4,7 @@
 
 #include <windows.h>
 #include <ras.h>
+#include <raserror.h>
 
 #include <condition_variable>
 #include <mutex>
@@ -173,9 +174,9 @@ TEST_F(Win32RasTest, HangUpReturnsBeforeTeardownCompletes) {
 }
 
 TEST_F(Win32RasTest, EnumerationGrowsItsBufferThroughTheRetryLoop) {
-  start(R"({"entries": [{"name": "A"}, {"name": "B", "device_type": "PPPoE", "device_name": "WAN Miniport (PPPOE)"},
-                        {"name": "C", "phonebook": "C:\\Users\\alice\\rasphone.pbk"}],
-            "connected": ["A", "B", "C"]})");
+  start(R"json({"entries": [{"name": "A"}, {"name": "B", "device_type": "PPPoE", "device_name": "WAN Miniport (PPPOE)"},
+                            {"name": "C", "phonebook": "C:\\Users\\alice\\rasphone.pbk"}],
+                "connected": ["A", "B", "C"]})json");
   Win32Ras ras;
   std::vector<ActiveConnection> conns;
   ASSERT_EQ(ras.enum_connections(conns), 0u);  // starts with one RASCONN: 603, then grows

@@ -199,8 +199,9 @@ TEST_F(ServiceRunnerTest, MissingConfigFileMeansDefaults) {
 
 TEST_F(ServiceRunnerTest, BadConfigStopsWithServiceSpecificCode2) {
   FakeReporter reporter(pipe_name_);
-  ServiceRunner runner(runner_options(write_config({{"max_clients", 0}})), reporter,
-                       make_service_logger({.event_log = false}));
+  auto opts = runner_options(write_config({{"max_clients", 0}}));
+  opts.file_log = false;  // a bad config would log to %ProgramData%: keep the test to itself
+  ServiceRunner runner(std::move(opts), reporter, make_service_logger({.event_log = false}));
   EXPECT_EQ(runner.run(), kExitBadConfig);
   const auto all = reporter.reports();
   EXPECT_TRUE(of_state(all, ServiceState::running).empty());
@@ -214,8 +215,9 @@ TEST_F(ServiceRunnerTest, BadConfigStopsWithServiceSpecificCode2) {
 
 TEST_F(ServiceRunnerTest, UnknownAllowedGroupIsABadConfig) {
   FakeReporter reporter(pipe_name_);
-  ServiceRunner runner(runner_options(write_config({{"allowed_groups", {"No Such Group 7d1e"}}})), reporter,
-                       make_service_logger({.event_log = false}));
+  auto opts = runner_options(write_config({{"allowed_groups", {"No Such Group 7d1e"}}}));
+  opts.file_log = false;
+  ServiceRunner runner(std::move(opts), reporter, make_service_logger({.event_log = false}));
   EXPECT_EQ(runner.run(), kExitBadConfig);
   EXPECT_EQ(reporter.reports().back().exit_code, 2u);
 }

@@ -24,7 +24,7 @@ namespace rasbroker::winhost::test {
 // Unique per process and call: tests never collide with each other or a real service.
 std::string unique_pipe_name(const std::string& tag);
 
-// A logger that discards everything below `level` and prints the rest to stderr.
+// Warnings and errors to stderr (a failing test shows them); the rest is dropped.
 std::shared_ptr<spdlog::logger> test_logger();
 
 // A scenario with "Office VPN" (quick connect, 1.5 s teardown) and "Quick VPN".

@@ -96,7 +96,8 @@ int main() {
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    const int printed = app.exit(e);  // prints help/version (0) or the error
+    return printed == 0 ? kExitOk : kExitUsage;
   }
 
   if (opt.stop_console_pid != 0) {

@@ -1,5 +1,7 @@
 #include "host/windows/pipe_identity.hpp"
 
+#include <sddl.h>
+
 #include <cstdlib>
 #include <vector>
 

@@ -59,6 +59,13 @@ asio::awaitable<void> refuse_busy(asio::windows::stream_handle pipe, std::string
 
 std::string pipe_path(const std::string& pipe_name) { return R"(\\.\pipe\)" + pipe_name; }
 
+PipeListenError PipeListener::squatted_error(DWORD code) const {
+  return PipeListenError(path_ + " already exists, created by another process (or another rasbrokerd): "
+                                 "refusing to share the name with it. Stop the other process, or set another "
+                                 "pipe_name in the configuration",
+                         code);
+}
+
 PipeListener::PipeListener(asio::io_context& io, PipeListenerOptions options, std::shared_ptr<spdlog::logger> log)
     : io_(io),
       options_(std::move(options)),
@@ -73,7 +80,24 @@ PipeListener::PipeListener(asio::io_context& io, PipeListenerOptions options, st
 
 PipeListener::~PipeListener() { close(); }
 
+namespace {
+
+// Does any process have an instance of this pipe name? WaitNamedPipe answers without
+// connecting: ERROR_FILE_NOT_FOUND means no instance exists; anything else (available,
+// or every instance busy) means the name is taken.
+bool pipe_name_taken(const std::wstring& path) {
+  if (WaitNamedPipeW(path.c_str(), 1)) return true;
+  const DWORD err = GetLastError();
+  return err != ERROR_FILE_NOT_FOUND && err != ERROR_BAD_PATHNAME && err != ERROR_INVALID_NAME;
+}
+
+}  // namespace
+
 PipeListener::Pipe PipeListener::create_instance(bool first) {
+  // FILE_FLAG_FIRST_PIPE_INSTANCE is the atomic guarantee on Windows. Wine 8 ignores the
+  // flag, so the name is also probed first: that catches a squatter already in place on
+  // both (the case at service start); only the flag closes the race in between.
+  if (first && pipe_name_taken(wide_path_)) throw squatted_error(ERROR_ACCESS_DENIED);
   DWORD open_mode = PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED;
   if (first) open_mode |= FILE_FLAG_FIRST_PIPE_INSTANCE;
   const DWORD pipe_mode = PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS;
@@ -81,15 +105,17 @@ PipeListener::Pipe PipeListener::create_instance(bool first) {
                               kBufferBytes, 0, security_.attributes());
   if (h == INVALID_HANDLE_VALUE) {
     const DWORD err = GetLastError();
-    if (first && err == ERROR_ACCESS_DENIED)
-      throw PipeListenError(path_ + " already exists, created by another process (or another rasbrokerd): "
-                                "refusing to share the name with it. Stop the other process, or set another "
-                                "pipe_name in the configuration",
-                            err);
+    if (first && err == ERROR_ACCESS_DENIED) throw squatted_error(err);
     throw PipeListenError("cannot create " + path_ + ": " + error_text(err), err);
   }
   Pipe pipe(io_);
-  pipe.assign(h);  // binds the handle to the completion port
+  error_code ec;
+  pipe.assign(h, ec);  // binds the handle to the completion port
+  if (ec) {
+    CloseHandle(h);
+    throw PipeListenError("cannot use " + path_ + " with the I/O completion port: " + ec.message(),
+                          static_cast<DWORD>(ec.value()));
+  }
   return pipe;
 }
 

@@ -46,7 +46,8 @@ class PipeListener {
  public:
   // Creates the first instance with FILE_FLAG_FIRST_PIPE_INSTANCE: if any process
   // already has an instance of this name, it could answer our clients (squatting), so
-  // the listener refuses with PipeListenError rather than join it.
+  // the listener refuses with PipeListenError rather than join it. (The name is also
+  // probed first with WaitNamedPipe, because Wine does not enforce the flag.)
   PipeListener(boost::asio::io_context& io, PipeListenerOptions options, std::shared_ptr<spdlog::logger> log);
   ~PipeListener();
   PipeListener(const PipeListener&) = delete;
@@ -65,6 +66,7 @@ class PipeListener {
  private:
   using Pipe = boost::asio::windows::stream_handle;
   Pipe create_instance(bool first);
+  PipeListenError squatted_error(DWORD code) const;
   void serve(Pipe pipe, ipc::Dispatcher& dispatcher);
   boost::asio::awaitable<void> replace_waiting_instance();
 

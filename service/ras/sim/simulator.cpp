@@ -257,6 +257,10 @@ void Simulator::run() {
 }
 
 void Simulator::publish_change() {
+  // One publisher at a time: a caller whose change is being published by another thread
+  // waits here until that hook call finished, so once any public function returns, a
+  // completed hook call has seen its change (the DLL's state file is on disk).
+  std::lock_guard publishing(publish_mu_);
   std::function<void()> hook;
   {
     std::lock_guard lock(mu_);

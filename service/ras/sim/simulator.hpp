@@ -128,9 +128,11 @@ class Simulator final : public ras::RasApi {
   // document is invalid or names an entry the scenario does not have.
   void restore(const nlohmann::json& state);
   // Called after any change of connections or ledger (not after reads that change
-  // nothing), on the thread that made the change, without the lock held: it may call
-  // snapshot(). It may run on several threads at once; it must not throw (exceptions are
-  // swallowed) and must not call dial(). Empty function: no hook.
+  // nothing), on the thread that made the change, without the lock held. Calls never
+  // overlap, and when a public function returns, a hook call that saw its change has
+  // completed. The hook may call snapshot(), leak_report(), ledger() and stats(), nothing
+  // else (a call that changes state would deadlock); exceptions are swallowed. Empty
+  // function: no hook.
   void set_change_hook(std::function<void()> hook);
 
   // --- Inspection -------------------------------------------------------------------
@@ -213,6 +215,7 @@ class Simulator final : public ras::RasApi {
   SimStats stats_;
   bool dirty_ = false;  // connections or ledger changed since the change hook last ran
   std::function<void()> change_hook_;
+  std::mutex publish_mu_;  // serialises change hook calls; taken before mu_, never under it
   std::thread thread_;  // last: started after everything above is initialised
 };
 

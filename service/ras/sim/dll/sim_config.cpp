@@ -33,6 +33,19 @@ std::wstring registry(const wchar_t* value_name) {
   return value;
 }
 
+// A reader that opened the file without FILE_SHARE_DELETE (most do) blocks the replace
+// for as long as it reads: retry briefly rather than leave a stale state file behind.
+DWORD move_over(const std::wstring& from, const std::wstring& to) {
+  DWORD rc = ERROR_SUCCESS;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    if (MoveFileExW(from.c_str(), to.c_str(), MOVEFILE_REPLACE_EXISTING)) return ERROR_SUCCESS;
+    rc = GetLastError();
+    if (rc != ERROR_ACCESS_DENIED && rc != ERROR_SHARING_VIOLATION) break;
+    Sleep(5);
+  }
+  return rc;
+}
+
 std::wstring lookup(const wchar_t* env_name, const wchar_t* registry_value) {
   auto value = environment(env_name);
   return value.empty() ? registry(registry_value) : value;
@@ -79,7 +92,7 @@ DWORD replace_file(const std::wstring& path, const std::string& contents) {
   const BOOL ok = WriteFile(file, contents.data(), static_cast<DWORD>(contents.size()), &written, nullptr);
   DWORD rc = ok && written == contents.size() ? ERROR_SUCCESS : GetLastError();
   if (!CloseHandle(file) && rc == ERROR_SUCCESS) rc = GetLastError();
-  if (rc == ERROR_SUCCESS && !MoveFileExW(temp.c_str(), path.c_str(), MOVEFILE_REPLACE_EXISTING)) rc = GetLastError();
+  if (rc == ERROR_SUCCESS) rc = move_over(temp, path);
   if (rc != ERROR_SUCCESS) DeleteFileW(temp.c_str());
   return rc;
 }
