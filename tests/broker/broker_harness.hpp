@@ -85,11 +85,6 @@ class BrokerHarness : public ::testing::Test {
       if (io_.stopped()) io_.restart();
       std::size_t n = io_.poll();
       n += sim_->pump();
-#ifdef _WIN32
-      // Asio's IOCP backend learns that a timer is due from its timer thread, not from
-      // poll(): give that thread a moment before calling the system quiet.
-      if (n == 0) n = io_.run_one_for(std::chrono::microseconds(500));
-#endif
       if (n == 0) return;
     }
     FAIL() << "settle(): the system never became quiet";

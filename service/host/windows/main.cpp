@@ -90,6 +90,7 @@ int main() {
   app.add_option("--log-level", opt.log_level, "trace|debug|info|warn|error|critical|off (overrides the config)");
   app.add_option("--stop-console", opt.stop_console_pid,
                  "Stop the `rasbrokerd --console` instance with this process id, gracefully, and exit");
+  app.name("rasbrokerd");  // argv[0] is dropped below: name the program for --help
   auto args = utf8_arguments();
   if (!args.empty()) args.erase(args.begin());
   std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
