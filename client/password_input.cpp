@@ -6,7 +6,7 @@
 #ifdef _WIN32
 #include <windows.h>
 
-#include "win32_text.hpp"
+#include "core/utf16.hpp"
 #else
 #include <csignal>
 #include <termios.h>
@@ -70,7 +70,7 @@ protocol::Secret read_plain_line(HANDLE in) {
 
 protocol::Secret read_console_line(HANDLE in, const std::string& prompt) {
   HANDLE err = GetStdHandle(STD_ERROR_HANDLE);
-  const std::wstring wprompt = win32::to_wide(prompt);
+  const std::wstring wprompt = widen(prompt);
   DWORD written = 0;
   if (!WriteConsoleW(err, wprompt.data(), static_cast<DWORD>(wprompt.size()), &written, nullptr)) {
     WriteFile(err, prompt.data(), static_cast<DWORD>(prompt.size()), &written, nullptr);
@@ -92,7 +92,7 @@ protocol::Secret read_console_line(HANDLE in, const std::string& prompt) {
     SecureZeroMemory(wide.data(), wide.size() * sizeof(wchar_t));
     throw ClientError(ClientError::Kind::local, "reading the password from the console failed");
   }
-  std::string line = win32::to_utf8(std::wstring_view(wide.data(), got));
+  std::string line = narrow(std::wstring_view(wide.data(), got));
   SecureZeroMemory(wide.data(), wide.size() * sizeof(wchar_t));
   strip_line_end(line);
   return protocol::Secret(std::move(line));

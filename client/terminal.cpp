@@ -6,7 +6,7 @@
 #include <windows.h>
 #include <shellapi.h>
 
-#include "win32_text.hpp"
+#include "core/utf16.hpp"
 #else
 #include <unistd.h>
 #endif
@@ -45,7 +45,7 @@ std::vector<std::string> utf8_arguments(int argc, char** argv) {
     for (int i = 0; i < argc; ++i) out.emplace_back(argv[i]);
     return out;
   }
-  for (int i = 0; i < n; ++i) out.push_back(win32::to_utf8(wide[i]));
+  for (int i = 0; i < n; ++i) out.push_back(narrow(wide[i]));
   LocalFree(wide);
   return out;
 }

@@ -8,7 +8,8 @@
 #include "client_error.hpp"
 #include "endpoint.hpp"
 #include "transport.hpp"
-#include "win32_text.hpp"
+#include "core/utf16.hpp"
+#include "core/win32_message.hpp"
 
 namespace rasbroker::client {
 
@@ -24,7 +25,7 @@ class PipeTransport final : public Transport {
   void connect(const std::string& endpoint, std::chrono::milliseconds connect_timeout) override {
     close();
     const std::string path = pipe_path(endpoint);
-    const std::wstring wide = win32::to_wide(path);
+    const std::wstring wide = widen(path);
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + connect_timeout;
     for (;;) {
@@ -51,7 +52,7 @@ class PipeTransport final : public Transport {
         case ERROR_ACCESS_DENIED: why = "access denied"; break;
         case ERROR_BAD_PATHNAME:
         case ERROR_INVALID_NAME: why = "not a valid pipe name"; break;
-        default: why = win32::error_text(err); break;
+        default: why = win32_error_text(err); break;
       }
       throw ClientError(ClientError::Kind::unreachable, "cannot connect to " + path + ": " + why);
     }
@@ -59,7 +60,7 @@ class PipeTransport final : public Transport {
     if (event_ == nullptr) {
       const DWORD err = GetLastError();
       close();
-      throw ClientError(ClientError::Kind::local, "CreateEvent failed: " + win32::error_text(err));
+      throw ClientError(ClientError::Kind::local, "CreateEvent failed: " + win32_error_text(err));
     }
   }
 
@@ -75,7 +76,7 @@ class PipeTransport final : public Transport {
       if (!ok) {
         const DWORD err = GetLastError();
         throw ClientError(ClientError::Kind::disconnected,
-                          "the service closed the connection (" + win32::error_text(err) + ")");
+                          "the service closed the connection (" + win32_error_text(err) + ")");
       }
       bytes.remove_prefix(written);
     }
@@ -107,7 +108,7 @@ class PipeTransport final : public Transport {
       if (err == ERROR_BROKEN_PIPE || err == ERROR_PIPE_NOT_CONNECTED || err == ERROR_NO_DATA) {
         return {ReadResult::Status::eof, {}};
       }
-      throw ClientError(ClientError::Kind::disconnected, "reading from the service failed: " + win32::error_text(err));
+      throw ClientError(ClientError::Kind::disconnected, "reading from the service failed: " + win32_error_text(err));
     }
   }
 

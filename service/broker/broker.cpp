@@ -29,6 +29,16 @@ struct Broker::Subscription {
   Listener listener;
 };
 
+namespace {
+
+RpcError phonebook_refused(const std::string& path) {
+  return RpcError(ErrorCode::unauthorized, "phonebook \"" + path +
+                                               "\" is neither a system phonebook nor in the service's "
+                                               "configuration (key phonebooks)");
+}
+
+}  // namespace
+
 std::shared_ptr<Broker> Broker::create(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
                                        std::shared_ptr<spdlog::logger> log) {
   return std::shared_ptr<Broker>(new Broker(std::move(ex), ras, std::move(config), std::move(log)));
@@ -39,6 +49,7 @@ Broker::Broker(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
     : ex_(ex),
       ras_(ras),
       config_(std::move(config)),
+      phonebooks_(config_.phonebooks),
       log_(log ? std::move(log) : spdlog::default_logger()),
       changed_(ex),
       reaper_wake_(ex),
@@ -166,6 +177,7 @@ asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
   if (stopping_) throw RpcError(ErrorCode::shutting_down, "the service is stopping: no new dials");
   if (!config_.allowed_entries.empty() && !config_.allowed_entries.contains(params.entry))
     throw RpcError(ErrorCode::unauthorized, "entry \"" + params.entry + "\" is not in the allow-list");
+  if (params.phonebook && !phonebooks_.allowed(*params.phonebook, ras_)) throw phonebook_refused(*params.phonebook);
 
   std::optional<Clock::time_point> deadline;
   if (params.timeout_ms) deadline = Clock::now() + std::chrono::milliseconds(*params.timeout_ms);
@@ -359,9 +371,12 @@ protocol::Connection Broker::get(const protocol::Selector& which) {
 }
 
 std::vector<protocol::EntryInfo> Broker::entries(const std::string& phonebook) {
+  if (!phonebooks_.allowed(phonebook, ras_)) throw phonebook_refused(phonebook);
   std::vector<ras::PhonebookEntry> found;
-  if (auto rc = ras_.enum_entries(phonebook, found); rc != ras::err::kSuccess)
+  std::vector<std::string> unreadable;
+  if (auto rc = phonebooks_.list(phonebook, ras_, found, unreadable); rc != ras::err::kSuccess)
     throw RpcError::ras(rc, ras_.error_string(rc), "cannot list phonebook entries");
+  for (const auto& file : unreadable) log_->warn("entries: the configured phonebook {} cannot be read", file);
   std::vector<protocol::EntryInfo> out;
   for (auto& e : found) out.push_back({e.name, e.phonebook});
   return out;

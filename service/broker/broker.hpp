@@ -20,6 +20,7 @@
 #include <spdlog/logger.h>
 
 #include "broker/config.hpp"
+#include "broker/phonebooks.hpp"
 #include "broker/notifier.hpp"
 #include "broker/record.hpp"
 #include "ras/ras_api.hpp"
@@ -106,6 +107,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
   boost::asio::any_io_executor ex_;
   ras::RasApi& ras_;
   BrokerConfig config_;
+  Phonebooks phonebooks_;
   std::shared_ptr<spdlog::logger> log_;
 
   std::map<std::uint64_t, Record> records_;

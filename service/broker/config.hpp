@@ -6,6 +6,7 @@
 #include <set>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace rasbroker::broker {
 
@@ -33,6 +34,9 @@ struct BrokerConfig {
   milliseconds stop_timeout{30000};
   std::map<std::string, RedialConfig> redial;  // per entry name
   std::set<std::string> allowed_entries;       // empty: every entry may be dialled
+  // Phonebook files besides the system ones that may be dialled from and are listed by
+  // `entries` (broker/phonebooks.hpp: no other file is ever handed to RAS).
+  std::vector<std::string> phonebooks;
 };
 
 }  // namespace rasbroker::broker

@@ -1,5 +1,8 @@
 #include "config/service_config.hpp"
 
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <map>
@@ -66,6 +69,13 @@ std::vector<std::string> read_strings(const ObjectReader& o, const json& v, cons
 
 constexpr std::uint32_t kDay = 86'400'000;
 
+bool is_absolute_windows_path(const std::string& p) {
+  const bool drive = p.size() >= 3 && std::isalpha(static_cast<unsigned char>(p[0])) && p[1] == ':' &&
+                     (p[2] == '\\' || p[2] == '/');
+  const bool unc = p.size() >= 3 && p[0] == '\\' && p[1] == '\\' && p[2] != '\\';
+  return drive || unc;
+}
+
 }  // namespace
 
 ServiceConfig parse_service_config(const json& j, const std::string& where) {
@@ -81,7 +91,7 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
        }},
       {"allowed_groups", [&](const json& v, const std::string& k) { c.allowed_groups = read_strings(top, v, k); }},
       {"max_clients", [&](const json& v, const std::string& k) { c.max_clients = read_uint(top, v, k, 1, 1000); }},
-      {"phonebooks", [&](const json& v, const std::string& k) { c.phonebooks = read_strings(top, v, k); }},
+      {"phonebooks", [&](const json& v, const std::string& k) { c.broker.phonebooks = read_strings(top, v, k); }},
       {"allowed_entries",
        [&](const json& v, const std::string& k) {
          auto list = read_strings(top, v, k);
@@ -130,7 +140,16 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
                 static const std::set<std::string> levels{"trace", "debug", "info", "warn", "error", "critical", "off"};
                 if (!levels.contains(c.log.level)) l.fail(kk, "must be one of trace, debug, info, warn, error, critical, off");
               }},
-             {"dir", [&](const json& x, const std::string& kk) { c.log.dir = read_string(l, x, kk, true); }},
+             {"dir",
+              [&](const json& x, const std::string& kk) {
+                c.log.dir = read_string(l, x, kk, true);
+                // The logging library opens files by narrow (ANSI) name; a relative path
+                // would depend on the service's working folder (System32).
+                if (!c.log.dir.empty() && !is_absolute_windows_path(c.log.dir))
+                  l.fail(kk, "must be an absolute path (C:\\... or \\\\server\\share\\...)");
+                if (std::any_of(c.log.dir.begin(), c.log.dir.end(), [](char ch) { return (ch & 0x80) != 0; }))
+                  l.fail(kk, "must be ASCII only");
+              }},
              {"max_size_mb", [&](const json& x, const std::string& kk) { c.log.max_size_mb = read_uint(l, x, kk, 1, 1024); }},
              {"max_files", [&](const json& x, const std::string& kk) { c.log.max_files = read_uint(l, x, kk, 1, 100); }},
          });
@@ -140,11 +159,21 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
 }
 
 ServiceConfig load_service_config(const std::string& path, bool missing_ok) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  // Only "no such file" may mean defaults: a file that exists but cannot be read (access
+  // denied, a folder, a path RAS admins typed wrong) is an error, never silent defaults.
+  // The path is UTF-8; std::filesystem hands it to Windows as UTF-16.
+  namespace fs = std::filesystem;
+  const fs::path file(std::u8string(path.begin(), path.end()));
+  std::error_code ec;
+  const fs::file_status st = fs::status(file, ec);
+  if (st.type() == fs::file_type::not_found) {
     if (missing_ok) return ServiceConfig{};
-    throw ConfigError(path + ": cannot be opened");
+    throw ConfigError(path + ": does not exist");
   }
+  if (ec) throw ConfigError(path + ": cannot be read (" + ec.message() + ")");
+  if (fs::is_directory(st)) throw ConfigError(path + ": is a folder, not a file");
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw ConfigError(path + ": cannot be opened");
   std::stringstream text;
   text << in.rdbuf();
   json j;

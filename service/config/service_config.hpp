@@ -26,7 +26,6 @@ struct ServiceConfig {
   std::string pipe_name = "rasbroker";      // \\.\pipe\<pipe_name>
   std::vector<std::string> allowed_groups;  // extra groups granted read/write on the pipe
   std::uint32_t max_clients = 64;           // concurrent pipe/socket clients
-  std::vector<std::string> phonebooks;      // extra phonebook files for `entries`
   LogConfig log;
 };
 

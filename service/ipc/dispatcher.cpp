@@ -25,19 +25,21 @@ Dispatcher::Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<s
     : broker_(std::move(broker)), log_(log ? std::move(log) : spdlog::default_logger()) {}
 
 asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, ClientContext& client) {
-  // Logged once per request, with who asked; params redacted (no password ever).
-  log_->info("request {} from pid {} user '{}': {}", call.method, client.identity.pid, client.identity.user,
-             protocol::redact(call.params).dump(-1, ' ', false, json::error_handler_t::replace));
+  // Logged once per request, when it is answered: who asked, what (params redacted: no
+  // password ever), and the outcome.
+  const std::string asked = fmt::format(
+      "request {} from pid {} user '{}': {}", call.method, client.identity.pid, client.identity.user,
+      protocol::redact(call.params).dump(-1, ' ', false, json::error_handler_t::replace));
   json response;
   try {
     json result = co_await invoke(call, client);
+    log_->info("{} -> ok", asked);
     response = protocol::make_result(call.id, std::move(result));
   } catch (const RpcError& e) {
-    log_->info("request {} from pid {}: error {} {}", call.method, client.identity.pid, static_cast<int>(e.code()),
-               e.what());
+    log_->info("{} -> error {}: {}", asked, static_cast<int>(e.code()), e.what());
     response = protocol::make_error(call.id, e);
   } catch (const std::exception& e) {
-    log_->error("request {} from pid {}: internal error: {}", call.method, client.identity.pid, e.what());
+    log_->error("{} -> internal error: {}", asked, e.what());
     response = protocol::make_error(call.id, RpcError(ErrorCode::internal_error, "internal error"));
   }
   protocol::wipe_passwords(call.params);  // also when validation refused the request

@@ -168,5 +168,48 @@ TEST_F(DialTest, AllowListRefusesOtherEntries) {
   expect_nothing_leaked();
 }
 
+// The service runs as LocalSystem: only the system phonebooks and configured files reach RAS.
+TEST_F(DialTest, PhonebooksOtherThanSystemOrConfiguredAreRefusedBeforeRas) {
+  auto cfg = fast_config();
+  cfg.phonebooks = {"D:\\Lab\\LAB.pbk"};
+  make({{"entries", {{{"name", "Office VPN"}}, {{"name", "Lab"}, {"phonebook", "D:\\lab\\lab.pbk"}}}}}, cfg);
+
+  auto p = dial_params("Office VPN");
+  p.phonebook = "C:\\Users\\mallory\\evil.pbk";
+  const auto calls_before = sim_->stats().dial_calls;
+  auto refused = spawn(broker_->dial(p, owner()));
+  EXPECT_EQ(refused->rpc_error().code(), ErrorCode::unauthorized);
+  EXPECT_NE(std::string(refused->rpc_error().what()).find("phonebooks"), std::string::npos);
+  EXPECT_EQ(sim_->stats().dial_calls, calls_before);
+  EXPECT_THROW(broker_->entries("C:\\Users\\mallory\\evil.pbk"), protocol::RpcError);
+
+  auto configured = dial_params("Lab", protocol::DialWait::connected);
+  configured.phonebook = "d:\\lab\\lab.pbk";  // Windows paths compare case-insensitively
+  auto lab = spawn(broker_->dial(configured, owner()));
+  ASSERT_TRUE(run_until([&] { return lab->done; }));
+  ASSERT_TRUE(lab->value) << lab->rpc_error().what();
+  EXPECT_EQ(lab->value->state, ConnectionState::connected);
+
+  // A path RAS reports for the system phonebook may be named explicitly.
+  auto system = dial_params("Office VPN");
+  system.phonebook = std::string(sim::kSystemPhonebook);
+  EXPECT_TRUE(spawn(broker_->dial(system, owner()))->value);
+  expect_nothing_leaked();
+}
+
+TEST_F(DialTest, EntriesListsSystemAndConfiguredPhonebooksOnce) {
+  auto cfg = fast_config();
+  cfg.phonebooks = {"D:\\lab\\lab.pbk", "E:\\missing.pbk"};
+  make({{"entries", {{{"name", "Office VPN"}}, {{"name", "Lab"}, {"phonebook", "D:\\lab\\lab.pbk"}}}}}, cfg);
+  const auto all = broker_->entries("");
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0].name, "Office VPN");
+  EXPECT_EQ(all[1].name, "Lab");
+  const auto lab = broker_->entries("D:\\LAB\\lab.pbk");
+  ASSERT_EQ(lab.size(), 1u);
+  EXPECT_EQ(lab[0].name, "Lab");
+  expect_nothing_leaked();
+}
+
 }  // namespace
 }  // namespace rasbroker::testing

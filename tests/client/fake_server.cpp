@@ -6,7 +6,7 @@
 #ifdef _WIN32
 #include <windows.h>
 
-#include "win32_text.hpp"
+#include "core/utf16.hpp"
 #else
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -78,7 +78,7 @@ struct FakeServer::Impl : ServerSide {
 
 FakeServer::FakeServer(Script script) : impl_(std::make_unique<Impl>()) {
   endpoint_ = "rasbroker-test-" + std::to_string(GetCurrentProcessId()) + "-" + std::to_string(++g_counter);
-  impl_->name = win32::to_wide("\\\\.\\pipe\\" + endpoint_);
+  impl_->name = widen("\\\\.\\pipe\\" + endpoint_);
   impl_->pipe = CreateNamedPipeW(impl_->name.c_str(), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT,
                                  1, 64 * 1024, 64 * 1024, 0, nullptr);
   if (impl_->pipe == INVALID_HANDLE_VALUE) throw std::runtime_error("CreateNamedPipeW failed");

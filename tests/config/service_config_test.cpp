@@ -1,5 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
 #include <nlohmann/json.hpp>
 
 #include "config/service_config.hpp"
@@ -37,8 +40,14 @@ TEST(ServiceConfig, EveryKeyIsRead) {
   EXPECT_EQ(c.broker.stuck_poll.count(), 5000);
   EXPECT_EQ(c.broker.link_poll.count(), 2000);
   EXPECT_EQ(c.broker.redial.at("Office VPN").attempts, 3u);
+  EXPECT_EQ(c.broker.redial.at("Office VPN").backoff_ms, 2000u);
   EXPECT_TRUE(c.broker.allowed_entries.contains("Office VPN"));
+  EXPECT_EQ(c.broker.phonebooks, std::vector<std::string>{"C:\\pbk\\a.pbk"});
+  EXPECT_EQ(c.broker.teardown_timeout.count(), 30000);
+  EXPECT_EQ(c.broker.stop_timeout.count(), 10000);
   EXPECT_EQ(c.log.level, "debug");
+  EXPECT_EQ(c.log.dir, "D:\\logs");
+  EXPECT_EQ(c.log.max_size_mb, 5u);
   EXPECT_EQ(c.log.max_files, 3u);
 }
 
@@ -62,6 +71,14 @@ TEST(ServiceConfig, ErrorsNameTheFileTheKeyAndTheProblem) {
       {R"({"log": {"level": "loud"}})", "\"log.level\" must be one of"},
       {R"({"log": {"max_files": 0}})", "\"log.max_files\" must be an integer from 1 to 100"},
       {R"({"teardown_timeout_ms": 10})", "\"teardown_timeout_ms\" must be an integer from 1000"},
+      {R"({"stop_timeout_ms": 600001})", "\"stop_timeout_ms\" must be an integer from 0 to 600000"},
+      {R"({"link_poll_ms": 99})", "\"link_poll_ms\" must be an integer from 100"},
+      {R"({"reaper": {"stuck_poll_ms": 99}})", "\"reaper.stuck_poll_ms\" must be an integer from 100"},
+      {R"({"redial": {"Office VPN": {"backoff_ms": 99}}})", "\"redial.Office VPN.backoff_ms\" must be an integer from 100"},
+      {R"({"phonebooks": ["C:\\a.pbk", 2]})", "\"phonebooks[1]\" must be a string"},
+      {R"({"log": {"max_size_mb": 1025}})", "\"log.max_size_mb\" must be an integer from 1 to 1024"},
+      {R"({"log": {"dir": "logs"}})", "\"log.dir\" must be an absolute path"},
+      {R"({"log": {"dir": "D:\\Protokolle\\B\u00fcro"}})", "\"log.dir\" must be ASCII only"},
   };
   for (auto& [text, expected] : cases) {
     SCOPED_TRACE(text);
@@ -78,6 +95,52 @@ TEST(ServiceConfig, ErrorsNameTheFileTheKeyAndTheProblem) {
 TEST(ServiceConfig, MissingFileIsAnErrorUnlessAllowed) {
   EXPECT_THROW(load_service_config("/nonexistent/rasbroker.json", false), ConfigError);
   EXPECT_EQ(load_service_config("/nonexistent/rasbroker.json", true).pipe_name, "rasbroker");
+}
+
+// Only a missing file means defaults: anything else that is wrong with it is an error.
+class ConfigFile : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    dir_ = std::filesystem::temp_directory_path() / (std::string("rasbroker-config-") + info->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  // The path as the service gets it: UTF-8.
+  static std::string utf8(const std::filesystem::path& p) {
+    const auto u8 = p.u8string();
+    return std::string(u8.begin(), u8.end());
+  }
+  std::string write(const std::filesystem::path& name, const std::string& text) {
+    std::ofstream(dir_ / name, std::ios::binary) << text;
+    return utf8(dir_ / name);
+  }
+  std::filesystem::path dir_;
+};
+
+TEST_F(ConfigFile, AFolderIsAnErrorEvenWhenMissingIsAllowed) {
+  try {
+    load_service_config(utf8(dir_), true);
+    ADD_FAILURE() << "a folder gave defaults";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a folder"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ConfigFile, InvalidJsonNamesTheFile) {
+  const std::string path = write("config.json", "{\"pipe_name\": ");
+  try {
+    load_service_config(path, true);
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind(path + ": is not valid JSON", 0), 0u) << e.what();
+  }
+}
+
+TEST_F(ConfigFile, NonAsciiPathIsRead) {
+  const std::string path = write(std::filesystem::path(u8"B\u00fcro-config.json"), R"({"pipe_name": "office"})");
+  EXPECT_EQ(load_service_config(path, false).pipe_name, "office");
 }
 
 }  // namespace

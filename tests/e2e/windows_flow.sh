@@ -64,6 +64,15 @@ sys.exit(0 if ok else 1)
 PY
 }
 
+# True when the `rasbroker --json list` output in FILE has a connection of ENTRY in STATE.
+conn_state() {
+  python3 - "$@" <<'PY'
+import json, sys
+conns = json.load(open(sys.argv[1], encoding="utf-8"))["connections"]
+sys.exit(0 if any(c["entry"] == sys.argv[2] and c["state"] == sys.argv[3] for c in conns) else 1)
+PY
+}
+
 # ---------------------------------------------------------------- setup
 rm -rf "$dir" "$data"
 mkdir -p "$dir" "$data"
@@ -113,7 +122,15 @@ eventually is_state RUNNING && pass "sc start: RUNNING" || { fail "never RUNNING
 
 rb --json status >"$work/out" && grep -q '"backend":"win32"' "$work/out" && pass "status over the pipe (win32 backend)" \
   || fail "status: $(cat "$work/out")"
-rb entries >"$work/out" && grep -q "Office VPN" "$work/out" && pass "entries" || fail "entries: $(cat "$work/out")"
+# The service sets its own display name, description and preshutdown timeout (stop_timeout_ms
+# 30 s + 5 s), so a plain `sc create` gives the installed service.
+svc_key='HKLM\System\CurrentControlSet\Services\RasBroker'
+w reg query "$svc_key" >"$work/out" 2>&1
+tr -d '\r' <"$work/out" >"$work/svc"
+grep -q "DisplayName.*RAS Connection Broker" "$work/svc" && grep -q "Description.*Owns every RAS" "$work/svc" \
+  && pass "display name and description set" || fail "service settings: $(cat "$work/svc")"
+grep -qi "PreshutdownTimeout.*0x88b8" "$work/svc" && pass "preshutdown timeout 35000 ms" \
+  || fail "preshutdown timeout: $(cat "$work/svc")"
 rb --json list >"$work/out" && grep -q '"adopted":true' "$work/out" && pass "adopted Branch VPN listed" \
   || fail "adoption: $(cat "$work/out")"
 
@@ -123,20 +140,31 @@ RASBROKER_SIM_SCENARIO="$win\\scenario.json" RASBROKER_SIM_STATE="$win\\second.s
 [ $rc -eq 3 ] && grep -q "another process" "$work/second" && pass "second instance refused: exit 3" \
   || fail "second instance: rc=$rc $(cat "$work/second")"
 
-wine "$win\\rasbroker.exe" --json watch </dev/null >"$work/watch.log" 2>&1 &
-watch_pid=$!
-eventually grep -q . "$work/watch.log" 2>/dev/null || sleep 1
+# The client's tour, the same in both modes (MODE names it in the output): entries, then
+# dial --wait, list, a hangup that returns while teardown continues, watch sees gone.
+client_tour() {
+  local mode=$1
+  rb entries >"$work/out" && grep -q "Office VPN" "$work/out" && pass "$mode: entries" \
+    || fail "$mode: entries: $(cat "$work/out")"
+  wine "$win\\rasbroker.exe" --json watch </dev/null >"$work/watch.log" 2>&1 &
+  watch_pid=$!
+  eventually grep -q . "$work/watch.log" 2>/dev/null || sleep 1
 
-rb dial "Office VPN" --wait >"$work/out" 2>&1 && grep -q "Connected" "$work/out" && pass "dial --wait" \
-  || fail "dial --wait: $(cat "$work/out")"
-# hangup returns while RAS is still tearing down (2 s)...
-rb hangup "Office VPN" >"$work/out" 2>&1 && pass "hangup returned" || fail "hangup: $(cat "$work/out")"
-rb --json list >"$work/out"
-grep -q '"state":"hanging_up"' "$work/out" && pass "list shows hanging_up after hangup returned" \
-  || fail "expected hanging_up: $(cat "$work/out")"
-# ...and gone arrives later through watch.
-eventually grep -q '"state":"gone"' "$work/watch.log" && pass "watch saw gone" || fail "watch never saw gone: $(cat "$work/watch.log")"
-kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null; watch_pid=
+  rb dial "Office VPN" --wait >"$work/out" 2>&1 && grep -q "Connected" "$work/out" && pass "$mode: dial --wait" \
+    || fail "$mode: dial --wait: $(cat "$work/out")"
+  rb --json list >"$work/out" && conn_state "$work/out" "Office VPN" connected \
+    && pass "$mode: list shows Office VPN connected" || fail "$mode: list: $(cat "$work/out")"
+  # hangup returns while RAS is still tearing down (2 s)...
+  rb hangup "Office VPN" >"$work/out" 2>&1 && pass "$mode: hangup returned" || fail "$mode: hangup: $(cat "$work/out")"
+  rb --json list >"$work/out"
+  grep -q '"state":"hanging_up"' "$work/out" && pass "$mode: list shows hanging_up after hangup returned" \
+    || fail "$mode: expected hanging_up: $(cat "$work/out")"
+  # ...and gone arrives later through watch.
+  eventually grep -q '"state":"gone"' "$work/watch.log" && pass "$mode: watch saw gone" \
+    || fail "$mode: watch never saw gone: $(cat "$work/watch.log")"
+  kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null; watch_pid=
+}
+client_tour service
 
 echo "s3cret-Pa55" | wine "$win\\rasbroker.exe" dial "Secure VPN" --user alice --password-stdin --wait >"$work/out" 2>&1 \
   && pass "password from stdin connects" || fail "password dial: $(cat "$work/out")"
@@ -160,6 +188,8 @@ state_clean "$dir/service.state.json" "Office VPN" && pass "state file: hung up,
 
 log=$data/logs/rasbroker.log
 grep -q "request dial from pid [0-9]* user '[^']" "$log" && pass "log: requests with pid and user" || fail "log: $(tail -5 "$log")"
+[ "$(grep -c 'request dial .*Secure VPN' "$log")" = 1 ] && grep -q 'request dial .*Secure VPN.*"password":"\*\*\*".* -> ok' "$log" \
+  && pass "log: the request logged once, redacted, with its outcome" || fail "log: $(grep 'Secure VPN' "$log")"
 grep -q "stopping (SERVICE_CONTROL_STOP)" "$log" && grep -q "stop: waiting for 1 teardown" "$log" \
   && pass "log: stop with its teardown" || fail "log stop: $(tail -20 "$log")"
 grep -q "s3cret-Pa55" "$log" "$work"/* && fail "password leaked into a log"
@@ -177,7 +207,8 @@ RASBROKER_SIM_SCENARIO="$win\\scenario.json" RASBROKER_SIM_STATE="$win\\console.
 console_pid=$!
 eventually rb status >/dev/null 2>&1 && pass "--console: listening" || { fail "--console never listened: $(cat "$work/console.log")"; exit 1; }
 winpid=$(rb --json status | grep -o '"pid":[0-9]*' | head -1 | cut -d: -f2)
-rb dial "Office VPN" --wait >"$work/out" 2>&1 && pass "--console: dial --wait" || fail "--console dial: $(cat "$work/out")"
+client_tour --console
+rb dial "Office VPN" --wait >"$work/out" 2>&1 && pass "--console: dial again" || fail "--console dial: $(cat "$work/out")"
 
 # Ctrl-C cannot be sent from here: the documented stop path for scripts.
 w "$win\\rasbrokerd.exe" --stop-console 999999 >"$work/out" 2>&1; rc=$?

@@ -30,6 +30,16 @@ bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds tim
   return true;
 }
 
+bool run_until(boost::asio::io_context& io, const std::function<bool()>& done, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    io.restart();
+    if (io.run_for(2ms) == 0) std::this_thread::sleep_for(2ms);  // nothing to wait for
+  }
+  return true;
+}
+
 void SimDll::SetUp() {
   // The test-only exports prove that the rasapi32.dll in this process is the simulator,
   // not Wine's stubs (loaded only with WINEDLLOVERRIDES=rasapi32=n,b).

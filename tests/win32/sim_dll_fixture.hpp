@@ -9,6 +9,7 @@
 #include <functional>
 #include <string>
 
+#include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
 namespace rasbroker::ras::test {
@@ -38,6 +39,9 @@ class SimDll : public ::testing::Test {
   using LeakReportFn = DWORD(WINAPI*)(LPWSTR, LPDWORD);
   ResetFn reset_ = nullptr;
   LeakReportFn leak_report_ = nullptr;
+  // The executor a Win32Ras delivers connection notifications on (the broker's, in the
+  // service); run it with run_until().
+  boost::asio::io_context io_;
 
  private:
   std::wstring dir_;
@@ -47,6 +51,9 @@ class SimDll : public ::testing::Test {
 
 // Polls `done` every few milliseconds until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s);
+// The same, running `io` on this thread meanwhile.
+bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
+               std::chrono::milliseconds timeout = 10s);
 
 std::string read_text(const std::wstring& path);
 void write_text(const std::wstring& path, const std::string& text);

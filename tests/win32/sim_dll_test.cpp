@@ -42,7 +42,7 @@ TEST_F(SimDllTest, StateFileCarriesALiveConnectionAcrossARestart) {
   start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 50}]})");
   Handle h = kNullHandle;
   {
-    Win32Ras first;  // the service that will be "killed"
+    Win32Ras first(io_.get_executor());  // the service that will be "killed"
     h = first.dial({"Office VPN", "", "", "", ""}, {}).handle;
     ASSERT_NE(h, kNullHandle);
     ASSERT_TRUE(wait_until([&] { return connected(first, h); }));
@@ -64,7 +64,7 @@ TEST_F(SimDllTest, StateFileCarriesALiveConnectionAcrossARestart) {
 
   restart();  // a new engine restores the file, as a restarted service's would
 
-  Win32Ras second;
+  Win32Ras second(io_.get_executor());
   std::vector<ActiveConnection> conns;
   ASSERT_EQ(second.enum_connections(conns), 0u);  // adoption finds it
   ASSERT_EQ(conns.size(), 1u);
@@ -83,7 +83,7 @@ TEST_F(SimDllTest, StateFileCarriesALiveConnectionAcrossARestart) {
 
   // Handles are never reused, also across restarts.
   restart();
-  Win32Ras third;
+  Win32Ras third(io_.get_executor());
   const auto next = third.dial({"Office VPN", "", "", "", ""}, {});
   EXPECT_GT(next.handle, h);
   ASSERT_EQ(third.hang_up(next.handle), 0u);
@@ -98,7 +98,7 @@ TEST_F(SimDllTest, ScenarioFromTheEnvironmentWithTheDefaultStatePath) {
   SetEnvironmentVariableW(L"RASBROKER_SIM_SCENARIO", nullptr);
   ASSERT_EQ(rc, 0u);
 
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   std::vector<PhonebookEntry> entries;
   ASSERT_EQ(ras.enum_entries("", entries), 0u);
   ASSERT_EQ(entries.size(), 1u);
@@ -122,7 +122,7 @@ TEST_F(SimDllTest, ScenarioAndStateFileFromTheRegistry) {
   RegDeleteTreeW(HKEY_LOCAL_MACHINE, key);
   ASSERT_EQ(rc, 0u);
 
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   std::vector<PhonebookEntry> entries;
   ASSERT_EQ(ras.enum_entries("", entries), 0u);
   ASSERT_EQ(entries.size(), 1u);
@@ -137,6 +137,13 @@ TEST_F(SimDllTest, AnUnusableScenarioFailsEveryCallAndSaysWhy) {
   const auto why = read_text(state_path() + L".error.txt");
   EXPECT_NE(why.find("entries[0]: unknown key \"conect_ms\""), std::string::npos) << why;
   EXPECT_TRUE(read_text(state_path()).empty());  // an existing state file would be left alone
+  // The service's backend refuses to start on such a RAS (service exit code 4).
+  try {
+    Win32Ras ras(io_.get_executor());
+    ADD_FAILURE() << "Win32Ras accepted a RAS that fails every call";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("RasEnumConnections returned 1114"), std::string::npos) << e.what();
+  }
 }
 
 TEST_F(SimDllTest, RasDialWithoutNotifierWaitsForTheOutcome) {
@@ -168,7 +175,7 @@ TEST_F(SimDllTest, RasDialWithoutNotifierWaitsForTheOutcome) {
 
 TEST_F(SimDllTest, NonAsciiNamesSurviveTheUtf16Boundary) {
   start(R"({"entries": [{"name": "Büro VPN €", "connect_ms": 0, "teardown_ms": 0}], "connected": ["Büro VPN €"]})");
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   std::vector<ActiveConnection> conns;
   ASSERT_EQ(ras.enum_connections(conns), 0u);
   ASSERT_EQ(conns.size(), 1u);

@@ -80,7 +80,7 @@ TEST_F(Win32RasTest, TheDllIsTheSimulatorBesideTheTest) {
   dll_dir.resize(dll_dir.rfind(L'\\'));
   EXPECT_EQ(_wcsicmp(exe_dir.c_str(), dll_dir.c_str()), 0);
 
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   EXPECT_EQ(ras.backend_name(), "win32");
   // Wine's own RasDialW returns 1 and no handle.
   const auto r = ras.dial(request("Office VPN"), {});
@@ -92,7 +92,7 @@ TEST_F(Win32RasTest, TheDllIsTheSimulatorBesideTheTest) {
 
 TEST_F(Win32RasTest, DialReportsEveryStateFromRasThreadEndingConnected) {
   start(R"({"entries": [{"name": "Office VPN", "connect_ms": 80, "teardown_ms": 30}]})");
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   Progress progress;
   const auto r = ras.dial(request("Office VPN"), progress.fn());
   ASSERT_EQ(r.error, 0u);
@@ -127,7 +127,7 @@ TEST_F(Win32RasTest, DialReportsEveryStateFromRasThreadEndingConnected) {
 TEST_F(Win32RasTest, FailedDialKeepsItsHandleUntilHungUpAndReaped) {
   start(R"({"entries": [{"name": "Unreachable", "connect_ms": 40, "teardown_ms": 20,
                          "fail_state": "RASCS_ConnectDevice", "fail_error": 800}]})");
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   Progress progress;
   const auto r = ras.dial(request("Unreachable"), progress.fn());
   ASSERT_EQ(r.error, 0u);
@@ -147,7 +147,7 @@ TEST_F(Win32RasTest, FailedDialKeepsItsHandleUntilHungUpAndReaped) {
 
 TEST_F(Win32RasTest, UnknownEntryFailsWithoutAHandle) {
   start(R"({"entries": []})");
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   const auto r = ras.dial(request("Nowhere", "u", "p"), {});
   EXPECT_EQ(r.error, err::kCannotFindPhonebookEntry);
   EXPECT_EQ(r.handle, kNullHandle);
@@ -155,7 +155,7 @@ TEST_F(Win32RasTest, UnknownEntryFailsWithoutAHandle) {
 
 TEST_F(Win32RasTest, HangUpReturnsBeforeTeardownCompletes) {
   start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 300}]})");
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   Progress progress;
   const auto r = ras.dial(request("Office VPN"), progress.fn());
   ASSERT_TRUE(progress.wait_for(ConnState::Connected));
@@ -177,7 +177,7 @@ TEST_F(Win32RasTest, EnumerationGrowsItsBufferThroughTheRetryLoop) {
   start(R"json({"entries": [{"name": "A"}, {"name": "B", "device_type": "PPPoE", "device_name": "WAN Miniport (PPPOE)"},
                             {"name": "C", "phonebook": "C:\\Users\\alice\\rasphone.pbk"}],
                 "connected": ["A", "B", "C"]})json");
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   std::vector<ActiveConnection> conns;
   ASSERT_EQ(ras.enum_connections(conns), 0u);  // starts with one RASCONN: 603, then grows
   ASSERT_EQ(conns.size(), 3u);
@@ -236,7 +236,7 @@ TEST_F(Win32RasTest, WrongStructureSizesGiveErrorInvalidSize) {
 
 TEST_F(Win32RasTest, ErrorStringsForRasAndOtherCodes) {
   start(R"({"entries": []})");
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   EXPECT_NE(ras.error_string(691).find("user name and password"), std::string::npos) << ras.error_string(691);
   // Not a RAS code: RasGetErrorStringW refuses it, FormatMessageW knows it.
   WCHAR text[512];
@@ -266,7 +266,7 @@ TEST_F(Win32RasTest, SavedCredentialsAreUsedWhenNoneAreSent) {
   EXPECT_FALSE(has_password);
   EXPECT_STREQ(params.szUserName, L"");
 
-  Win32Ras ras;
+  Win32Ras ras(io_.get_executor());
   Progress saved;
   const auto r = ras.dial(request("Customer VPN"), saved.fn());
   ASSERT_EQ(r.error, 0u);
@@ -281,6 +281,22 @@ TEST_F(Win32RasTest, SavedCredentialsAreUsedWhenNoneAreSent) {
   ASSERT_EQ(ras.hang_up(bad.handle), 0u);
   EXPECT_EQ(reap(ras, bad.handle), err::kInvalidHandle);
 
+  // A user name without a password: the saved password, if it is that user's (user names
+  // compare without case, as on Windows)...
+  Progress same_user;
+  const auto r2 = ras.dial(request("Customer VPN", "ALICE"), same_user.fn());
+  ASSERT_EQ(r2.error, 0u);
+  ASSERT_TRUE(same_user.wait_for(ConnState::Connected));
+  ASSERT_EQ(ras.hang_up(r2.handle), 0u);
+  EXPECT_EQ(reap(ras, r2.handle), err::kInvalidHandle);
+  // ...never another user's.
+  Progress other_user;
+  const auto r3 = ras.dial(request("Customer VPN", "mallory"), other_user.fn());
+  ASSERT_EQ(r3.error, 0u);
+  ASSERT_TRUE(other_user.wait_for(ConnState::Authenticate, err::kAuthenticationFailure));
+  ASSERT_EQ(ras.hang_up(r3.handle), 0u);
+  EXPECT_EQ(reap(ras, r3.handle), err::kInvalidHandle);
+
   // Saved credentials of an entry RAS does not know: the lookup's error, no handle.
   const auto missing = ras.dial(request("Nowhere"), {});
   EXPECT_EQ(missing.error, err::kCannotFindPhonebookEntry);
@@ -288,43 +304,64 @@ TEST_F(Win32RasTest, SavedCredentialsAreUsedWhenNoneAreSent) {
   EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
 }
 
-TEST_F(Win32RasTest, ConnectionNotifierFiresOnConnectAndOnTeardown) {
+TEST_F(Win32RasTest, ConnectionNotifierFiresOnTheExecutorOnConnectAndOnTeardown) {
   start(R"({"entries": [{"name": "Office VPN", "connect_ms": 20, "teardown_ms": 20}]})");
-  Win32Ras ras;
-  std::mutex mu;
+  Win32Ras ras(io_.get_executor());
+  // Delivered on the executor (this thread, inside run_until): no lock needed, and no
+  // thread of the backend's own waits for RAS.
   int signals = 0;
-  std::thread::id thread;
+  bool on_this_thread = true;
+  const auto me = std::this_thread::get_id();
   ras.set_connection_notifier([&] {
-    std::lock_guard lock(mu);
     ++signals;
-    thread = std::this_thread::get_id();
+    on_this_thread = on_this_thread && std::this_thread::get_id() == me;
   });
-  const auto count = [&] {
-    std::lock_guard lock(mu);
-    return signals;
-  };
 
   Progress progress;
   const auto r = ras.dial(request("Office VPN"), progress.fn());
   ASSERT_TRUE(progress.wait_for(ConnState::Connected));
-  ASSERT_TRUE(wait_until([&] { return count() >= 1; }));
-  const int after_connect = count();
+  ASSERT_TRUE(run_until(io_, [&] { return signals >= 1; }));
+  const int after_connect = signals;
   ASSERT_EQ(ras.hang_up(r.handle), 0u);
-  ASSERT_TRUE(wait_until([&] { return count() > after_connect; }));  // teardown complete
-  {
-    std::lock_guard lock(mu);
-    EXPECT_NE(thread, std::this_thread::get_id());
-  }
+  ASSERT_TRUE(run_until(io_, [&] { return signals > after_connect; }));  // teardown complete
+  EXPECT_TRUE(on_this_thread);
   EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
 
-  ras.set_connection_notifier({});  // stops and joins the waiter
-  const int stopped_at = count();
+  // Stopped: the event is closed and its wait cancelled; later changes reach no one,
+  // even with the executor running.
+  ras.set_connection_notifier({});
+  const int stopped_at = signals;
   Progress again;
   const auto r2 = ras.dial(request("Office VPN"), again.fn());
   ASSERT_TRUE(again.wait_for(ConnState::Connected));
   ASSERT_EQ(ras.hang_up(r2.handle), 0u);
-  EXPECT_EQ(reap(ras, r2.handle), err::kInvalidHandle);
-  EXPECT_EQ(count(), stopped_at);
+  std::uint32_t rc = 0;
+  ASSERT_TRUE(run_until(io_, [&] {
+    ConnectStatus st;
+    rc = ras.get_connect_status(r2.handle, st);
+    return rc != 0;
+  }));
+  EXPECT_EQ(rc, err::kInvalidHandle);
+  io_.restart();
+  io_.poll();
+  EXPECT_EQ(signals, stopped_at);
+  EXPECT_EQ(io_.stopped(), true) << "no wait left behind on the executor";
+}
+
+TEST_F(Win32RasTest, ConnectionNotifierOutlivedByNothingWhenTheBackendGoesFirst) {
+  start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 0}]})");
+  int signals = 0;
+  {
+    Win32Ras ras(io_.get_executor());
+    ras.set_connection_notifier([&] { ++signals; });
+    const auto r = ras.dial(request("Office VPN"), {});
+    ASSERT_EQ(ras.hang_up(r.handle), 0u);
+    EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
+  }  // destroyed with the notification possibly signalled but not yet delivered
+  io_.restart();
+  io_.poll();
+  EXPECT_EQ(signals, 0);
+  EXPECT_TRUE(io_.stopped());
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ TEST(PipeSecurity, UnknownGroupIsAConfigErrorNamingIt) {
 TEST(PipeListener, RefusesANameAnotherProcessOwns) {
   auto o = options("squat");
   // The squatter: an instance of the name created before the service.
-  UniqueHandle squatter(CreateNamedPipeW(to_wide(pipe_path(o.pipe_name)).c_str(), PIPE_ACCESS_DUPLEX,
+  UniqueHandle squatter(CreateNamedPipeW(widen(pipe_path(o.pipe_name)).c_str(), PIPE_ACCESS_DUPLEX,
                                          PIPE_TYPE_BYTE, PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, nullptr));
   ASSERT_TRUE(squatter);
   boost::asio::io_context io;

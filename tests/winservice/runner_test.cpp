@@ -30,7 +30,7 @@ class FakeReporter final : public StatusReporter {
   void report(const ServiceStatus& s) override {
     bool listening = false;
     if (s.state == ServiceState::running) {
-      UniqueHandle h(CreateFileW(to_wide(pipe_path(pipe_)).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
+      UniqueHandle h(CreateFileW(widen(pipe_path(pipe_)).c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr,
                                  OPEN_EXISTING, 0, nullptr));
       listening = static_cast<bool>(h);
     }
@@ -53,6 +53,16 @@ class FakeReporter final : public StatusReporter {
     std::lock_guard lock(m_);
     return listening_when_running_;
   }
+  std::string apply_settings(std::uint32_t stop_budget_ms) override {
+    std::lock_guard lock(m_);
+    stop_budget_ms_ = stop_budget_ms;
+    settings_before_running_ = reports_.empty() || reports_.back().state == ServiceState::start_pending;
+    return "not under the SCM in this test";  // a failure is logged, never fatal
+  }
+  std::uint32_t stop_budget_ms() {
+    std::lock_guard lock(m_);
+    return settings_before_running_ ? stop_budget_ms_ : 0;
+  }
 
  private:
   std::string pipe_;
@@ -60,6 +70,8 @@ class FakeReporter final : public StatusReporter {
   std::condition_variable cv_;
   std::vector<ServiceStatus> reports_;
   bool listening_when_running_ = false;
+  std::uint32_t stop_budget_ms_ = 0;
+  bool settings_before_running_ = false;
 };
 
 // The runner owns its backend; this one forwards to a simulator the test keeps, so the
@@ -93,7 +105,7 @@ class ServiceRunnerTest : public ::testing::Test {
   void SetUp() override {
     wchar_t tmp[MAX_PATH];
     GetTempPathW(MAX_PATH, tmp);
-    dir_ = fs::path(tmp) / to_wide(unique_pipe_name("runner"));
+    dir_ = fs::path(tmp) / widen(unique_pipe_name("runner"));
     fs::create_directories(dir_);
     pipe_name_ = unique_pipe_name("svc");
   }
@@ -104,18 +116,18 @@ class ServiceRunnerTest : public ::testing::Test {
 
   std::string write_config(json extra = json::object()) {
     json cfg = {{"pipe_name", pipe_name_},
-                {"log", {{"dir", to_utf8((dir_ / L"logs").wstring())}}},
+                {"log", {{"dir", narrow((dir_ / L"logs").wstring())}}},
                 {"reaper", {{"initial_ms", 50}, {"max_ms", 200}}}};
     cfg.update(extra);
     const auto path = dir_ / L"config.json";
     std::ofstream(path) << cfg.dump(2);
-    return to_utf8(path.wstring());
+    return narrow(path.wstring());
   }
 
   RunnerOptions runner_options(const std::string& config_path) {
     RunnerOptions o;
     o.config_path = config_path;
-    o.make_ras = [this] { return std::make_unique<ForwardingRas>(sim_); };
+    o.make_ras = [this](boost::asio::any_io_executor) { return std::make_unique<ForwardingRas>(sim_); };
     return o;
   }
 
@@ -177,18 +189,22 @@ TEST_F(ServiceRunnerTest, StartRunStopReportsWhatTheScmNeeds) {
   EXPECT_EQ(all.back().state, ServiceState::stopped);
   EXPECT_EQ(all.back().exit_code, 0u);
   EXPECT_TRUE(sim_.leak_report().clean()) << sim_.leak_report().describe();
+  // The preshutdown budget covers the whole stop (stop_timeout_ms 30 s + cleanup) and was
+  // applied while starting.
+  EXPECT_GE(reporter.stop_budget_ms(), 30000u + 1000u);
 
   // The rotating log file was written where the configuration said.
   std::ifstream log_file(dir_ / L"logs" / L"rasbroker.log");
   const std::string text((std::istreambuf_iterator<char>(log_file)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("running"), std::string::npos) << text;
   EXPECT_NE(text.find("request dial from pid"), std::string::npos) << text;
+  EXPECT_NE(text.find("service settings not applied (not under the SCM in this test)"), std::string::npos) << text;
 }
 
 TEST_F(ServiceRunnerTest, MissingConfigFileMeansDefaults) {
   // Defaults include the pipe name "rasbroker": only check that the config is not an error.
   FakeReporter reporter("rasbroker");
-  auto opts = runner_options(to_utf8((dir_ / L"absent.json").wstring()));
+  auto opts = runner_options(narrow((dir_ / L"absent.json").wstring()));
   opts.file_log = false;
   opts.on_listening = [&](const std::string& path) { EXPECT_EQ(path, R"(\\.\pipe\rasbroker)"); };
   ServiceRunner runner(std::move(opts), reporter, make_service_logger({.event_log = false}));
@@ -223,7 +239,7 @@ TEST_F(ServiceRunnerTest, UnknownAllowedGroupIsABadConfig) {
 }
 
 TEST_F(ServiceRunnerTest, SquattedPipeStopsWithServiceSpecificCode3) {
-  UniqueHandle squatter(CreateNamedPipeW(to_wide(pipe_path(pipe_name_)).c_str(), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE,
+  UniqueHandle squatter(CreateNamedPipeW(widen(pipe_path(pipe_name_)).c_str(), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE,
                                          PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, nullptr));
   ASSERT_TRUE(squatter);
   FakeReporter reporter(pipe_name_);
@@ -239,7 +255,9 @@ TEST_F(ServiceRunnerTest, SquattedPipeStopsWithServiceSpecificCode3) {
 TEST_F(ServiceRunnerTest, FailingRasBackendStopsWithServiceSpecificCode4) {
   FakeReporter reporter(pipe_name_);
   auto opts = runner_options(write_config());
-  opts.make_ras = []() -> std::unique_ptr<ras::RasApi> { throw std::runtime_error("rasapi32.dll not found"); };
+  opts.make_ras = [](boost::asio::any_io_executor) -> std::unique_ptr<ras::RasApi> {
+    throw std::runtime_error("rasapi32.dll not found");
+  };
   ServiceRunner runner(std::move(opts), reporter, make_service_logger({.event_log = false}));
   EXPECT_EQ(runner.run(), kExitRasBackend);
   EXPECT_EQ(reporter.reports().back().exit_code, 4u);

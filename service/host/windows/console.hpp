@@ -2,6 +2,7 @@
 // --console: the same service logic in the foreground. Two ways to stop it, both
 // running the same graceful stop as the SCM's STOP:
 //   - Ctrl-C / Ctrl-Break (or closing the console window) — SetConsoleCtrlHandler;
+//     closing the window leaves the stop about 5 s, Windows' limit for that event;
 //   - from any other process of the same user (or an administrator), e.g. a script or a
 //     test that has no console to send Ctrl-C to: `rasbrokerd --stop-console PID`,
 //     which signals the named event Local\RasBrokerStop-<PID> the instance created.
@@ -46,6 +47,13 @@ class ConsoleStopSources {
   UniqueHandle quit_event_;
   std::thread waiter_;
 };
+
+// The console control handler (public for tests): Ctrl-C, Ctrl-Break and closing the
+// window request the stop; for a close it then waits, at most `close_wait_ms`, until the
+// ConsoleStopSources of the run is gone (the stop completed), since Windows ends the
+// process once it returns. False for events it leaves to the next handler.
+inline constexpr DWORD kConsoleCloseWaitMs = 4500;
+bool handle_console_event(DWORD event, DWORD close_wait_ms = kConsoleCloseWaitMs);
 
 // `rasbrokerd --stop-console PID`: signals that instance's stop event. False (with `why`)
 // when there is no such console instance or access is denied.

@@ -45,12 +45,12 @@ void set_log_level(spdlog::logger& log, const std::string& level) {
 
 std::string add_file_sink(spdlog::logger& log, const config::LogConfig& cfg) {
   const std::filesystem::path dir = cfg.dir.empty() ? std::filesystem::path(default_log_dir())
-                                                    : std::filesystem::path(to_wide(cfg.dir));
+                                                    : std::filesystem::path(widen(cfg.dir));
   std::error_code ec;
   std::filesystem::create_directories(dir, ec);
-  if (ec) throw std::runtime_error("cannot create the log folder " + to_utf8(dir.wstring()) + ": " + ec.message());
+  if (ec) throw std::runtime_error("cannot create the log folder " + narrow(dir.wstring()) + ": " + ec.message());
   // spdlog takes narrow file names: fine for the ASCII paths under %ProgramData%.
-  const std::string file = to_utf8((dir / L"rasbroker.log").wstring());
+  const std::string file = narrow((dir / L"rasbroker.log").wstring());
   auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(
       file, static_cast<std::size_t>(cfg.max_size_mb) * 1024 * 1024, cfg.max_files);
   sink->set_pattern(kPattern);

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <iostream>
 #include <memory>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -27,7 +28,7 @@ namespace {
 
 struct Options {
   bool console = false;
-  std::string config = to_utf8(default_config_path());
+  std::string config = narrow(default_config_path());
   std::string log_level;
   DWORD stop_console_pid = 0;
 };
@@ -37,7 +38,7 @@ std::vector<std::string> utf8_arguments() {
   int argc = 0;
   wchar_t** argv = CommandLineToArgvW(GetCommandLineW(), &argc);
   std::vector<std::string> args;
-  for (int i = 0; i < argc; ++i) args.push_back(to_utf8(argv[i]));
+  for (int i = 0; i < argc; ++i) args.push_back(narrow(argv[i]));
   LocalFree(argv);
   return args;
 }
@@ -46,7 +47,7 @@ RunnerOptions runner_options(const Options& opt) {
   RunnerOptions r;
   r.config_path = opt.config;
   r.log_level = opt.log_level;
-  r.make_ras = [] { return std::make_unique<ras::Win32Ras>(); };
+  r.make_ras = [](boost::asio::any_io_executor ex) { return std::make_unique<ras::Win32Ras>(std::move(ex)); };
   return r;
 }
 
@@ -73,7 +74,7 @@ int run_service(const Options& opt) {
   if (ok) return exit_code;
   // Never guess "not a service" and carry on in the foreground: say what to do instead.
   std::cerr << "rasbrokerd: the Service Control Manager did not start this process (StartServiceCtrlDispatcher: "
-            << error_text(error) << ").\n"
+            << win32_error_text(error) << ").\n"
             << "Run it as a service (sc start RasBroker) or in the foreground with --console.\n";
   return kExitNotUnderScm;
 }

@@ -22,19 +22,19 @@ namespace {
 std::optional<std::vector<BYTE>> thread_token_user(std::string& why) {
   HANDLE raw = nullptr;
   if (!OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &raw)) {
-    why = "OpenThreadToken: " + error_text(GetLastError());
+    why = "OpenThreadToken: " + win32_error_text(GetLastError());
     return std::nullopt;
   }
   UniqueHandle token(raw);
   DWORD size = 0;
   GetTokenInformation(token.get(), TokenUser, nullptr, 0, &size);
   if (size == 0) {
-    why = "GetTokenInformation: " + error_text(GetLastError());
+    why = "GetTokenInformation: " + win32_error_text(GetLastError());
     return std::nullopt;
   }
   std::vector<BYTE> buffer(size);
   if (!GetTokenInformation(token.get(), TokenUser, buffer.data(), size, &size)) {
-    why = "GetTokenInformation: " + error_text(GetLastError());
+    why = "GetTokenInformation: " + win32_error_text(GetLastError());
     return std::nullopt;
   }
   return buffer;
@@ -46,12 +46,12 @@ std::string account_name(PSID sid) {
   SID_NAME_USE use{};
   if (LookupAccountSidW(nullptr, sid, name, &name_len, domain, &domain_len, &use)) {
     std::wstring who = domain_len ? std::wstring(domain, domain_len) + L"\\" + name : std::wstring(name, name_len);
-    return to_utf8(who);
+    return narrow(who);
   }
   // An account without a name (deleted, or from an unreachable domain): its SID.
   wchar_t* text = nullptr;
   if (!ConvertSidToStringSidW(sid, &text)) return "unknown";
-  std::string out = to_utf8(text);
+  std::string out = narrow(text);
   LocalFree(text);
   return out;
 }
@@ -60,7 +60,7 @@ std::string account_name(PSID sid) {
 
 std::optional<std::string> pipe_client_user(HANDLE pipe, std::string& why) {
   if (!ImpersonateNamedPipeClient(pipe)) {
-    why = "ImpersonateNamedPipeClient: " + error_text(GetLastError());
+    why = "ImpersonateNamedPipeClient: " + win32_error_text(GetLastError());
     return std::nullopt;
   }
   // Only the token read happens while impersonating; names are looked up as ourselves.

@@ -70,7 +70,7 @@ PipeListener::PipeListener(asio::io_context& io, PipeListenerOptions options, st
     : io_(io),
       options_(std::move(options)),
       path_(pipe_path(options_.pipe_name)),
-      wide_path_(to_wide(path_)),
+      wide_path_(widen(path_)),
       log_(std::move(log)),
       security_(options_.sddl) {
   waiting_.emplace(create_instance(true));
@@ -106,7 +106,7 @@ PipeListener::Pipe PipeListener::create_instance(bool first) {
   if (h == INVALID_HANDLE_VALUE) {
     const DWORD err = GetLastError();
     if (first && err == ERROR_ACCESS_DENIED) throw squatted_error(err);
-    throw PipeListenError("cannot create " + path_ + ": " + error_text(err), err);
+    throw PipeListenError("cannot create " + path_ + ": " + win32_error_text(err), err);
   }
   Pipe pipe(io_);
   error_code ec;

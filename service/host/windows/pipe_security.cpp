@@ -14,7 +14,7 @@ namespace {
 std::string sid_to_string(PSID sid) {
   wchar_t* text = nullptr;
   if (!ConvertSidToStringSidW(sid, &text)) throw Win32Error("ConvertSidToStringSid", GetLastError());
-  std::string out = to_utf8(text);
+  std::string out = narrow(text);
   LocalFree(text);
   return out;
 }
@@ -24,7 +24,7 @@ std::string descriptor_to_dacl_sddl(PSECURITY_DESCRIPTOR sd) {
   if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &text,
                                                             nullptr))
     throw Win32Error("ConvertSecurityDescriptorToStringSecurityDescriptor", GetLastError());
-  std::string out = to_utf8(text);
+  std::string out = narrow(text);
   LocalFree(text);
   return out;
 }
@@ -38,7 +38,7 @@ bool is_group_type(SID_NAME_USE use) {
 std::vector<std::string> resolve_group_sids(const std::vector<std::string>& names) {
   std::vector<std::string> sids;
   for (const auto& name : names) {
-    const std::wstring wide = to_wide(name);
+    const std::wstring wide = widen(name);
     if (is_sid_string(name)) {
       // Given as a SID: validate it really is one Windows accepts, keep it as written.
       PSID sid = nullptr;
@@ -54,13 +54,13 @@ std::vector<std::string> resolve_group_sids(const std::vector<std::string>& name
     const DWORD probe_error = GetLastError();
     if (sid_size == 0) {
       throw config::ConfigError("allowed_groups: unknown group \"" + name + "\" (LookupAccountName: " +
-                                error_text(probe_error) + ")");
+                                win32_error_text(probe_error) + ")");
     }
     std::vector<BYTE> sid(sid_size);
     std::wstring domain(domain_size, L'\0');
     if (!LookupAccountNameW(nullptr, wide.c_str(), sid.data(), &sid_size, domain.data(), &domain_size, &use)) {
       throw config::ConfigError("allowed_groups: unknown group \"" + name + "\" (LookupAccountName: " +
-                                error_text(GetLastError()) + ")");
+                                win32_error_text(GetLastError()) + ")");
     }
     if (!is_group_type(use))
       throw config::ConfigError("allowed_groups: \"" + name + "\" is not a group (only groups may be granted access)");
@@ -70,7 +70,7 @@ std::vector<std::string> resolve_group_sids(const std::vector<std::string>& name
 }
 
 SecurityDescriptor::SecurityDescriptor(const std::string& sddl) {
-  const std::wstring wide = to_wide(sddl);
+  const std::wstring wide = widen(sddl);
   if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(wide.c_str(), SDDL_REVISION_1, &sd_, nullptr))
     throw Win32Error("the pipe's security descriptor \"" + sddl + "\" is invalid", GetLastError());
   attributes_.nLength = sizeof attributes_;

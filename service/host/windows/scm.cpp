@@ -1,7 +1,10 @@
 #include "host/windows/scm.hpp"
 
 #include <mutex>
+#include <string>
 #include <utility>
+
+#include "core/win32_message.hpp"
 
 namespace rasbroker::winhost {
 
@@ -28,12 +31,39 @@ DWORD WINAPI control_handler(DWORD control, DWORD, LPVOID, LPVOID) {
   return NO_ERROR;
 }
 
+// Closes a service or SCM handle.
+struct ScHandle {
+  SC_HANDLE h;
+  ~ScHandle() {
+    if (h != nullptr) CloseServiceHandle(h);
+  }
+};
+
 class ScmStatusReporter final : public StatusReporter {
  public:
   explicit ScmStatusReporter(SERVICE_STATUS_HANDLE handle) : handle_(handle) {}
   void report(const ServiceStatus& status) override {
     SERVICE_STATUS s = to_service_status(status);
     SetServiceStatus(handle_, &s);
+  }
+  // The service's own settings, whoever installed it (sc create, the MSI): a system
+  // shutdown waits for the whole stop, and the service says what it is.
+  std::string apply_settings(std::uint32_t stop_budget_ms) override {
+    ScHandle scm{OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT)};
+    if (scm.h == nullptr) return "OpenSCManager: " + win32_error_text(GetLastError());
+    ScHandle service{OpenServiceW(scm.h, kServiceName, SERVICE_CHANGE_CONFIG)};
+    if (service.h == nullptr) return "OpenService: " + win32_error_text(GetLastError());
+    SERVICE_PRESHUTDOWN_INFO preshutdown{stop_budget_ms};
+    if (!ChangeServiceConfig2W(service.h, SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown))
+      return "cannot set the preshutdown timeout: " + win32_error_text(GetLastError());
+    if (!ChangeServiceConfigW(service.h, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, nullptr, nullptr,
+                              nullptr, nullptr, nullptr, nullptr, kServiceDisplayName))
+      return "cannot set the display name: " + win32_error_text(GetLastError());
+    std::wstring text(kServiceDescription);
+    SERVICE_DESCRIPTIONW description{text.data()};
+    if (!ChangeServiceConfig2W(service.h, SERVICE_CONFIG_DESCRIPTION, &description))
+      return "cannot set the description: " + win32_error_text(GetLastError());
+    return {};
   }
 
  private:

@@ -12,6 +12,9 @@ namespace rasbroker::winhost {
 
 inline constexpr const wchar_t* kServiceName = L"RasBroker";
 inline constexpr const wchar_t* kServiceDisplayName = L"RAS Connection Broker";
+inline constexpr const wchar_t* kServiceDescription =
+    L"Owns every RAS (VPN and dial-up) connection of this machine: programs dial and hang up "
+    L"through \\\\.\\pipe\\rasbroker, and the service completes every teardown.";
 
 using StopHandler = std::function<void(const std::string& why)>;
 

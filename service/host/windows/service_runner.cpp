@@ -26,6 +26,7 @@ namespace {
 
 constexpr std::uint32_t kStartStepHintMs = 5000;  // each start step: config, backend, pipe
 constexpr std::uint32_t kFinalCleanupMs = 1000;   // after the reaper: cancel coroutines, close
+constexpr std::uint32_t kStopMarginMs = 4000;     // preshutdown budget beyond the stop's own
 
 // Clears the runner's io_context pointer however run() leaves, so request_stop() from
 // another thread never posts into a destroyed io_context.
@@ -128,6 +129,9 @@ int ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras::RasA
     }
   }
   log_->info("rasbrokerd {} starting; configuration {}", RASBROKER_VERSION, options_.config_path);
+  const auto stop_budget = static_cast<std::uint32_t>(cfg.broker.stop_timeout.count()) + kFinalCleanupMs + kStopMarginMs;
+  if (auto why = reporter_.apply_settings(stop_budget); !why.empty())
+    log_->warn("service settings not applied ({}); a system shutdown may cut the stop short", why);
   report(ServiceState::start_pending, kStartStepHintMs);
 
   // 2. The pipe, before anything touches RAS: if the name is taken (another broker, or
@@ -145,7 +149,7 @@ int ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras::RasA
 
   // 3. The RAS backend and the broker. Clients that connect meanwhile wait in the pipe.
   try {
-    ras = options_.make_ras();
+    ras = options_.make_ras(io.get_executor());
   } catch (const std::exception& e) {
     log_->error("cannot start: the RAS backend failed: {}", e.what());
     return kExitRasBackend;

@@ -12,6 +12,7 @@
 #include <mutex>
 #include <string>
 
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/io_context.hpp>
 #include <spdlog/logger.h>
 
@@ -25,9 +26,10 @@ struct RunnerOptions {
   std::string config_path;       // loaded with missing_ok: a missing file means defaults
   std::string log_level;         // overrides log.level when not empty
   bool file_log = true;          // rotating file in log.dir (default %ProgramData%\RasBroker\logs)
-  // Makes the RAS backend; may throw (reported as kExitRasBackend). Called after the
-  // configuration loaded; the backend outlives every handler of the io_context.
-  std::function<std::unique_ptr<ras::RasApi>()> make_ras;
+  // Makes the RAS backend on the broker's executor; may throw (reported as
+  // kExitRasBackend). Called after the configuration loaded; the backend outlives every
+  // handler of the io_context.
+  std::function<std::unique_ptr<ras::RasApi>(boost::asio::any_io_executor)> make_ras;
   // Called on the io thread once the pipe listens, before RUNNING is reported (tests).
   std::function<void(const std::string& pipe_path)> on_listening;
 };

@@ -3,6 +3,7 @@
 // (service_runner.hpp) reports through StatusReporter; scm.cpp turns reports into
 // SetServiceStatus calls, console mode logs them, tests record them.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace rasbroker::winhost {
@@ -36,6 +37,11 @@ class StatusReporter {
   virtual ~StatusReporter() = default;
   // Called on the lifecycle's thread (the one running the io_context).
   virtual void report(const ServiceStatus& status) = 0;
+  // Called once the configuration is known, with the most a stop can take. Under the
+  // SCM this becomes the service's preshutdown timeout (Windows' default, 10 s on
+  // current versions, is shorter than stop_timeout_ms), and the display name and
+  // description are set. Returns "" or why that failed (logged; the service runs on).
+  virtual std::string apply_settings(std::uint32_t /*stop_budget_ms*/) { return {}; }
 };
 
 }  // namespace rasbroker::winhost

@@ -1,6 +1,7 @@
 #pragma once
-// Small Win32 helpers shared by the service host: UTF-8 <-> UTF-16, error text,
-// owning handles, and the well-known paths under %ProgramData%.
+// Small Win32 helpers shared by the service host: Win32 errors as exceptions, owning
+// handles, and the well-known paths under %ProgramData%. Text conversion and error texts
+// come from core/ (one place for the whole project).
 #include <windows.h>
 
 #include <stdexcept>
@@ -8,18 +9,16 @@
 #include <string_view>
 #include <utility>
 
+#include "core/utf16.hpp"
+#include "core/win32_message.hpp"
+
 namespace rasbroker::winhost {
-
-std::wstring to_wide(std::string_view utf8);
-std::string to_utf8(std::wstring_view wide);
-
-// "The system cannot find the file specified. (error 2)"
-std::string error_text(DWORD code);
 
 // A Win32 failure with its error code, so callers can map it to an exit code.
 class Win32Error : public std::runtime_error {
  public:
-  Win32Error(const std::string& what, DWORD code) : std::runtime_error(what + ": " + error_text(code)), code_(code) {}
+  Win32Error(const std::string& what, DWORD code)
+      : std::runtime_error(what + ": " + win32_error_text(code)), code_(code) {}
   DWORD code() const noexcept { return code_; }
 
  private:

@@ -333,7 +333,9 @@ ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgre
     c.fail_error = e.fail_error;
   }
   if (e.username) {
-    const bool saved = request.username.empty() && request.password.empty();
+    // Saved credentials: no password, and no user name or the saved one (the Win32 backend
+    // fills in the saved password itself, which comes to the same).
+    const bool saved = request.password.empty() && (request.username.empty() || iequals(request.username, *e.username));
     const bool match = iequals(request.username, *e.username) && request.password == *e.password;
     const auto auth = index_in_walk(ConnState::Authenticate);
     if (!saved && !match && (!c.fail_step || *c.fail_step >= auth)) {

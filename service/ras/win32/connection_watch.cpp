@@ -1,44 +1,62 @@
 // The RasConnectionNotification waiter (design: connection_watch.hpp).
 #include "ras/win32/connection_watch.hpp"
 
+#include <windows.h>
 #include <ras.h>
 
 #include <utility>
 
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/windows/object_handle.hpp>
+
 namespace rasbroker::ras::win32 {
 
-ConnectionWatch::ConnectionWatch(std::function<void()> changed) : changed_(std::move(changed)) {
-  event_ = CreateEventW(nullptr, FALSE, FALSE, nullptr);
-  stop_ = CreateEventW(nullptr, TRUE, FALSE, nullptr);
-  if (event_ == nullptr || stop_ == nullptr) {
-    error_ = GetLastError();
-    return;
-  }
-  // RASCN_Connection is only valid for "every connection" (INVALID_HANDLE_VALUE).
-  error_ = RasConnectionNotificationW(static_cast<HRASCONN>(INVALID_HANDLE_VALUE), event_,
-                                      RASCN_Connection | RASCN_Disconnection);
-  if (error_ == ERROR_SUCCESS) thread_ = std::thread([this] { run(); });
-}
+namespace asio = boost::asio;
 
-ConnectionWatch::~ConnectionWatch() {
-  if (stop_ != nullptr) SetEvent(stop_);
-  if (thread_.joinable()) thread_.join();
-  // RAS keeps its own reference to a registered event: closing ours is what ends our
-  // part (there is no call to unregister).
-  if (event_ != nullptr) CloseHandle(event_);
-  if (stop_ != nullptr) CloseHandle(stop_);
-}
+struct ConnectionWatch::Waiter {
+  Waiter(const asio::any_io_executor& ex, HANDLE event, std::function<void()> f)
+      : event(ex, event), changed(std::move(f)) {}
+  asio::windows::object_handle event;  // owns the event handle
+  std::function<void()> changed;
+};
 
-void ConnectionWatch::run() {
-  const HANDLE handles[] = {stop_, event_};  // stop first: it wins when both are signalled
+asio::awaitable<void> ConnectionWatch::wait_loop(std::shared_ptr<Waiter> w) {
   for (;;) {
-    const DWORD which = WaitForMultipleObjects(2, handles, FALSE, INFINITE);
-    if (which != WAIT_OBJECT_0 + 1) return;  // stopped, or the wait itself failed
+    auto [ec] = co_await w->event.async_wait(asio::as_tuple(asio::use_awaitable));
+    // Closed by the watch's destructor: a signal that was already queued is dropped too.
+    if (ec || !w->event.is_open()) co_return;
     try {
-      changed_();
+      w->changed();
     } catch (...) {
       // A hint that could not be delivered: the caller's backstop poll covers it.
     }
+  }
+}
+
+ConnectionWatch::ConnectionWatch(const asio::any_io_executor& ex, std::function<void()> changed) {
+  HANDLE event = CreateEventW(nullptr, FALSE, FALSE, nullptr);
+  if (event == nullptr) {
+    error_ = GetLastError();
+    return;
+  }
+  auto waiter = std::make_shared<Waiter>(ex, event, std::move(changed));
+  // RASCN_Connection is only valid for "every connection" (INVALID_HANDLE_VALUE).
+  error_ = RasConnectionNotificationW(static_cast<HRASCONN>(INVALID_HANDLE_VALUE), event,
+                                      RASCN_Connection | RASCN_Disconnection);
+  if (error_ != ERROR_SUCCESS) return;  // `waiter` closes the event
+  waiter_ = waiter;
+  asio::co_spawn(ex, wait_loop(std::move(waiter)), asio::detached);
+}
+
+ConnectionWatch::~ConnectionWatch() {
+  // RAS keeps its own reference to a registered event: closing ours is what ends our
+  // part (there is no call to unregister).
+  if (auto w = waiter_.lock()) {
+    boost::system::error_code ignored;
+    w->event.close(ignored);
   }
 }
 

@@ -1,24 +1,26 @@
 #pragma once
-// RasConnectionNotification as a callback (Windows only): an auto-reset event registered
-// for RASCN_Connection | RASCN_Disconnection on every connection, waited on by one small
-// thread that invokes the callback.
+// RasConnectionNotification as a callback on the broker's executor (Windows only): an
+// auto-reset event registered for RASCN_Connection | RASCN_Disconnection on every
+// connection, waited on through Asio (windows::object_handle), so no thread of ours
+// waits and an idle service does not wake up.
 //
-// Why a thread: Asio's object_handle would need the broker's executor in the RAS seam;
-// a dedicated waiter keeps the seam portable. It only waits and calls `changed` (which
-// posts into the broker's executor); the destructor stops and joins it.
-#include <windows.h>
-
+// Threading: construct and destroy on the executor's thread (or once it no longer runs);
+// `changed` is called on that thread, never after the destructor has run.
 #include <cstdint>
 #include <functional>
-#include <thread>
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/awaitable.hpp>
 
 namespace rasbroker::ras::win32 {
 
 class ConnectionWatch {
  public:
-  // Registers the event with RAS and starts the waiter; error() tells whether that worked
-  // (on failure no thread runs and `changed` is never called).
-  explicit ConnectionWatch(std::function<void()> changed);
+  // Registers the event with RAS and starts the wait; error() tells whether that worked
+  // (on failure nothing waits and `changed` is never called).
+  ConnectionWatch(const boost::asio::any_io_executor& ex, std::function<void()> changed);
+  // Closes the event: the pending wait ends with operation_aborted.
   ~ConnectionWatch();
   ConnectionWatch(const ConnectionWatch&) = delete;
   ConnectionWatch& operator=(const ConnectionWatch&) = delete;
@@ -26,13 +28,13 @@ class ConnectionWatch {
   std::uint32_t error() const { return error_; }
 
  private:
-  void run();
+  struct Waiter;
+  static boost::asio::awaitable<void> wait_loop(std::shared_ptr<Waiter> w);
 
-  std::function<void()> changed_;
-  HANDLE event_ = nullptr;  // auto-reset, signalled by RAS
-  HANDLE stop_ = nullptr;   // manual-reset, signalled by the destructor
+  // Owned by the waiting coroutine, so it lives exactly as long as the wait can complete
+  // (also when the io_context is destroyed first); the watch only closes its event.
+  std::weak_ptr<Waiter> waiter_;
   std::uint32_t error_ = 0;
-  std::thread thread_;
 };
 
 }  // namespace rasbroker::ras::win32

@@ -6,9 +6,12 @@
 #include <raserror.h>
 
 #include <algorithm>
+#include <stdexcept>
 #include <string_view>
+#include <utility>
 
 #include "core/utf16.hpp"
+#include "core/win32_message.hpp"
 #include "ras/win32/connection_watch.hpp"
 #include "ras/win32/dial_contexts.hpp"
 
@@ -71,7 +74,17 @@ std::string trim_message(std::string text) {
 
 }  // namespace
 
-Win32Ras::Win32Ras() = default;
+Win32Ras::Win32Ras(boost::asio::any_io_executor ex) : ex_(std::move(ex)) {
+  // Fail the start (service exit code 4) rather than run with a RAS that answers nothing:
+  // one enumeration tells whether rasapi32 and the Remote Access Connection Manager work.
+  RASCONNW probe{};
+  probe.dwSize = sizeof probe;
+  DWORD bytes = sizeof probe;
+  DWORD count = 0;
+  const DWORD rc = RasEnumConnectionsW(&probe, &bytes, &count);
+  if (rc != ERROR_SUCCESS && rc != ERROR_BUFFER_TOO_SMALL)
+    throw std::runtime_error("RasEnumConnections returned " + std::to_string(rc) + " (" + error_string(rc) + ")");
+}
 
 Win32Ras::~Win32Ras() {
   watch_.reset();
@@ -89,7 +102,7 @@ DialResult Win32Ras::dial(const DialRequest& request, DialProgressFn progress) {
   WipedDialParams dial;
   RASDIALPARAMSW& p = dial.params;
   if (!set_field(p.szEntryName, request.entry)) return {ERROR_CANNOT_FIND_PHONEBOOK_ENTRY, kNullHandle};
-  if (request.username.empty() && request.password.empty()) {
+  if (request.password.empty()) {
     // Saved credentials: what the phonebook holds for the entry (password only if one
     // was saved: fPassword). RasDial itself would not look them up.
     BOOL has_password = FALSE;
@@ -97,7 +110,16 @@ DialResult Win32Ras::dial(const DialRequest& request, DialProgressFn progress) {
       return {rc, kNullHandle};
     }
     if (!has_password) SecureZeroMemory(p.szPassword, sizeof p.szPassword);
-    if (!request.domain.empty()) set_field(p.szDomain, request.domain);
+    if (!request.username.empty()) {
+      // A saved password belongs to the saved user name (compared as Windows does, without
+      // case): another user dials with no password, and RAS says whether that works.
+      const std::wstring user = widen(request.username);
+      const bool same_user =
+          CompareStringOrdinal(user.c_str(), -1, p.szUserName, -1, TRUE) == CSTR_EQUAL;
+      if (!same_user) SecureZeroMemory(p.szPassword, sizeof p.szPassword);
+      if (!set_field(p.szUserName, request.username)) return {ERROR_INVALID_PARAMETER, kNullHandle};
+    }
+    if (!request.domain.empty() && !set_field(p.szDomain, request.domain)) return {ERROR_INVALID_PARAMETER, kNullHandle};
   } else if (!set_field(p.szUserName, request.username) || !set_field(p.szPassword, request.password) ||
              !set_field(p.szDomain, request.domain)) {
     return {ERROR_INVALID_PARAMETER, kNullHandle};
@@ -200,20 +222,14 @@ std::string Win32Ras::error_string(std::uint32_t code) {
     return trim_message(field_text(text));
   }
   // Not a RAS code: the system's message table (RasGetErrorString does not set GetLastError).
-  WCHAR* buffer = nullptr;
-  const DWORD n = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
-                                     FORMAT_MESSAGE_IGNORE_INSERTS,
-                                 nullptr, code, 0, reinterpret_cast<LPWSTR>(&buffer), 0, nullptr);
-  std::string message;
-  if (n > 0 && buffer != nullptr) message = trim_message(narrow(std::wstring_view(buffer, n)));
-  if (buffer != nullptr) LocalFree(buffer);
+  std::string message = system_message(code);
   return message.empty() ? "error " + std::to_string(code) : message;
 }
 
 void Win32Ras::set_connection_notifier(std::function<void()> changed) {
-  watch_.reset();  // joins the previous waiter first: never two callbacks at once
+  watch_.reset();  // the previous callback is never called again: never two at once
   if (!changed) return;
-  auto watch = std::make_unique<ConnectionWatch>(std::move(changed));
+  auto watch = std::make_unique<ConnectionWatch>(ex_, std::move(changed));
   // A failed registration leaves only the broker's backstop poll, which the seam allows
   // ("it may be late or never come").
   if (watch->error() == ERROR_SUCCESS) watch_ = std::move(watch);

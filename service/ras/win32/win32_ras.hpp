@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include "ras/ras_api.hpp"
 
 namespace rasbroker::ras {
@@ -19,7 +21,10 @@ class ConnectionWatch;
 
 class Win32Ras final : public RasApi {
  public:
-  Win32Ras();
+  // `ex` is the broker's executor: connection notifications are waited on and delivered
+  // there; call set_connection_notifier on it too. Throws std::runtime_error when RAS does
+  // not answer (a first RasEnumConnections fails).
+  explicit Win32Ras(boost::asio::any_io_executor ex);
   // Stops the connection watch and releases every dial context: late RAS callbacks then
   // find nothing and are dropped (dial_contexts.hpp).
   ~Win32Ras() override;
@@ -41,6 +46,7 @@ class Win32Ras final : public RasApi {
  private:
   void release_contexts(Handle h);
 
+  boost::asio::any_io_executor ex_;
   std::mutex mu_;
   std::multimap<Handle, std::uintptr_t> contexts_;  // dial context ids per handle, until hang-up
   std::unique_ptr<win32::ConnectionWatch> watch_;

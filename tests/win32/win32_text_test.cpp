@@ -1,7 +1,11 @@
-// UTF-8 <-> UTF-16 at the Win32 boundary: round trips, and invalid input that must not crash.
+// The project's one Win32 text module (service/core): UTF-8 <-> UTF-16 round trips, invalid
+// input that must not crash, and the system's error texts.
+#include <windows.h>
+
 #include <gtest/gtest.h>
 
 #include "core/utf16.hpp"
+#include "core/win32_message.hpp"
 
 namespace rasbroker {
 namespace {
@@ -31,6 +35,19 @@ TEST(Win32Utf16, EmbeddedNulsAreKept) {
   const std::string with_nul("a\0b", 3);
   EXPECT_EQ(widen(with_nul).size(), 3u);
   EXPECT_EQ(narrow(widen(with_nul)), with_nul);
+}
+
+TEST(Win32Message, SystemTextWithoutTrailingLineBreak) {
+  const std::string text = system_message(ERROR_FILE_NOT_FOUND);
+  ASSERT_FALSE(text.empty());
+  EXPECT_NE(text.back(), '\n');
+  EXPECT_NE(text.back(), '\r');
+  EXPECT_EQ(win32_error_text(ERROR_FILE_NOT_FOUND), text + " (error 2)");
+}
+
+TEST(Win32Message, CodeWithoutSystemTextStillSaysWhich) {
+  EXPECT_EQ(system_message(0x2000F00Du), "");
+  EXPECT_EQ(win32_error_text(0x2000F00Du), "Windows error (error 536932365)");
 }
 
 }  // namespace

@@ -1,0 +1,44 @@
+#include "broker/phonebooks.hpp"
+
+#include <algorithm>
+
+namespace rasbroker::broker {
+
+bool Phonebooks::same_path(std::string_view a, std::string_view b) {
+  const auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [&](char x, char y) { return lower(x) == lower(y); });
+}
+
+bool Phonebooks::allowed(std::string_view path, ras::RasApi& ras) const {
+  if (path.empty()) return true;
+  const auto same = [path](std::string_view p) { return same_path(p, path); };
+  if (std::any_of(configured_.begin(), configured_.end(), same)) return true;
+  // The system phonebooks have machine- and user-specific paths: ask RAS which they are.
+  std::vector<ras::PhonebookEntry> system;
+  if (ras.enum_entries("", system) != ras::err::kSuccess) return false;
+  return std::any_of(system.begin(), system.end(), [&](const ras::PhonebookEntry& e) { return same(e.phonebook); });
+}
+
+std::uint32_t Phonebooks::list(const std::string& path, ras::RasApi& ras, std::vector<ras::PhonebookEntry>& out,
+                               std::vector<std::string>& unreadable) const {
+  out.clear();
+  if (!path.empty()) return ras.enum_entries(path, out);
+  if (auto rc = ras.enum_entries("", out); rc != ras::err::kSuccess) return rc;
+  for (const auto& file : configured_) {
+    std::vector<ras::PhonebookEntry> more;
+    if (ras.enum_entries(file, more) != ras::err::kSuccess) {
+      unreadable.push_back(file);
+      continue;
+    }
+    for (auto& e : more) {
+      const bool listed = std::any_of(out.begin(), out.end(), [&](const ras::PhonebookEntry& o) {
+        return o.name == e.name && same_path(o.phonebook, e.phonebook);
+      });
+      if (!listed) out.push_back(std::move(e));
+    }
+  }
+  return ras::err::kSuccess;
+}
+
+}  // namespace rasbroker::broker
