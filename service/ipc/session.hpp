@@ -44,8 +44,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // Identification hook: some transports learn who the client is only once it has
   // sent something (a Windows pipe server may impersonate its client only after a
   // read). If set, it runs once, after the first successful read and before that
-  // data is dispatched, and may complete `identity`.
-  using IdentifyFn = std::function<void(protocol::Owner&)>;
+  // data is dispatched, and completes `identity`. False: the client cannot be told
+  // apart from anyone else; it gets one `unauthorized` error and is disconnected,
+  // nothing it sent is dispatched.
+  using IdentifyFn = std::function<bool(protocol::Owner&)>;
 
   Session(Stream stream, Dispatcher& dispatcher, protocol::Owner identity, SessionLimits limits,
           std::shared_ptr<spdlog::logger> log, IdentifyFn identify_after_first_read = {})
@@ -95,7 +97,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                                       boost::asio::as_tuple(boost::asio::use_awaitable));
       if (ec) co_return;  // eof, ERROR_BROKEN_PIPE, reset: a normal disconnect
       if (identify_after_first_read_) {
-        std::exchange(identify_after_first_read_, {})(client_.identity);
+        if (!std::exchange(identify_after_first_read_, {})(client_.identity)) {
+          protocol::wipe(chunk);  // may hold a password
+          enqueue(protocol::encode_line(protocol::make_error(
+              nullptr, protocol::RpcError(protocol::ErrorCode::unauthorized,
+                                          "the service cannot tell which user this client runs as; "
+                                          "connect with at least the identification impersonation level"))));
+          co_return;
+        }
         log_->debug("client pid {} identified as '{}'", client_.identity.pid, client_.identity.user);
       }
       framer_.feed(std::string_view(chunk.data(), n));
@@ -123,7 +132,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (auto* call = std::get_if<protocol::Call>(&entry)) {
         response = co_await dispatcher_.handle(std::move(*call), client_);
       } else {
+        // Refused before dispatch (not JSON, not JSON-RPC): logged once too. The message
+        // is ours and never quotes a value.
         response = std::move(std::get<nlohmann::json>(entry));
+        log_->info("request refused from pid {} user '{}': {}", client_.identity.pid, client_.identity.user,
+                   response->at("error").value("message", std::string()));
       }
       if (!response) continue;
       if (in.batch) batch.push_back(std::move(*response));

@@ -66,13 +66,17 @@ class BrokerHarness : public ::testing::Test {
   }
 
   void make(const nlohmann::json& scenario, broker::BrokerConfig config = fast_config()) {
-    sim_ = std::make_unique<sim::Simulator>(sim::parse_scenario(scenario), sim::SimulatorOptions{.mode = sim::Mode::manual});
+    make_sim(scenario);
     broker_ = make_broker(config);
   }
+  void make_sim(const nlohmann::json& scenario) {
+    sim_ = std::make_unique<sim::Simulator>(sim::parse_scenario(scenario), sim::SimulatorOptions{.mode = sim::Mode::manual});
+  }
 
-  std::shared_ptr<broker::Broker> make_broker(broker::BrokerConfig config) {
+  // The broker talks to `ras` when given (a test's wrapper around sim_), else to sim_.
+  std::shared_ptr<broker::Broker> make_broker(broker::BrokerConfig config, ras::RasApi* ras = nullptr) {
     auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-    auto b = broker::Broker::create(io_.get_executor(), *sim_, std::move(config), log);
+    auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log);
     b->start();
     settle();
     events_token_ = b->subscribe([this](const Connection& c) { events_.push_back(c); });
@@ -177,6 +181,7 @@ class BrokerHarness : public ::testing::Test {
   // Declared first so it is destroyed last: coroutine frames still in io_ may hold
   // the broker, which detaches from the simulator when it dies.
   std::unique_ptr<sim::Simulator> sim_;
+  std::unique_ptr<ras::RasApi> wrapper_;  // a test's RAS around sim_ (make_broker), outlives io_
   boost::asio::io_context io_;
   std::shared_ptr<broker::Broker> broker_;
   std::vector<Connection> events_;

@@ -182,8 +182,12 @@ void PipeListener::serve(Pipe pipe, ipc::Dispatcher& dispatcher) {
   // calls this hook then, before dispatching that first request.
   auto identify = [h, log = log_](protocol::Owner& owner) {
     std::string why;
-    if (auto user = pipe_client_user(h, why)) owner.user = std::move(*user);
-    else log->warn("client pid {}: cannot identify the user: {}", owner.pid, why);
+    if (auto user = pipe_client_user(h, why)) {
+      owner.user = std::move(*user);
+      return true;
+    }
+    log->warn("client pid {}: cannot identify the user, refusing it: {}", owner.pid, why);
+    return false;
   };
   ipc::start_session(std::move(pipe), dispatcher, std::move(who), options_.limits, log_,
                      [clients = clients_] { --*clients; }, std::move(identify));
