@@ -43,12 +43,16 @@ pass() { echo "ok: $*"; }
 eventually() { local i; for i in $(seq 1 100); do "$@" && return 0; sleep 0.2; done; return 1; }
 is_state() { [ "$(state_of)" = "$1" ]; }
 # Checks the simulator's state file: the leak report is clean, and every connection of
-# ENTRY the broker dialled was hung up and reaped (polled until ERROR_INVALID_HANDLE).
+# each ENTRY the broker dialled was hung up and reaped (polled until ERROR_INVALID_HANDLE).
+# Usage: state_clean FILE ENTRY... "Dialled by the broker" spans processes: a connection a
+# killed service dialled and the next one adopted is in the ledger as not external, so it
+# is checked like any other. Only the scenario's "connected" links (external: dialled by
+# someone else) may stay up; the leak report never counts them.
 state_clean() {
-  python3 - "$1" "$2" <<'PY'
+  python3 - "$@" <<'PY'
 import json, sys
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
-entry = sys.argv[2]
+entries = sys.argv[2:]
 def walk(x):
     if isinstance(x, dict):
         yield x
@@ -56,9 +60,10 @@ def walk(x):
     elif isinstance(x, list):
         for v in x: yield from walk(v)
 clean = [o["clean"] for o in walk(doc) if isinstance(o.get("clean"), bool)]
-ours = [o for o in walk(doc) if o.get("entry") == entry and "reaped" in o and not o.get("external", False)]
 ok = clean == [True] or (clean and all(clean))
-ok = ok and bool(ours) and all(o["reaped"] and o.get("hang_ups", 1) >= 1 for o in ours)
+for entry in entries:
+    ours = [o for o in walk(doc) if o.get("entry") == entry and "reaped" in o and not o.get("external", False)]
+    ok = ok and bool(ours) and all(o["reaped"] and o.get("hang_ups", 1) >= 1 for o in ours)
 if not ok: print(json.dumps(doc, indent=1))
 sys.exit(0 if ok else 1)
 PY
@@ -72,6 +77,51 @@ conns = json.load(open(sys.argv[1], encoding="utf-8"))["connections"]
 sys.exit(0 if any(c["entry"] == sys.argv[2] and c["state"] == sys.argv[3] for c in conns) else 1)
 PY
 }
+
+# True when the `rasbroker --json list` output in FILE has a connection of ENTRY in STATE
+# whose "adopted" is ADOPTED (true|false).
+conn_adopted() {
+  python3 - "$@" <<'PY'
+import json, sys
+conns = json.load(open(sys.argv[1], encoding="utf-8"))["connections"]
+want = sys.argv[4] == "true"
+sys.exit(0 if any(c["entry"] == sys.argv[2] and c["state"] == sys.argv[3] and c["adopted"] is want
+                  for c in conns) else 1)
+PY
+}
+
+# True when the simulator's state FILE holds a connection of ENTRY in PHASE (engine
+# snapshot) and, with a 4th argument "reaped", every non-external ledger record of ENTRY
+# was hung up and reaped.
+sim_state() {
+  python3 - "$@" <<'PY'
+import json, sys
+try:
+    doc = json.load(open(sys.argv[1], encoding="utf-8"))
+except (OSError, ValueError):
+    sys.exit(1)
+entry, phase = sys.argv[2], sys.argv[3]
+eng = doc["engine"]
+if phase != "-" and not any(c["entry"] == entry and c["phase"] == phase for c in eng["connections"]):
+    sys.exit(1)
+if len(sys.argv) > 4 and sys.argv[4] == "reaped":
+    recs = [r for r in eng["ledger"] if r["entry"] == entry and not r["external"]]
+    sys.exit(0 if recs and all(r["reaped"] and r["hang_ups"] >= 1 for r in recs) else 1)
+PY
+}
+
+# The Linux pids of the service process the SCM started from this prefix. Wine shows the
+# Windows command line in /proc (padded with NULs, which pgrep shows as spaces); the SCM
+# starts the exe without arguments, unlike the --console instances. The environment names
+# the prefix: another build's Wine may run the same exe at the same time.
+service_unix_pids() {
+  local p
+  for p in $(pgrep -u "$(id -u)" -f '^C:\\rasbroker-test\\rasbrokerd\.exe *$'); do
+    tr '\0' '\n' <"/proc/$p/environ" 2>/dev/null | grep -qxF "WINEPREFIX=$WINEPREFIX" && echo "$p"
+  done
+}
+# Gone, or a zombie (Wine processes are reparented to pid 1, which need not reap them).
+unix_gone() { local s; s=$(ps -o stat= -p "$1" 2>/dev/null) || return 0; [ "${s#Z}" != "$s" ]; }
 
 # ---------------------------------------------------------------- setup
 rm -rf "$dir" "$data"
@@ -171,6 +221,63 @@ echo "s3cret-Pa55" | wine "$win\\rasbroker.exe" dial "Secure VPN" --user alice -
 rb --json list >"$work/out" && grep -q '"user":"[^"]' "$work/out" && pass "owner has a user (pipe client identity)" \
   || fail "owner user: $(cat "$work/out")"
 
+# ---------------------------------------------------------------- killed and restarted
+# The service process dies hard (kill -9: no stop control, no hang-up, no cleanup) while a
+# connection it dialled is up. RAS keeps a connected link when its dialler exits, so
+# `sc start` gives a new process that finds the link with RasEnumConnections (the simulated
+# DLL carries it over in its state file, as RAS would), lists it as adopted, and can hang it
+# up and reap it. Secure VPN: up since the password dial, 100 ms teardown (fast to reap).
+rb --json list >"$work/out" && conn_adopted "$work/out" "Secure VPN" connected false \
+  && pass "killed: Secure VPN up and ours before the kill" || fail "killed: Secure VPN not ours: $(cat "$work/out")"
+svc_pids=$(service_unix_pids)
+if [ "$(echo "$svc_pids" | wc -w)" != 1 ]; then
+  fail "killed: expected one service process of this prefix, found '${svc_pids}': $(ps -eo pid,args | grep -F rasbrokerd)"
+else
+  kill -9 "$svc_pids"
+  eventually unix_gone "$svc_pids" && pass "killed: service process $svc_pids killed with SIGKILL" \
+    || fail "killed: process $svc_pids still there"
+  rb status >"$work/out" 2>&1; rc=$?
+  [ $rc -eq 3 ] && pass "killed: pipe gone with the process (exit 3)" || fail "killed: rc=$rc $(cat "$work/out")"
+  # What Wine's SCM makes of it: Wine 8.0's services.exe does not watch a service's process
+  # (no process monitor; later Wine versions put services in a job object and set STOPPED
+  # with ERROR_PROCESS_ABORTED when the process exits), so it keeps the last status the
+  # service reported, RUNNING, until the next start. That start still works: it checks the
+  # process handle, sees the process has exited, and starts a new one. The wineserver itself
+  # knows at once (the process's socket closed), so a SCM that watches would be STOPPED
+  # within this short poll; we accept both and say which one we saw.
+  for _ in 1 2 3 4 5 6; do s=$(state_of); [ "$s" = STOPPED ] && break; sleep 0.25; done
+  case "$s" in
+    STOPPED) query | grep -q "WIN32_EXIT_CODE *: *1067 " \
+               && pass "killed: the SCM noticed: STOPPED, ERROR_PROCESS_ABORTED (1067)" \
+               || fail "killed: STOPPED with an unexpected exit code: $(query)" ;;
+    RUNNING) echo "note: killed: the SCM still reports RUNNING for the dead process ($(wine --version </dev/null 2>/dev/null) does not watch service processes); sc start must start a new one anyway" ;;
+    *) fail "killed: unexpected SCM state '$s': $(query)" ;;
+  esac
+  sim_state "$dir/service.state.json" "Secure VPN" connected && grep -q '"clean": false' "$dir/service.state.json" \
+    && pass "killed: state file: Secure VPN still connected, its dial reference outstanding" \
+    || fail "killed: state file: $(cat "$dir/service.state.json" 2>&1)"
+
+  w sc start RasBroker >"$work/out" 2>&1; rc=$?
+  [ $rc -eq 0 ] && eventually rb status >/dev/null 2>&1 && eventually is_state RUNNING \
+    && pass "restarted: sc start after the kill: RUNNING, pipe answers" || { fail "restart: rc=$rc $(cat "$work/out") $(query)"; exit 1; }
+  new_pids=$(service_unix_pids)
+  [ -n "$new_pids" ] && [ "$new_pids" != "$svc_pids" ] && pass "restarted: a new service process ($new_pids)" \
+    || fail "restarted: service process '$new_pids' (killed: $svc_pids)"
+  rb --json list >"$work/out" && conn_adopted "$work/out" "Secure VPN" connected true \
+    && pass "restarted: Secure VPN found by RasEnumConnections, listed adopted" || fail "restarted: list: $(cat "$work/out")"
+  conn_adopted "$work/out" "Branch VPN" connected true && pass "restarted: Branch VPN adopted again" \
+    || fail "restarted: Branch VPN: $(cat "$work/out")"
+  grep -q "adoption: Secure VPN" "$data/logs/rasbroker.log" && pass "restarted: log: adoption of Secure VPN" \
+    || fail "restarted: log: $(tail -10 "$data/logs/rasbroker.log")"
+  rb hangup "Secure VPN" --wait >"$work/out" 2>&1 && pass "restarted: hangup of the adopted connection" \
+    || fail "restarted: hangup: $(cat "$work/out")"
+  rb --json list >"$work/out" && ! grep -q '"entry":"Secure VPN"' "$work/out" && pass "restarted: Secure VPN gone from the list" \
+    || fail "restarted: still listed: $(cat "$work/out")"
+  eventually sim_state "$dir/service.state.json" "Secure VPN" - reaped \
+    && pass "restarted: state file: Secure VPN hung up and reaped by the new process" \
+    || fail "restarted: not reaped: $(cat "$dir/service.state.json" 2>&1)"
+fi
+
 # Stop during a live connection: STOP_PENDING while the teardown runs, then STOPPED.
 rb dial "Office VPN" --wait >"$work/out" 2>&1 && pass "dial again" || fail "dial again: $(cat "$work/out")"
 w sc stop RasBroker >"$work/out" 2>&1 || fail "sc stop: $(cat "$work/out")"
@@ -183,7 +290,9 @@ done
 [ "$s" = STOPPED ] && pass "sc stop: STOPPED" || fail "never STOPPED: $(query)"
 case "$seen" in *STOP_PENDING*) pass "STOP_PENDING seen while the teardown ran" ;; *) fail "no STOP_PENDING seen:$seen" ;; esac
 query | grep -q "WIN32_EXIT_CODE *: *0 " && pass "exit code 0" || fail "exit code: $(query)"
-state_clean "$dir/service.state.json" "Office VPN" && pass "state file: hung up, reaped, clean" \
+# Office VPN: dialled and hung up by the broker; Secure VPN: dialled by the killed process,
+# hung up by the restarted one. Branch VPN (external, adopted) stays up: not a leak.
+state_clean "$dir/service.state.json" "Office VPN" "Secure VPN" && pass "state file: hung up, reaped, clean" \
   || fail "state file not clean: $(cat "$dir/service.state.json" 2>&1)"
 
 log=$data/logs/rasbroker.log

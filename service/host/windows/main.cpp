@@ -15,6 +15,7 @@
 #include <CLI/CLI.hpp>
 
 #include "host/windows/console.hpp"
+#include "host/windows/data_folder.hpp"
 #include "host/windows/logging.hpp"
 #include "host/windows/scm.hpp"
 #include "host/windows/service_runner.hpp"
@@ -51,8 +52,17 @@ RunnerOptions runner_options(const Options& opt) {
   return r;
 }
 
+// Before the configuration is read from it: see data_folder.hpp.
+void secure_default_data_folder(spdlog::logger& log) {
+  const std::wstring dir = default_data_dir();
+  if (auto why = secure_data_folder(dir); !why.empty())
+    log.warn("{} could not be restricted to administrators ({}); make sure no one else can write to it",
+             narrow(dir), why);
+}
+
 int run_console(const Options& opt) {
   auto log = make_service_logger({.event_log = true, .console = true});
+  secure_default_data_folder(*log);
   ConsoleStatusReporter reporter(log);
   ServiceRunner runner(runner_options(opt), reporter, log);
   ConsoleStopSources stops([&runner](const std::string& why) { runner.request_stop(why); }, log);
@@ -65,6 +75,7 @@ int run_service(const Options& opt) {
   const bool ok = run_scm_dispatcher(
       [&](ScmSession& scm) {
         auto log = make_service_logger({.event_log = true, .console = false});
+        secure_default_data_folder(*log);
         ServiceRunner runner(runner_options(opt), scm.reporter(), log);
         scm.set_stop_handler([&runner](const std::string& why) { runner.request_stop(why); });
         exit_code = runner.run();

@@ -23,8 +23,10 @@ std::wstring program_data_dir() {
   return L"C:\\ProgramData";
 }
 
-std::wstring default_config_path() { return program_data_dir() + L"\\RasBroker\\config.json"; }
+std::wstring default_data_dir() { return program_data_dir() + L"\\RasBroker"; }
 
-std::wstring default_log_dir() { return program_data_dir() + L"\\RasBroker\\logs"; }
+std::wstring default_config_path() { return default_data_dir() + L"\\config.json"; }
+
+std::wstring default_log_dir() { return default_data_dir() + L"\\logs"; }
 
 }  // namespace rasbroker::winhost

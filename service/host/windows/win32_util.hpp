@@ -53,6 +53,8 @@ class UniqueHandle {
 
 // %ProgramData% (SHGetKnownFolderPath(FOLDERID_ProgramData)), e.g. C:\ProgramData.
 std::wstring program_data_dir();
+// %ProgramData%\RasBroker: configuration and logs (data_folder.hpp keeps it protected)
+std::wstring default_data_dir();
 // %ProgramData%\RasBroker\config.json
 std::wstring default_config_path();
 // %ProgramData%\RasBroker\logs
