@@ -26,8 +26,6 @@ class Phonebooks {
   std::uint32_t list(const std::string& path, ras::RasApi& ras, std::vector<ras::PhonebookEntry>& out,
                      std::vector<std::string>& unreadable) const;
 
-  const std::vector<std::string>& configured() const { return configured_; }
-
   // Windows paths compare case-insensitively (ASCII folding: what RAS paths need).
   static bool same_path(std::string_view a, std::string_view b);
 

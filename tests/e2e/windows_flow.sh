@@ -31,6 +31,8 @@ cleanup() {
     for _ in $(seq 1 60); do [ "$(state_of)" = STOPPED ] && break; sleep 0.5; done
     w sc delete RasBroker >/dev/null 2>&1
   fi
+  # The simulator's registry key is shared with tests/win32: leave none behind.
+  w reg delete 'HKLM\Software\RasBroker\Simulator' /f >/dev/null 2>&1
   wait 2>/dev/null
   rm -rf "$work"
 }

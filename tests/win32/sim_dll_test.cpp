@@ -92,6 +92,7 @@ TEST_F(SimDllTest, StateFileCarriesALiveConnectionAcrossARestart) {
 
 TEST_F(SimDllTest, ScenarioFromTheEnvironmentWithTheDefaultStatePath) {
   write_text(scenario_path(), R"({"entries": [{"name": "From Env"}]})");
+  RegDeleteTreeW(HKEY_LOCAL_MACHINE, L"Software\\RasBroker\\Simulator");  // no StateFile from there either
   ASSERT_TRUE(SetEnvironmentVariableW(L"RASBROKER_SIM_SCENARIO", scenario_path().c_str()));
   ASSERT_TRUE(SetEnvironmentVariableW(L"RASBROKER_SIM_STATE", nullptr));
   const DWORD rc = reset_(nullptr, nullptr);  // as on the first call: environment, then registry

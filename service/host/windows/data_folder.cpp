@@ -2,7 +2,6 @@
 
 #include <windows.h>
 #include <aclapi.h>
-#include <sddl.h>
 
 #include "host/windows/pipe_security.hpp"
 #include "host/windows/win32_util.hpp"
@@ -30,22 +29,6 @@ std::string secure_data_folder(const std::wstring& path) {
   } catch (const std::exception& e) {
     return e.what();
   }
-}
-
-std::string read_path_dacl_sddl(const std::wstring& path) {
-  PSECURITY_DESCRIPTOR sd = nullptr;
-  const DWORD rc = GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr,
-                                         nullptr, nullptr, &sd);
-  if (rc != ERROR_SUCCESS) throw Win32Error("GetNamedSecurityInfo " + narrow(path), rc);
-  wchar_t* text = nullptr;
-  const BOOL ok = ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION,
-                                                                       &text, nullptr);
-  const DWORD err = GetLastError();
-  LocalFree(sd);
-  if (!ok) throw Win32Error("ConvertSecurityDescriptorToStringSecurityDescriptor", err);
-  std::string out = narrow(text);
-  LocalFree(text);
-  return out;
 }
 
 }  // namespace rasbroker::winhost

@@ -15,7 +15,4 @@ inline constexpr const char* kDataFolderSddl = "D:P(A;OICI;FA;;;SY)(A;OICI;FA;;;
 // or why it could not (the service runs on; the caller logs it).
 std::string secure_data_folder(const std::wstring& path);
 
-// The DACL of a file or folder as SDDL (tests, troubleshooting).
-std::string read_path_dacl_sddl(const std::wstring& path);  // throws Win32Error
-
 }  // namespace rasbroker::winhost

@@ -97,6 +97,21 @@ std::string read_dacl_sddl(HANDLE object) {
   }
 }
 
+std::string read_path_dacl_sddl(const std::wstring& path) {
+  PSECURITY_DESCRIPTOR sd = nullptr;
+  const DWORD rc = GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr,
+                                         nullptr, nullptr, &sd);
+  if (rc != ERROR_SUCCESS) throw Win32Error("GetNamedSecurityInfo " + narrow(path), rc);
+  try {
+    std::string out = descriptor_to_dacl_sddl(sd);
+    LocalFree(sd);
+    return out;
+  } catch (...) {
+    LocalFree(sd);
+    throw;
+  }
+}
+
 std::string canonical_dacl_sddl(const std::string& sddl) {
   SecurityDescriptor sd(sddl);
   return descriptor_to_dacl_sddl(sd.attributes()->lpSecurityDescriptor);

@@ -1,6 +1,6 @@
 #pragma once
-// Win32 side of the pipe's security policy (pipe_sddl.hpp): group names to SIDs, the
-// SDDL to a security descriptor, and reading a live object's DACL back as SDDL.
+// Win32 security descriptors for the pipe (policy: pipe_sddl.hpp) and the data folder:
+// group names to SIDs, SDDL to a security descriptor, and reading a DACL back as SDDL.
 #include <windows.h>
 
 #include <string>
@@ -31,6 +31,8 @@ class SecurityDescriptor {
 
 // The DACL of a live kernel object (a pipe instance) as SDDL, e.g. "D:P(D;;FA;;;NU)...".
 std::string read_dacl_sddl(HANDLE object);  // throws Win32Error
+// The DACL of a file or folder as SDDL.
+std::string read_path_dacl_sddl(const std::wstring& path);  // throws Win32Error
 
 // SDDL as Windows itself writes it back (string -> descriptor -> string): the form to
 // compare a read-back DACL against.
