@@ -348,7 +348,7 @@ TEST_F(Win32RasTest, ConnectionNotifierFiresOnTheExecutorOnConnectAndOnTeardown)
   EXPECT_EQ(io_.stopped(), true) << "no wait left behind on the executor";
 }
 
-TEST_F(Win32RasTest, ConnectionNotifierOutlivedByNothingWhenTheBackendGoesFirst) {
+TEST_F(Win32RasTest, ConnectionNotifierLeavesNoWaitWhenTheBackendGoesFirst) {
   start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 0}]})");
   int signals = 0;
   {
