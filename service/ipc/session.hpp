@@ -7,6 +7,7 @@
 // notifications share one bounded outbox drained by a writer coroutine, so a client
 // that stops reading can only fill its own outbox — then it is disconnected — and
 // never stalls the broker or other clients.
+#include <chrono>
 #include <cstddef>
 #include <deque>
 #include <memory>
@@ -36,6 +37,9 @@ namespace rasbroker::ipc {
 struct SessionLimits {
   std::size_t max_line_bytes = protocol::kDefaultMaxLineBytes;
   std::size_t max_outbox_bytes = 4 * 1024 * 1024;  // unread output before we give up on a client
+  // A client that has sent no complete line by then is disconnected: a connection that
+  // only sits there must not keep one of the max_clients places.
+  std::chrono::milliseconds first_request_timeout{10'000};
 };
 
 template <class Stream>
@@ -71,7 +75,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       if (auto s = weak.lock()) s->enqueue(protocol::encode_line(message));
     };
     log_->debug("client pid {} user '{}' connected", client_.identity.pid, client_.identity.user);
-    co_await (read_then_drain() || write_loop());
+    co_await (read_then_drain() || write_loop() || first_request_deadline());
     client_.subscription.reset();
     boost::system::error_code ignored;
     stream_.close(ignored);
@@ -79,6 +83,26 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
  private:
+  // Completes — ending the session — only when no complete line came in time; otherwise
+  // it waits until the session ends for another reason (and is cancelled then).
+  boost::asio::awaitable<void> first_request_deadline() {
+    broker::Timer timer(stream_.get_executor(), Clock::now() + limits_.first_request_timeout);
+    boost::system::error_code ec;
+    co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+    if (ec) co_return;  // cancelled: the session is ending anyway
+    if (lines_seen_ > 0) {
+      timer.expires_at(Clock::time_point::max());
+      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+      co_return;
+    }
+    log_->warn("client pid {} sent no request within {} ms: disconnecting it", client_.identity.pid,
+               limits_.first_request_timeout.count());
+    closing_ = true;
+    boost::system::error_code ignored;
+    stream_.close(ignored);  // ends the pending read and write, whatever the transport
+    outbox_ready_.notify_all();
+  }
+
   // After the client stops sending (it may half-close after its last request), the
   // answers still pending go out, for a bounded time.
   boost::asio::awaitable<void> read_then_drain() {
@@ -109,6 +133,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       }
       framer_.feed(std::string_view(chunk.data(), n));
       while (auto frame = framer_.next()) {
+        ++lines_seen_;
         if (frame->kind == protocol::Frame::Kind::too_long) {
           log_->warn("client pid {}: line longer than {} bytes rejected", client_.identity.pid, limits_.max_line_bytes);
           enqueue(protocol::encode_line(protocol::make_error(
@@ -189,6 +214,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   protocol::LineFramer framer_;
   std::deque<std::string> outbox_;
   std::size_t outbox_bytes_ = 0;
+  std::size_t lines_seen_ = 0;
   bool closing_ = false;
 };
 

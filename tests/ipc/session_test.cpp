@@ -172,5 +172,29 @@ TEST_F(SessionTest, AClientThatStopsReadingIsDisconnectedAndOthersAreServed) {
   EXPECT_FALSE(r.closed);
 }
 
+// An idle connection must not keep one of the max_clients places.
+TEST_F(SessionTest, AClientThatSendsNothingIsDisconnectedAfterTheFirstRequestTimeout) {
+  Socket& silent = connect();
+  run_for(9s);
+  EXPECT_EQ(ended_, 0);
+  run_for(2s);
+  EXPECT_EQ(ended_, 1);
+  EXPECT_TRUE(receive(silent).closed);
+  EXPECT_EQ(log_count("client pid 4242 sent no request within 10000 ms: disconnecting it"), 1u) << log_text_.str();
+}
+
+TEST_F(SessionTest, AfterItsFirstRequestAClientMayWaitAsLongAsItLikes) {
+  Socket& watcher = connect();
+  send(watcher, R"({"jsonrpc":"2.0","id":1,"method":"subscribe"})" "\n");
+  ASSERT_EQ(receive(watcher).lines.size(), 1u);
+  run_for(120s);
+  EXPECT_EQ(ended_, 0);
+  dial("Office VPN");  // a change: the watcher hears of it
+  const auto r = receive(watcher);
+  EXPECT_FALSE(r.closed);
+  ASSERT_FALSE(r.lines.empty());
+  EXPECT_EQ(r.lines[0]["method"], "connection.changed");
+}
+
 }  // namespace
 }  // namespace rasbroker::testing

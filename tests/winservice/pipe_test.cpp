@@ -149,6 +149,23 @@ TEST(PipeListener, OverTheLimitAClientGetsBusy) {
   EXPECT_EQ(d.call("ping")["result"]["pong"], true);
 }
 
+// Over the real pipe too: closing the instance ends the pending overlapped read.
+TEST(PipeListener, AClientThatSendsNothingIsDisconnectedAndItsPlaceFreed) {
+  auto o = options("silent", 1);
+  o.limits.first_request_timeout = std::chrono::milliseconds(300);
+  PipeServer server(o);
+  PipeClient silent(o.pipe_name);
+  EXPECT_FALSE(silent.read_line(std::chrono::seconds(10))) << "the service answered a client that said nothing";
+  std::size_t n = 1;
+  for (int i = 0; i < 100 && n != 0; ++i) {
+    server.on_io_thread([&] { n = server.listener().clients(); });
+    if (n != 0) Sleep(50);
+  }
+  EXPECT_EQ(n, 0u) << "the silent client still holds the only place";
+  PipeClient next(o.pipe_name);
+  EXPECT_EQ(next.call("ping")["result"]["pong"], true);
+}
+
 TEST(PipeListener, IdentifiesTheClientProcessAndUser) {
   auto o = options("who");
   PipeServer server(o);
