@@ -3,6 +3,8 @@
 #include <aclapi.h>
 #include <sddl.h>
 
+#include <memory>
+
 #include "config/service_config.hpp"
 #include "host/windows/pipe_sddl.hpp"
 #include "host/windows/win32_util.hpp"
@@ -82,19 +84,22 @@ SecurityDescriptor::~SecurityDescriptor() {
   if (sd_ != nullptr) LocalFree(sd_);
 }
 
+namespace {
+
+// The DACL of a descriptor that GetSecurityInfo / GetNamedSecurityInfo allocated; frees it.
+std::string take_dacl_sddl(PSECURITY_DESCRIPTOR sd) {
+  const std::unique_ptr<void, decltype(&LocalFree)> owned(sd, &LocalFree);
+  return descriptor_to_dacl_sddl(sd);
+}
+
+}  // namespace
+
 std::string read_dacl_sddl(HANDLE object) {
   PSECURITY_DESCRIPTOR sd = nullptr;
   const DWORD rc = GetSecurityInfo(object, SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, nullptr,
                                    nullptr, &sd);
   if (rc != ERROR_SUCCESS) throw Win32Error("GetSecurityInfo", rc);
-  try {
-    std::string out = descriptor_to_dacl_sddl(sd);
-    LocalFree(sd);
-    return out;
-  } catch (...) {
-    LocalFree(sd);
-    throw;
-  }
+  return take_dacl_sddl(sd);
 }
 
 std::string read_path_dacl_sddl(const std::wstring& path) {
@@ -102,14 +107,7 @@ std::string read_path_dacl_sddl(const std::wstring& path) {
   const DWORD rc = GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr,
                                          nullptr, nullptr, &sd);
   if (rc != ERROR_SUCCESS) throw Win32Error("GetNamedSecurityInfo " + narrow(path), rc);
-  try {
-    std::string out = descriptor_to_dacl_sddl(sd);
-    LocalFree(sd);
-    return out;
-  } catch (...) {
-    LocalFree(sd);
-    throw;
-  }
+  return take_dacl_sddl(sd);
 }
 
 std::string canonical_dacl_sddl(const std::string& sddl) {
