@@ -9,3 +9,16 @@ function(rasbroker_add_gtest target)
                          PROPERTIES TIMEOUT 300 ${ARGN})
   endif()
 endfunction()
+
+# rasbroker_place_sim_dll(<target>): copies the simulated rasapi32.dll (simulator/dll)
+# beside a Windows test executable. Wine loads it instead of its own stubs only with the
+# DLL override rasbroker_add_gtest(... ENVIRONMENT "WINEDLLOVERRIDES=rasapi32=n,b") sets.
+function(rasbroker_place_sim_dll target)
+  set(dll ${CMAKE_CURRENT_BINARY_DIR}/rasapi32.dll)
+  add_custom_command(OUTPUT ${dll}
+                     COMMAND ${CMAKE_COMMAND} -E copy_if_different $<TARGET_FILE:rasapi32_sim> ${dll}
+                     DEPENDS rasapi32_sim
+                     COMMENT "Placing the simulated rasapi32.dll beside ${target}.exe")
+  add_custom_target(${target}_sim_dll DEPENDS ${dll})
+  add_dependencies(${target} ${target}_sim_dll)
+endfunction()

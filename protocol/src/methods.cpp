@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "params_reader.hpp"
+#include "rasbroker/protocol/entry_name.hpp"
 #include "rasbroker/protocol/jsonrpc.hpp"
 
 namespace rasbroker::protocol {
@@ -120,6 +121,7 @@ DialParams parse_dial_params(const nlohmann::json& params) {
                        {}, {"entry", "phonebook", "username", "password", "domain", "wait", "timeout_ms", "redial"});
   DialParams p;
   p.entry = r.required_string("entry", kEntryRule);
+  if (const auto problem = entry_name_problem(p.entry); !problem.empty()) r.fail_member("entry", problem);
   p.phonebook = r.string("phonebook", kPhonebookRule);
   p.username = r.string("username", kNameRule);
   if (const std::string* password = r.string_ref("password", kNameRule)) {

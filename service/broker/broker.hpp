@@ -21,7 +21,7 @@
 
 #include "broker/config.hpp"
 #include "broker/phonebooks.hpp"
-#include "broker/notifier.hpp"
+#include "core/notifier.hpp"
 #include "broker/record.hpp"
 #include "ras/ras_api.hpp"
 #include "rasbroker/protocol/methods.hpp"

@@ -25,7 +25,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
-#include "broker/notifier.hpp"
+#include "core/notifier.hpp"
 #include "ipc/dispatcher.hpp"
 #include "rasbroker/protocol/errors.hpp"
 #include "rasbroker/protocol/framing.hpp"
@@ -86,7 +86,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // Completes — ending the session — only when no complete line came in time; otherwise
   // it waits until the session ends for another reason (and is cancelled then).
   boost::asio::awaitable<void> first_request_deadline() {
-    broker::Timer timer(stream_.get_executor(), Clock::now() + limits_.first_request_timeout);
+    Timer timer(stream_.get_executor(), Clock::now() + limits_.first_request_timeout);
     boost::system::error_code ec;
     co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
     if (ec) co_return;  // cancelled: the session is ending anyway
@@ -108,7 +108,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   boost::asio::awaitable<void> read_then_drain() {
     using namespace boost::asio::experimental::awaitable_operators;
     co_await read_loop();
-    broker::Timer limit(stream_.get_executor(), Clock::now() + std::chrono::seconds(5));
+    Timer limit(stream_.get_executor(), Clock::now() + std::chrono::seconds(5));
     boost::system::error_code ec;
     while (!outbox_.empty() && !closing_ && Clock::now() < limit.expiry())
       co_await (outbox_drained_.wait() || limit.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec)));
@@ -209,8 +209,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   std::shared_ptr<spdlog::logger> log_;
   IdentifyFn identify_after_first_read_;
   ClientContext client_;
-  broker::Notifier outbox_ready_;
-  broker::Notifier outbox_drained_;
+  Notifier outbox_ready_;
+  Notifier outbox_drained_;
   protocol::LineFramer framer_;
   std::deque<std::string> outbox_;
   std::size_t outbox_bytes_ = 0;

@@ -18,8 +18,8 @@
 
 #include "broker/broker.hpp"
 #include "core/clock.hpp"
-#include "ras/sim/scenario.hpp"
-#include "ras/sim/simulator.hpp"
+#include "simulator/scenario.hpp"
+#include "simulator/simulator.hpp"
 #include "rasbroker/protocol/errors.hpp"
 
 namespace rasbroker::testing {

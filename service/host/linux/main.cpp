@@ -18,8 +18,8 @@
 #include "config/service_config.hpp"
 #include "host/linux/unix_listener.hpp"
 #include "ipc/dispatcher.hpp"
-#include "ras/sim/scenario.hpp"
-#include "ras/sim/simulator.hpp"
+#include "simulator/scenario.hpp"
+#include "simulator/simulator.hpp"
 
 namespace asio = boost::asio;
 using namespace rasbroker;

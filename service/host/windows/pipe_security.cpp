@@ -6,7 +6,7 @@
 #include <memory>
 
 #include "config/service_config.hpp"
-#include "host/windows/pipe_sddl.hpp"
+#include "security/pipe_sddl.hpp"
 #include "host/windows/win32_util.hpp"
 
 namespace rasbroker::winhost {
@@ -41,7 +41,7 @@ std::vector<std::string> resolve_group_sids(const std::vector<std::string>& name
   std::vector<std::string> sids;
   for (const auto& name : names) {
     const std::wstring wide = widen(name);
-    if (is_sid_string(name)) {
+    if (security::is_sid_string(name)) {
       // Given as a SID: validate it really is one Windows accepts, keep it as written.
       PSID sid = nullptr;
       if (!ConvertStringSidToSidW(wide.c_str(), &sid))

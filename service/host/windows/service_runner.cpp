@@ -14,7 +14,7 @@
 #include "core/clock.hpp"
 #include "host/windows/logging.hpp"
 #include "host/windows/pipe_listener.hpp"
-#include "host/windows/pipe_sddl.hpp"
+#include "security/pipe_sddl.hpp"
 #include "ipc/dispatcher.hpp"
 
 namespace rasbroker::winhost {
@@ -106,7 +106,7 @@ int ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras::RasA
     cfg = config::load_service_config(options_.config_path, /*missing_ok=*/true);
     if (!options_.log_level.empty()) cfg.log.level = options_.log_level;
     set_log_level(*log_, cfg.log.level);
-    sddl = pipe_sddl(resolve_group_sids(cfg.allowed_groups));
+    sddl = security::pipe_sddl(resolve_group_sids(cfg.allowed_groups));
   } catch (const std::exception& e) {
     // Also into the default log file: where a human looks first besides the Event Log.
     if (options_.file_log) {

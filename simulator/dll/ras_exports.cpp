@@ -1,0 +1,275 @@
+// The Win32 RAS functions of the simulated rasapi32.dll: argument and dwSize checks and
+// buffer semantics as documented for rasapi32, the behaviour from the simulator engine.
+#include <windows.h>
+#include <ras.h>
+#include <raserror.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/utf16.hpp"
+#include "simulator/dll/sim_host.hpp"
+#include "simulator/dll/wide_fields.hpp"
+#include "simulator/error_text.hpp"
+
+using rasbroker::narrow;
+using rasbroker::ras::ActiveConnection;
+using rasbroker::ras::ConnState;
+using rasbroker::ras::DialProgressFn;
+using rasbroker::ras::Handle;
+using rasbroker::sim::dll::field_text;
+using rasbroker::sim::dll::set_field;
+using rasbroker::sim::dll::SimHost;
+
+namespace {
+
+HRASCONN to_hrasconn(Handle h) { return reinterpret_cast<HRASCONN>(static_cast<std::uintptr_t>(h)); }
+Handle from_hrasconn(HRASCONN h) { return static_cast<Handle>(reinterpret_cast<std::uintptr_t>(h)); }
+RASCONNSTATE to_rascs(ConnState s) { return static_cast<RASCONNSTATE>(static_cast<std::uint32_t>(s)); }
+
+bool system_phonebook(const std::string& path) {
+  return path.empty() || path == rasbroker::sim::kSystemPhonebook;
+}
+
+// Overwrites a std::string's characters before it is freed (passwords).
+void wipe(std::string& s) {
+  if (!s.empty()) SecureZeroMemory(s.data(), s.size());
+  s.clear();
+}
+
+// A synchronous RasDial (no notifier) waits here until the dial connects or fails.
+struct SyncDial {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+  DWORD error = 0;
+};
+
+// The progress function handed to the engine for one RasDialW call. RAS stops notifying
+// a RasDialFunc2 that returns 0.
+DialProgressFn make_progress(DWORD notifier_type, LPVOID notifier, ULONG_PTR callback_id,
+                             const std::shared_ptr<SyncDial>& sync) {
+  if (notifier == nullptr) {
+    return [sync](Handle, ConnState s, std::uint32_t error) {
+      if (error == 0 && s != ConnState::Connected) return;
+      std::lock_guard lock(sync->mu);
+      sync->done = true;
+      sync->error = error;
+      sync->cv.notify_all();
+    };
+  }
+  switch (notifier_type) {
+    case 0:
+      return [fn = reinterpret_cast<RASDIALFUNC>(notifier)](Handle, ConnState s, std::uint32_t error) {
+        fn(WM_RASDIALEVENT, to_rascs(s), error);
+      };
+    case 1:
+      return [fn = reinterpret_cast<RASDIALFUNC1>(notifier)](Handle h, ConnState s, std::uint32_t error) {
+        fn(to_hrasconn(h), WM_RASDIALEVENT, to_rascs(s), error, 0);
+      };
+    case 2: {
+      auto stopped = std::make_shared<std::atomic<bool>>(false);
+      return [fn = reinterpret_cast<RASDIALFUNC2>(notifier), callback_id, stopped](Handle h, ConnState s,
+                                                                                   std::uint32_t error) {
+        if (stopped->load()) return;
+        // dwSubEntry 1: the (only) link of the entry.
+        if (fn(callback_id, 1, to_hrasconn(h), WM_RASDIALEVENT, to_rascs(s), error, 0) == 0) stopped->store(true);
+      };
+    }
+    case 0xFFFFFFFF:
+      return [hwnd = static_cast<HWND>(notifier)](Handle, ConnState s, std::uint32_t error) {
+        PostMessageW(hwnd, WM_RASDIALEVENT, static_cast<WPARAM>(s), static_cast<LPARAM>(error));
+      };
+    default:
+      return nullptr;
+  }
+}
+
+// Synchronous RasDial: returns the dial's error once it connected or failed, or 631 when
+// the connection was hung up (by another thread) before either.
+DWORD wait_for_dial(rasbroker::sim::Simulator& engine, Handle h, SyncDial& sync) {
+  std::unique_lock lock(sync.mu);
+  for (;;) {
+    if (sync.cv.wait_for(lock, std::chrono::milliseconds(50), [&] { return sync.done; })) return sync.error;
+    lock.unlock();
+    rasbroker::ras::ConnectStatus st;
+    const auto rc = engine.get_connect_status(h, st);
+    lock.lock();
+    if (sync.done) return sync.error;
+    if (rc != ERROR_SUCCESS || st.state == ConnState::Disconnected) return ERROR_USER_DISCONNECTION;
+  }
+}
+
+}  // namespace
+
+extern "C" {
+
+DWORD WINAPI RasDialW(LPRASDIALEXTENSIONS extensions, LPCWSTR phonebook, LPRASDIALPARAMSW params,
+                      DWORD notifier_type, LPVOID notifier, LPHRASCONN out) {
+  if (params == nullptr || out == nullptr) return ERROR_INVALID_PARAMETER;
+  if (params->dwSize != sizeof(RASDIALPARAMSW)) return ERROR_INVALID_SIZE;
+  if (extensions != nullptr && extensions->dwSize != sizeof(RASDIALEXTENSIONS)) return ERROR_INVALID_SIZE;
+  DWORD error = 0;
+  const auto engine = SimHost::instance().engine(error);
+  if (!engine) return error;
+
+  auto sync = notifier == nullptr ? std::make_shared<SyncDial>() : nullptr;
+  DialProgressFn progress = make_progress(notifier_type, notifier, params->dwCallbackId, sync);
+  if (!progress) return ERROR_INVALID_PARAMETER;
+
+  rasbroker::ras::DialRequest request;
+  request.entry = field_text(params->szEntryName);
+  request.phonebook = phonebook != nullptr ? narrow(phonebook) : std::string();
+  request.username = field_text(params->szUserName);
+  request.password = field_text(params->szPassword);
+  request.domain = field_text(params->szDomain);
+  const auto result = engine->dial(request, std::move(progress));
+  wipe(request.password);
+
+  *out = to_hrasconn(result.handle);
+  if (result.error != 0 || !sync) return result.error;
+  return wait_for_dial(*engine, result.handle, *sync);
+}
+
+DWORD WINAPI RasHangUpW(HRASCONN conn) {
+  DWORD error = 0;
+  const auto engine = SimHost::instance().engine(error);
+  if (!engine) return error;
+  return engine->hang_up(from_hrasconn(conn));
+}
+
+DWORD WINAPI RasGetConnectStatusW(HRASCONN conn, LPRASCONNSTATUSW status) {
+  if (status == nullptr) return ERROR_INVALID_PARAMETER;
+  if (status->dwSize != sizeof(RASCONNSTATUSW)) return ERROR_INVALID_SIZE;
+  DWORD error = 0;
+  const auto engine = SimHost::instance().engine(error);
+  if (!engine) return error;
+  rasbroker::ras::ConnectStatus st;
+  const auto rc = engine->get_connect_status(from_hrasconn(conn), st);
+  if (rc != ERROR_SUCCESS) return rc;
+  status->rasconnstate = to_rascs(st.state);
+  status->dwError = st.error;
+  set_field(status->szDeviceType, st.device_type);
+  set_field(status->szDeviceName, st.device_name);
+  set_field(status->szPhoneNumber, "");
+  return ERROR_SUCCESS;
+}
+
+DWORD WINAPI RasEnumConnectionsW(LPRASCONNW conns, LPDWORD bytes, LPDWORD count) {
+  if (bytes == nullptr || count == nullptr) return ERROR_INVALID_PARAMETER;
+  if (conns != nullptr && conns->dwSize != sizeof(RASCONNW)) return ERROR_INVALID_SIZE;
+  DWORD error = 0;
+  const auto engine = SimHost::instance().engine(error);
+  if (!engine) return error;
+
+  std::size_t capacity = conns == nullptr ? 0 : *bytes / sizeof(RASCONNW);
+  std::vector<ActiveConnection> active(capacity);
+  const auto rc = engine->enum_connections_raw(active.empty() ? nullptr : active.data(), capacity);
+  *count = 0;
+  if (rc == ERROR_BUFFER_TOO_SMALL) {
+    *bytes = static_cast<DWORD>(capacity * sizeof(RASCONNW));  // the size needed
+    return rc;
+  }
+  if (rc != ERROR_SUCCESS) return rc;
+  for (std::size_t i = 0; i < capacity; ++i) {
+    RASCONNW& c = conns[i];
+    ZeroMemory(&c, sizeof c);
+    c.dwSize = sizeof(RASCONNW);
+    c.hrasconn = to_hrasconn(active[i].handle);
+    set_field(c.szEntryName, active[i].entry);
+    set_field(c.szDeviceType, active[i].device_type);
+    set_field(c.szDeviceName, active[i].device_name);
+    set_field(c.szPhonebook, active[i].phonebook);
+    c.dwSubEntry = 1;
+    c.dwFlags = system_phonebook(active[i].phonebook) ? RASCF_AllUsers : 0;
+  }
+  *count = static_cast<DWORD>(capacity);
+  *bytes = static_cast<DWORD>(capacity * sizeof(RASCONNW));
+  return ERROR_SUCCESS;
+}
+
+DWORD WINAPI RasEnumEntriesW(LPCWSTR reserved, LPCWSTR phonebook, LPRASENTRYNAMEW entries, LPDWORD bytes,
+                             LPDWORD count) {
+  if (reserved != nullptr || bytes == nullptr || count == nullptr) return ERROR_INVALID_PARAMETER;
+  if (entries != nullptr && entries->dwSize != sizeof(RASENTRYNAMEW)) return ERROR_INVALID_SIZE;
+  DWORD error = 0;
+  const auto engine = SimHost::instance().engine(error);
+  if (!engine) return error;
+
+  std::vector<rasbroker::ras::PhonebookEntry> found;
+  const auto rc = engine->enum_entries(phonebook != nullptr ? narrow(phonebook) : std::string(), found);
+  if (rc != ERROR_SUCCESS) return rc;
+  const DWORD needed = static_cast<DWORD>(found.size() * sizeof(RASENTRYNAMEW));
+  *count = 0;
+  if (!found.empty() && (entries == nullptr || *bytes < needed)) {
+    *bytes = needed;
+    return ERROR_BUFFER_TOO_SMALL;
+  }
+  for (std::size_t i = 0; i < found.size(); ++i) {
+    RASENTRYNAMEW& e = entries[i];
+    ZeroMemory(&e, sizeof e);
+    e.dwSize = sizeof(RASENTRYNAMEW);
+    set_field(e.szEntryName, found[i].name);
+    set_field(e.szPhonebookPath, found[i].phonebook);
+    e.dwFlags = system_phonebook(found[i].phonebook) ? REN_AllUsers : REN_User;
+  }
+  *count = static_cast<DWORD>(found.size());
+  *bytes = needed;
+  return ERROR_SUCCESS;
+}
+
+DWORD WINAPI RasGetErrorStringW(UINT code, LPWSTR buffer, DWORD chars) {
+  if (buffer == nullptr) return ERROR_INVALID_PARAMETER;
+  // Only RAS's own codes: callers fall back to FormatMessage for the others.
+  if (code < RASBASE || code > 999) return ERROR_INVALID_PARAMETER;
+  const std::wstring text = rasbroker::widen(rasbroker::sim::ras_error_text(code));
+  if (text.size() + 1 > chars) return ERROR_INSUFFICIENT_BUFFER;
+  text.copy(buffer, text.size());
+  buffer[text.size()] = L'\0';
+  return ERROR_SUCCESS;
+}
+
+DWORD WINAPI RasConnectionNotificationW(HRASCONN conn, HANDLE event, DWORD flags) {
+  DWORD error = 0;
+  if (!SimHost::instance().engine(error)) return error;
+  return SimHost::instance().register_notification(conn, event, flags);
+}
+
+// The credentials "saved" for an entry: those the scenario's server accepts (as if the
+// user had saved the right ones), else none.
+DWORD WINAPI RasGetEntryDialParamsW(LPCWSTR phonebook, LPRASDIALPARAMSW params, LPBOOL has_password) {
+  if (params == nullptr || has_password == nullptr) return ERROR_INVALID_PARAMETER;
+  if (params->dwSize != sizeof(RASDIALPARAMSW)) return ERROR_INVALID_SIZE;
+  DWORD error = 0;
+  const auto engine = SimHost::instance().engine(error);
+  if (!engine) return error;
+
+  const std::string name = field_text(params->szEntryName);
+  std::vector<rasbroker::ras::PhonebookEntry> entries;
+  engine->enum_entries(phonebook != nullptr ? narrow(phonebook) : std::string(), entries);
+  bool exists = false;
+  for (const auto& e : entries) exists = exists || e.name == name;
+  const auto* spec = engine->scenario().find(name);
+  if (!exists || spec == nullptr) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+
+  set_field(params->szPhoneNumber, "");
+  set_field(params->szCallbackNumber, "");
+  set_field(params->szUserName, spec->username.value_or(""));
+  set_field(params->szDomain, "");
+  SecureZeroMemory(params->szPassword, sizeof params->szPassword);
+  *has_password = FALSE;
+  if (spec->password) {
+    std::string password = *spec->password;
+    set_field(params->szPassword, password);
+    wipe(password);
+    *has_password = TRUE;
+  }
+  return ERROR_SUCCESS;
+}
+
+}  // extern "C"

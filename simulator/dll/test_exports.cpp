@@ -1,0 +1,43 @@
+// Test-only entry points of the simulated rasapi32.dll (prefixed RasSim; rasapi32 has
+// none of them, so a test can tell this DLL from the system's with GetProcAddress).
+#include <windows.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "core/utf16.hpp"
+#include "simulator/dll/sim_host.hpp"
+
+using rasbroker::sim::dll::SimHost;
+
+extern "C" {
+
+// Replaces the engine: waits for calls in flight, joins the old engine's thread (its state
+// file is complete), forgets notification registrations, then initialises from the given
+// paths (null: environment / registry, as on the first call). A state file at the state
+// path is restored, like a process restart. Returns 0 or ERROR_DLL_INIT_FAILED.
+DWORD WINAPI RasSimResetW(LPCWSTR scenario_path, LPCWSTR state_path) {
+  return SimHost::instance().reset(scenario_path, state_path);
+}
+
+// The leak report of the current engine as UTF-16 JSON ({"leaks": [...], "clean": bool}).
+// `chars` holds the buffer's size in characters; on ERROR_INSUFFICIENT_BUFFER it receives
+// the size needed (including the terminating NUL).
+DWORD WINAPI RasSimLeakReportW(LPWSTR buffer, LPDWORD chars) {
+  if (chars == nullptr) return ERROR_INVALID_PARAMETER;
+  DWORD error = 0;
+  const auto engine = SimHost::instance().engine(error);
+  if (!engine) return error;
+  const std::wstring text = rasbroker::widen(rasbroker::sim::dll::leak_report_json(engine->leak_report()).dump());
+  if (buffer == nullptr || *chars < text.size() + 1) {
+    *chars = static_cast<DWORD>(text.size() + 1);
+    return ERROR_INSUFFICIENT_BUFFER;
+  }
+  text.copy(buffer, text.size());
+  buffer[text.size()] = L'\0';
+  *chars = static_cast<DWORD>(text.size() + 1);
+  return ERROR_SUCCESS;
+}
+
+}  // extern "C"

@@ -1,0 +1,269 @@
+// Scenario model: JSON parsing and validation (reference: docs/simulator.md).
+#include "simulator/scenario.hpp"
+
+#include <algorithm>
+#include <array>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+namespace rasbroker::sim {
+namespace {
+
+using nlohmann::json;
+
+// Largest accepted millisecond value: fits a DWORD-sized timeout and never overflows.
+constexpr std::uint64_t kMaxMs = 2147483647;
+constexpr std::uint64_t kMaxError = 0xFFFFFFFFu;
+constexpr std::size_t kMaxEntryName = 256;   // RAS_MaxEntryName
+constexpr std::size_t kMaxDeviceType = 16;   // RAS_MaxDeviceType
+constexpr std::size_t kMaxDeviceName = 128;  // RAS_MaxDeviceName
+
+// RASDT_* values of ras.h (compared case-insensitively).
+constexpr std::array<std::string_view, 14> kDeviceTypes{
+    "vpn", "modem", "isdn", "x25", "pad", "GENERIC", "SERIAL", "FRAMERELAY", "ATM", "SONET",
+    "SW56", "IRDA", "PARALLEL", "PPPoE"};
+
+constexpr std::array<std::string_view, 14> kEntryKeys{
+    "name", "phonebook", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
+    "drop_error", "teardown_never", "username", "password", "device_type", "device_name", "comment"};
+constexpr std::array<std::string_view, 4> kTopKeys{"entries", "connected", "notifications", "comment"};
+constexpr std::array<std::string_view, 2> kNotificationKeys{"delay_ms", "drop_every"};
+
+[[noreturn]] void fail(const std::string& path, const std::string& problem) {
+  throw ScenarioError(path + ": " + problem);
+}
+
+std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+template <std::size_t N>
+void reject_unknown_keys(const json& object, const std::string& path,
+                         const std::array<std::string_view, N>& known) {
+  for (const auto& item : object.items()) {
+    if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
+      fail(path, "unknown key " + quote(item.key()));
+    }
+  }
+}
+
+std::uint64_t unsigned_value(const json& v, const std::string& path, std::uint64_t max,
+                             const char* what) {
+  // Booleans and floats are not integers here. Parsed text stores non-negative integers
+  // as number_unsigned; json built in C++ from int literals stores number_integer.
+  if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0)) {
+    fail(path, std::string("must be ") + what);
+  }
+  const auto value = v.get<std::uint64_t>();
+  if (value > max) fail(path, "must be at most " + std::to_string(max));
+  return value;
+}
+
+std::chrono::milliseconds millis(const json& v, const std::string& path) {
+  return std::chrono::milliseconds(
+      static_cast<std::int64_t>(unsigned_value(v, path, kMaxMs, "a non-negative integer")));
+}
+
+std::uint32_t error_code(const json& v, const std::string& path) {
+  const auto value = unsigned_value(v, path, kMaxError, "a non-zero error code");
+  if (value == 0) fail(path, "must be a non-zero error code");
+  return static_cast<std::uint32_t>(value);
+}
+
+std::string string_value(const json& v, const std::string& path) {
+  if (!v.is_string()) fail(path, "must be a string");
+  return v.get<std::string>();
+}
+
+std::string non_empty_string(const json& v, const std::string& path, std::size_t max_len) {
+  if (!v.is_string() || v.get_ref<const std::string&>().empty()) {
+    fail(path, "must be a non-empty string");
+  }
+  auto s = v.get<std::string>();
+  if (s.size() > max_len) fail(path, "longer than " + std::to_string(max_len) + " characters");
+  return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+           return lower(x) == lower(y);
+         });
+}
+
+std::string walk_names() {
+  std::string out;
+  const auto& walk = dial_walk();
+  for (std::size_t i = 0; i + 1 < walk.size(); ++i) {
+    if (!out.empty()) out += ", ";
+    out += ras::state_name(walk[i]);
+  }
+  return out;
+}
+
+EntrySpec parse_entry(const json& e, const std::string& path) {
+  if (!e.is_object()) fail(path, "must be an object");
+  reject_unknown_keys(e, path, kEntryKeys);
+  if (e.contains("comment")) string_value(e["comment"], path + ".comment");
+  EntrySpec spec;
+  const auto at = [&](const char* key) { return path + "." + key; };
+
+  if (!e.contains("name")) fail(at("name"), "is required");
+  spec.name = non_empty_string(e["name"], at("name"), kMaxEntryName);
+  if (e.contains("phonebook")) spec.phonebook = string_value(e["phonebook"], at("phonebook"));
+  if (e.contains("connect_ms")) spec.connect = millis(e["connect_ms"], at("connect_ms"));
+  if (e.contains("teardown_ms")) spec.teardown = millis(e["teardown_ms"], at("teardown_ms"));
+
+  if (e.contains("fail_state")) {
+    const auto name = string_value(e["fail_state"], at("fail_state"));
+    ras::ConnState state{};
+    if (!ras::parse_state_name(name, state)) fail(at("fail_state"), "unknown state " + quote(name));
+    const auto& walk = dial_walk();
+    if (std::find(walk.begin(), walk.end() - 1, state) == walk.end() - 1) {
+      fail(at("fail_state"), quote(name) + " is not a state the simulated dial passes through (one of " +
+                                 walk_names() + ")");
+    }
+    spec.fail_state = state;
+  }
+  if (e.contains("fail_error")) {
+    if (!e.contains("fail_state")) fail(at("fail_error"), "requires \"fail_state\"");
+    spec.fail_error = error_code(e["fail_error"], at("fail_error"));
+  }
+  if (e.contains("drop_after_ms")) spec.drop_after = millis(e["drop_after_ms"], at("drop_after_ms"));
+  if (e.contains("drop_error")) spec.drop_error = error_code(e["drop_error"], at("drop_error"));
+  if (e.contains("teardown_never")) {
+    if (!e["teardown_never"].is_boolean()) fail(at("teardown_never"), "must be true or false");
+    spec.teardown_never = e["teardown_never"].get<bool>();
+  }
+
+  // Credentials: values never appear in messages.
+  if (e.contains("username")) spec.username = string_value(e["username"], at("username"));
+  if (e.contains("password")) spec.password = string_value(e["password"], at("password"));
+  if (spec.username.has_value() != spec.password.has_value()) {
+    fail(path, "\"username\" and \"password\" must be given together");
+  }
+
+  if (e.contains("device_type")) {
+    const auto type = non_empty_string(e["device_type"], at("device_type"), kMaxDeviceType);
+    const auto known = std::find_if(kDeviceTypes.begin(), kDeviceTypes.end(),
+                                    [&](std::string_view t) { return iequals(t, type); });
+    if (known == kDeviceTypes.end()) {
+      std::string list;
+      for (auto t : kDeviceTypes) list += (list.empty() ? "" : ", ") + std::string(t);
+      fail(at("device_type"), "unknown device type " + quote(type) + " (one of " + list + ")");
+    }
+    spec.device_type = type;
+  }
+  if (e.contains("device_name")) {
+    spec.device_name = non_empty_string(e["device_name"], at("device_name"), kMaxDeviceName);
+  }
+  return spec;
+}
+
+}  // namespace
+
+const std::vector<ras::ConnState>& dial_walk() {
+  using S = ras::ConnState;
+  static const std::vector<S> walk{S::OpenPort,    S::PortOpened,          S::ConnectDevice,
+                                   S::DeviceConnected, S::AllDevicesConnected, S::Authenticate,
+                                   S::AuthNotify,  S::Authenticated,       S::Connected};
+  return walk;
+}
+
+const EntrySpec* Scenario::find(std::string_view name) const {
+  for (const auto& e : entries) {
+    if (e.name == name) return &e;
+  }
+  return nullptr;
+}
+
+Scenario parse_scenario(const json& doc) {
+  const std::string top = "(top level)";
+  if (!doc.is_object()) fail(top, "must be a JSON object");
+  reject_unknown_keys(doc, top, kTopKeys);
+  if (doc.contains("comment")) string_value(doc["comment"], "comment");
+
+  Scenario scenario;
+  if (!doc.contains("entries")) fail("entries", "is required (an array of entry objects)");
+  const auto& entries = doc["entries"];
+  if (!entries.is_array()) fail("entries", "must be an array of entry objects");
+  for (std::size_t i = 0; i < entries.size(); ++i) {
+    const std::string path = "entries[" + std::to_string(i) + "]";
+    auto spec = parse_entry(entries[i], path);
+    if (scenario.find(spec.name) != nullptr) {
+      fail(path + ".name", "duplicate entry name " + quote(spec.name));
+    }
+    scenario.entries.push_back(std::move(spec));
+  }
+
+  if (doc.contains("connected")) {
+    const auto& connected = doc["connected"];
+    if (!connected.is_array()) fail("connected", "must be an array of entry names");
+    for (std::size_t i = 0; i < connected.size(); ++i) {
+      const std::string path = "connected[" + std::to_string(i) + "]";
+      const auto name = string_value(connected[i], path);
+      if (scenario.find(name) == nullptr) fail(path, "no entry named " + quote(name));
+      if (std::find(scenario.connected.begin(), scenario.connected.end(), name) != scenario.connected.end()) {
+        fail(path, "entry " + quote(name) + " listed twice");
+      }
+      scenario.connected.push_back(name);
+    }
+  }
+
+  if (doc.contains("notifications")) {
+    const auto& n = doc["notifications"];
+    if (!n.is_object()) fail("notifications", "must be an object");
+    reject_unknown_keys(n, "notifications", kNotificationKeys);
+    if (n.contains("delay_ms")) scenario.notifications.delay = millis(n["delay_ms"], "notifications.delay_ms");
+    if (n.contains("drop_every")) {
+      scenario.notifications.drop_every = static_cast<std::uint32_t>(
+          unsigned_value(n["drop_every"], "notifications.drop_every", kMaxError, "a non-negative integer"));
+    }
+  }
+  return scenario;
+}
+
+Scenario parse_scenario_text(std::string_view text, const std::string& origin) {
+  const std::string prefix = origin.empty() ? std::string() : origin + ": ";
+  json doc;
+  try {
+    doc = json::parse(text.begin(), text.end(), nullptr, /*allow_exceptions=*/true, /*ignore_comments=*/true);
+  } catch (const json::parse_error& e) {
+    // nlohmann's message quotes the token it was reading ("last read: '...'"), which may be
+    // part of a password: keep only the position and the kind of error.
+    std::string what = e.what();
+    const auto begin = what.find("parse error");
+    const auto last_read = what.find("; last read");
+    std::string detail = what.substr(begin == std::string::npos ? 0 : begin,
+                                     last_read == std::string::npos ? std::string::npos : last_read - begin);
+    const auto expected = what.rfind("; expected ");
+    if (last_read != std::string::npos && expected != std::string::npos && expected > last_read) {
+      detail += what.substr(expected);
+    }
+    throw ScenarioError(prefix + "invalid JSON: " + detail);
+  }
+  try {
+    return parse_scenario(doc);
+  } catch (const ScenarioError& e) {
+    if (prefix.empty()) throw;
+    throw ScenarioError(prefix + e.what());
+  }
+}
+
+Scenario load_scenario_file(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(std::filesystem::path(path), ec)) {
+    throw ScenarioError(path + ": scenario file not found");
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw ScenarioError(path + ": cannot open scenario file");
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) throw ScenarioError(path + ": cannot read scenario file");
+  return parse_scenario_text(text.str(), path);
+}
+
+}  // namespace rasbroker::sim

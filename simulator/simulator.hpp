@@ -1,0 +1,222 @@
+#pragma once
+// The RAS simulator: a RasApi backend that behaves like rasapi32 as documented
+// (../shared/notes/ras-api.md), driven by a scenario (scenario.hpp) and by
+// rasbroker::Clock. Reference: docs/simulator.md.
+//
+// Portable: standard C++20 only (it is also wrapped as a rasapi32.dll under Wine).
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "ras/ras_api.hpp"
+#include "simulator/ledger.hpp"
+#include "simulator/scenario.hpp"
+
+namespace rasbroker::sim {
+
+enum class Mode {
+  manual,    // events fire only in pump(), callbacks on the caller's thread
+  threaded,  // an internal thread fires events when due, callbacks on that thread (like RAS)
+};
+
+struct SimulatorOptions {
+  Mode mode = Mode::manual;
+  // Capacity (in RASCONNs) of the first enum_connections_raw() call made by
+  // enum_connections(). Real code starts with one; 0 makes the first call hit
+  // ERROR_BUFFER_TOO_SMALL whenever any connection is up.
+  std::size_t enum_initial_capacity = 1;
+  // enum_connections() gives up with 603 after this many too-small answers in a row.
+  std::size_t enum_max_attempts = 8;
+};
+
+struct SimStats {
+  std::uint64_t dial_calls = 0;
+  std::uint64_t dial_errors = 0;            // dial() returned non-zero
+  std::uint64_t hang_up_calls = 0;
+  std::uint64_t hang_up_idempotent = 0;     // hang_up() while already tearing down (returned 0)
+  std::uint64_t hang_up_invalid = 0;        // hang_up() answered 6
+  std::uint64_t status_calls = 0;
+  std::uint64_t status_invalid = 0;         // get_connect_status() answered 6
+  std::uint64_t enum_calls = 0;             // enum_connections() (vector API)
+  std::uint64_t enum_raw_calls = 0;         // enum_connections_raw(), including those made by enum_connections()
+  std::uint64_t enum_buffer_too_small = 0;  // enum_connections_raw() answered 603
+  std::uint64_t enum_entries_calls = 0;
+  std::uint64_t progress_callbacks = 0;     // DialProgressFn invocations
+  std::uint64_t notifications_signalled = 0;  // connection changes that would signal RASCN_*
+  std::uint64_t notifications_missed = 0;     // of those, dropped by "drop_every"
+  std::uint64_t notifications_delivered = 0;  // notifier invocations
+};
+
+// A state document restore() cannot use. what() names the key path and the problem.
+class StateError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class Simulator final : public ras::RasApi {
+ public:
+  explicit Simulator(Scenario scenario, SimulatorOptions options = {});
+  // Stops the event thread (threaded mode) and joins it: no callback runs afterwards.
+  // Must not be called from a callback.
+  ~Simulator() override;
+  Simulator(const Simulator&) = delete;
+  Simulator& operator=(const Simulator&) = delete;
+
+  // --- RasApi -------------------------------------------------------------------
+  std::string backend_name() const override;  // "sim"
+  ras::DialResult dial(const ras::DialRequest& request, ras::DialProgressFn progress) override;
+  std::uint32_t hang_up(ras::Handle h) override;
+  std::uint32_t get_connect_status(ras::Handle h, ras::ConnectStatus& out) override;
+  // Loops on enum_connections_raw() like real callers of RasEnumConnections.
+  std::uint32_t enum_connections(std::vector<ras::ActiveConnection>& out) override;
+  std::uint32_t enum_entries(const std::string& phonebook, std::vector<ras::PhonebookEntry>& out) override;
+  std::string error_string(std::uint32_t code) override;
+  void set_connection_notifier(std::function<void()> changed) override;
+
+  // --- RasEnumConnections as it really is ----------------------------------------
+  // `buffer` holds `count_in_out` elements of `element_size` bytes (the dwSize check).
+  // Too small: 603 and `count_in_out` = the number needed. Else 0 and `count_in_out` =
+  // the number written. Wrong element_size: 632. Null buffer with a capacity: 87.
+  std::uint32_t enum_connections_raw(ras::ActiveConnection* buffer, std::size_t& count_in_out,
+                                     std::size_t element_size = sizeof(ras::ActiveConnection));
+
+  // --- Time -------------------------------------------------------------------------
+  // Manual mode: fires every event due at Clock::now() (captured on entry), in time
+  // order, invoking callbacks synchronously on this thread without the lock held.
+  // Returns the number of events that took effect. Threaded mode: does nothing, returns 0.
+  std::size_t pump();
+  // When the next pending event is due (either mode); nullopt when nothing is pending.
+  std::optional<Clock::time_point> next_event_due() const;
+
+  // --- Test hooks ---------------------------------------------------------------------
+  // The link of a connected connection drops (status: Disconnected + error, handle valid
+  // until hung up, no longer enumerated, notifier signalled). `error` defaults to the
+  // entry's drop_error. 668 when no such connected connection exists.
+  std::uint32_t drop_link(const std::string& entry, std::optional<std::uint32_t> error = std::nullopt);
+  std::uint32_t drop_link(ras::Handle h, std::optional<std::uint32_t> error = std::nullopt);
+  // Someone else hung up the entry's connection(s): every reference is dropped and the
+  // teardown starts; a dial in progress gets (h, state, 631). 668 when nothing to hang up.
+  std::uint32_t external_hang_up(const std::string& entry);
+  // RAS finally lets go: every teardown held by "teardown_never" completes now (status
+  // then answers 6; the notifier is signalled). Returns how many completed.
+  std::size_t finish_stuck_teardowns();
+  // Called (without the lock) by enum_connections() after each 603, before retrying:
+  // lets a test make connections appear between the calls.
+  void set_enum_retry_hook(std::function<void()> hook);
+
+  // --- Persistence (simulator_state.cpp) ---------------------------------------------
+  // The rasapi32.dll stand-in keeps the engine's state in a file so that a process that
+  // was killed and restarted finds its connections again (docs/simulator.md, "State").
+  // snapshot(): connections (handle, entry, phase, state, error, refs, remaining drop or
+  // teardown time), the ledger and the last handle handed out, as JSON.
+  nlohmann::json snapshot() const;
+  // Replaces every connection and the ledger with a snapshot's, as a new process finds
+  // them after the one that held them exited: connected and tearing-down connections
+  // carry on (their timers resume); connections that were still dialling, or had failed
+  // or dropped without being hung up, are released by "RAS" at that exit (ledger:
+  // released externally) and start tearing down. Handles stay unique: numbering resumes
+  // after the snapshot's last handle. Throws StateError (nothing changed) when the
+  // document is invalid or names an entry the scenario does not have.
+  void restore(const nlohmann::json& state);
+  // Called after any change of connections or ledger (not after reads that change
+  // nothing), on the thread that made the change, without the lock held. Calls never
+  // overlap, and when a public function returns, a hook call that saw its change has
+  // completed. The hook may call snapshot(), leak_report(), ledger() and stats(), nothing
+  // else (a call that changes state would deadlock); exceptions are swallowed. Empty
+  // function: no hook.
+  void set_change_hook(std::function<void()> hook);
+
+  // --- Inspection -------------------------------------------------------------------
+  LeakReport leak_report() const;
+  std::vector<LedgerRecord> ledger() const;
+  SimStats stats() const;
+  const Scenario& scenario() const { return scenario_; }  // immutable after construction
+
+ private:
+  enum class Phase { dialing, connected, failed, dropped, tearing_down, gone };
+  struct Conn {
+    ras::Handle handle = ras::kNullHandle;
+    std::size_t entry = 0;  // index into scenario_.entries
+    Phase phase = Phase::dialing;
+    ras::ConnState state = ras::ConnState::OpenPort;
+    std::uint32_t error = 0;
+    std::uint32_t refs = 0;
+    Clock::time_point dial_start{};
+    std::size_t next_step = 0;
+    std::optional<std::size_t> fail_step;
+    std::uint32_t fail_error = 0;
+    std::vector<ras::DialProgressFn> listeners;
+  };
+  enum class EventKind {
+    dial_step,      // the next state of a dial's walk
+    drop,           // drop_after_ms elapsed
+    teardown_done,  // teardown_ms elapsed after the last reference was hung up
+    notify,         // a connection notification reaches the notifier
+    progress,       // one progress callback (fn, state, error); with connected_only, skipped
+                    // unless the connection is still connected
+  };
+  struct Event {
+    Clock::time_point due{};
+    std::uint64_t seq = 0;
+    EventKind kind = EventKind::notify;
+    ras::Handle handle = ras::kNullHandle;
+    std::size_t step = 0;
+    ras::DialProgressFn fn;
+    ras::ConnState state = ras::ConnState::OpenPort;
+    std::uint32_t error = 0;
+    bool connected_only = false;
+  };
+  using Calls = std::vector<std::function<void()>>;
+  // Declared before a public function's lock_guard: runs the change hook once the lock is gone.
+  struct PublishOnExit {
+    Simulator& sim;
+    ~PublishOnExit() { sim.publish_change(); }
+  };
+
+  void schedule_locked(Event ev);
+  bool stale_locked(const Event& ev) const;
+  // Pops the earliest event if due at `now`: nullopt when none is due, else whether it took effect.
+  std::optional<bool> fire_one_locked(Clock::time_point now, Calls& calls);
+  void fire_dial_step_locked(Conn& c, const Event& ev, Calls& calls);
+  void signal_notifier_locked(Clock::time_point at);
+  void deliver_progress_locked(const Conn& c, ras::ConnState s, std::uint32_t error, Calls& calls);
+  void start_teardown_locked(Conn& c, Clock::time_point now);
+  void complete_teardown_locked(Conn& c, Clock::time_point at);
+  void drop_locked(Conn& c, std::uint32_t error, Clock::time_point at);
+  Conn* find_locked(ras::Handle h);
+  const EntrySpec& spec(const Conn& c) const { return scenario_.entries[c.entry]; }
+  void run();
+  // Invokes the change hook (without the lock) if anything changed since the last call.
+  void publish_change();
+
+  const Scenario scenario_;
+  const SimulatorOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  std::map<ras::Handle, Conn> conns_;
+  std::vector<Event> queue_;  // min-heap on (due, seq)
+  std::uint64_t next_seq_ = 0;
+  ras::Handle last_handle_ = 0x10000;
+  std::function<void()> notifier_;
+  std::function<void()> enum_retry_hook_;
+  std::uint64_t notification_count_ = 0;
+  Ledger ledger_;
+  SimStats stats_;
+  bool dirty_ = false;  // connections or ledger changed since the change hook last ran
+  std::function<void()> change_hook_;
+  std::mutex publish_mu_;  // serialises change hook calls; taken before mu_, never under it
+  std::thread thread_;  // last: started after everything above is initialised
+};
+
+}  // namespace rasbroker::sim
