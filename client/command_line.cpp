@@ -2,13 +2,17 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <array>
 #include <cctype>
+#include <optional>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
+#include <rasbroker/protocol/entry_name.hpp>
 #include <rasbroker/protocol/jsonrpc.hpp>
 
 #include "client_error.hpp"
+#include "core/ascii_case.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "rasdial_compat.hpp"
@@ -20,12 +24,6 @@
 namespace rasbroker::client {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 std::size_t code_points(std::string_view s) {
   return static_cast<std::size_t>(
@@ -41,7 +39,7 @@ std::size_t find_rasdial(const std::vector<std::string>& args) {
       continue;
     }
     if (!a.empty() && a[0] == '-') continue;
-    return iequals(a, "rasdial") ? i : args.size();
+    return equals_ignoring_ascii_case(a, "rasdial") ? i : args.size();
   }
   return args.size();
 }
@@ -68,6 +66,290 @@ std::string version_text(bool json) {
          ")\n";
 }
 
+// --help, --version, `rasdial /?`: print and exit, no command to run.
+ParseResult exit_printing(int exit_code, std::string out_text) {
+  ParseResult r;
+  r.exit_code = exit_code;
+  r.out_text = std::move(out_text);
+  return r;
+}
+
+const char* const kHelpHint = "Run with --help for more information.";
+
+// The options every command accepts, before or after it (fallthrough), and what the
+// whole command line shares: at most one subcommand, the footer, the failure message.
+struct GlobalOptions {
+  std::string endpoint;
+  bool json = false;
+  bool version = false;
+
+  explicit GlobalOptions(CLI::App& app) {
+    app.fallthrough();
+    app.require_subcommand(0, 1);
+    app.footer("Exit codes: 0 ok, 2 usage, 3 service unreachable, 4 timeout, 5 RAS error, 6 not found,\n"
+               "7 unauthorized, 8 service stopping/busy, 9 protocol error, 1 other local failure.");
+    app.add_option("--endpoint", endpoint,
+                   "Pipe name or \\\\.\\pipe\\ path (Windows) / socket path (Linux); default: $RASBROKER_ENDPOINT, "
+                   "then \\\\.\\pipe\\rasbroker or ${XDG_RUNTIME_DIR:-/tmp}/rasbroker.sock")
+        ->type_name("E");
+    app.add_flag("--json", json, "Print exactly one JSON document (watch: one per line)");
+    app.add_flag("--version", version, "Print the version and exit");
+    app.failure_message([](const CLI::App*, const CLI::Error& e) {
+      return std::string("rasbroker: ") + e.what() + "\n" + kHelpHint + "\n";
+    });
+  }
+};
+
+// ---- the options, one class per subcommand -------------------------------------------
+// Each adds its subcommand and options when constructed (CLI11 keeps pointers to the
+// members, so these objects never move) and turns what was parsed into the Command.
+
+class SubcommandCli {
+ public:
+  SubcommandCli(CLI::App& app, const std::string& name, const std::string& description)
+      : cli_(app.add_subcommand(name, description)) {}
+  virtual ~SubcommandCli() = default;
+  SubcommandCli(const SubcommandCli&) = delete;
+  SubcommandCli& operator=(const SubcommandCli&) = delete;
+
+  bool parsed() const { return cli_->parsed(); }
+  // Checks what CLI11 cannot (throws ClientError(usage)) and fills the command.
+  virtual void fill(Command& command) = 0;
+
+ protected:
+  CLI::App& cli() { return *cli_; }
+
+ private:
+  CLI::App* cli_;
+};
+
+// Options shared by several subcommands, written once.
+CLI::Option* add_timeout(CLI::App& cli, std::uint32_t& seconds, const std::string& description) {
+  return cli.add_option("--timeout,-t", seconds, description)
+      ->check(CLI::Range(1u, kMaxTimeoutSeconds).description(""))
+      ->type_name("S");
+}
+
+// ENTRY or --id ID: how hangup and get name one connection.
+struct TargetOptions {
+  std::string entry, id;
+  CLI::Option* entry_option;
+  CLI::Option* id_option;
+
+  TargetOptions(CLI::App& cli, const std::string& id_description)
+      : entry_option(cli.add_option("ENTRY", entry, "Entry name of the connection")),
+        id_option(cli.add_option("--id", id, id_description)->type_name("ID")) {}
+
+  int given() const { return static_cast<int>(entry_option->count() > 0) + static_cast<int>(id_option->count() > 0); }
+
+  void fill(protocol::Selector& target) const {
+    if (entry_option->count() > 0) {
+      validate_entry_name(entry);
+      target.entry = entry;
+    }
+    if (id_option->count() > 0) {
+      if (id.empty()) throw ClientError(ClientError::Kind::usage, "--id must not be empty");
+      target.id = id;
+    }
+  }
+};
+
+class DialCli final : public SubcommandCli {
+ public:
+  explicit DialCli(CLI::App& app) : SubcommandCli(app, "dial", "Dial a phonebook entry") {
+    cli().add_option("ENTRY", dial_.entry, "Phonebook entry name")->required();
+    user_ = cli().add_option("--user,-u", username_, "User name")->type_name("U");
+    cli().add_flag("--password-stdin", password_stdin_,
+                   "Read the password as one line from standard input (no echo on a terminal)");
+    cli().add_option("--password,-p", refused_password_)->group("");  // refused in fill(), never echoed
+    domain_ = cli().add_option("--domain,-d", domain_value_, "Domain")->type_name("D");
+    phonebook_ = cli().add_option("--phonebook", phonebook_value_, "Phonebook file (default: the system's)")->type_name("P");
+    cli().add_flag("--wait,-w", dial_.wait, "Wait until connected (shows the RAS state on a terminal)");
+    timeout_ = add_timeout(cli(), timeout_value_, "Give up after S seconds (1..86400)");
+  }
+  ~DialCli() override { protocol::wipe(refused_password_); }
+
+  void fill(Command& command) override {
+    if (cli().count("--password") > 0) {
+      throw ClientError(ClientError::Kind::usage,
+                        "--password is not accepted: a password on the command line is visible to other users. "
+                        "Use --password-stdin");
+    }
+    validate_entry_to_dial(dial_.entry);
+    command.kind = CommandKind::dial;
+    if (user_->count() > 0) dial_.username = username_;
+    if (domain_->count() > 0) dial_.domain = domain_value_;
+    if (phonebook_->count() > 0) dial_.phonebook = phonebook_value_;
+    if (timeout_->count() > 0) dial_.timeout_s = timeout_value_;
+    if (password_stdin_) {
+      dial_.password_source = PasswordSource::standard_input;
+      dial_.password_prompt = "Password: ";
+    }
+    command.dial = std::move(dial_);
+  }
+
+ private:
+  DialOptions dial_;
+  std::string username_, domain_value_, phonebook_value_, refused_password_;
+  bool password_stdin_ = false;
+  std::uint32_t timeout_value_ = 0;
+  CLI::Option* user_ = nullptr;
+  CLI::Option* domain_ = nullptr;
+  CLI::Option* phonebook_ = nullptr;
+  CLI::Option* timeout_ = nullptr;
+};
+
+class HangupCli final : public SubcommandCli {
+ public:
+  explicit HangupCli(CLI::App& app)
+      : SubcommandCli(app, "hangup", "Hang up a connection (by entry, by id, or all)"),
+        target_(cli(), "Connection id (see list)"),
+        all_(cli().add_flag("--all", hangup_.target.all, "Every connection")) {
+    cli().add_flag("--wait,-w", hangup_.wait, "Wait until the connection is gone");
+    timeout_ = add_timeout(cli(), timeout_value_, "Give up waiting after S seconds (1..86400)");
+  }
+
+  void fill(Command& command) override {
+    if (target_.given() + static_cast<int>(all_->count() > 0) != 1) {
+      throw ClientError(ClientError::Kind::usage, "hangup needs exactly one of ENTRY, --id ID or --all");
+    }
+    target_.fill(hangup_.target);
+    if (timeout_->count() > 0) hangup_.timeout_s = timeout_value_;
+    command.kind = CommandKind::hangup;
+    command.hangup = std::move(hangup_);
+  }
+
+ private:
+  HangupOptions hangup_;
+  TargetOptions target_;
+  CLI::Option* all_;
+  std::uint32_t timeout_value_ = 0;
+  CLI::Option* timeout_ = nullptr;
+};
+
+class GetCli final : public SubcommandCli {
+ public:
+  explicit GetCli(CLI::App& app) : SubcommandCli(app, "get", "Show one connection"), target_(cli(), "Connection id") {}
+
+  void fill(Command& command) override {
+    if (target_.given() != 1) throw ClientError(ClientError::Kind::usage, "get needs exactly one of ENTRY or --id ID");
+    target_.fill(command.get_target);
+    command.kind = CommandKind::get;
+  }
+
+ private:
+  TargetOptions target_;
+};
+
+class EntriesCli final : public SubcommandCli {
+ public:
+  explicit EntriesCli(CLI::App& app)
+      : SubcommandCli(app, "entries", "List the phonebook entries"),
+        phonebook_(cli().add_option("--phonebook", phonebook_value_, "Phonebook file")->type_name("P")) {}
+
+  void fill(Command& command) override {
+    command.kind = CommandKind::entries;
+    if (phonebook_->count() > 0) command.phonebook = phonebook_value_;
+  }
+
+ private:
+  std::string phonebook_value_;
+  CLI::Option* phonebook_;
+};
+
+// list, watch, status: no options of their own.
+class PlainCli final : public SubcommandCli {
+ public:
+  PlainCli(CLI::App& app, const std::string& name, const std::string& description, CommandKind kind)
+      : SubcommandCli(app, name, description), kind_(kind) {}
+
+  void fill(Command& command) override { command.kind = kind_; }
+
+ private:
+  CommandKind kind_;
+};
+
+// `rasdial ...`: CLI11 sees only the word; rasdial_compat parses the arguments after it
+// (throws RasdialHelp for /?).
+class RasdialCli final : public SubcommandCli {
+ public:
+  RasdialCli(CLI::App& app, const std::vector<std::string>& args, std::size_t rasdial_at)
+      : SubcommandCli(app, "rasdial",
+                      "rasdial.exe syntax: rasdial | rasdial ENTRY [USER [PASSWORD|*]] [/DOMAIN:d] [/PHONEBOOK:f] | "
+                      "rasdial [ENTRY] /DISCONNECT  (see `rasbroker rasdial /?`)"),
+        args_(args),
+        rasdial_at_(rasdial_at) {}
+
+  void fill(Command& command) override {
+    const std::vector<std::string> rest(args_.begin() + static_cast<std::ptrdiff_t>(rasdial_at_ + 1), args_.end());
+    parse_rasdial_args(rest, rasdial_at_ + 1, command);
+  }
+
+ private:
+  const std::vector<std::string>& args_;
+  std::size_t rasdial_at_;
+};
+
+// ---- running CLI11 ------------------------------------------------------------------
+
+// The arguments CLI11 parses: everything up to the word "rasdial" (spelt as the user
+// likes), which becomes "rasdial"; what follows is rasdial_compat's.
+std::vector<std::string> cli11_arguments(const std::vector<std::string>& args, std::size_t rasdial_at) {
+  std::vector<std::string> cli_args(args.begin(),
+                                    args.begin() + static_cast<std::ptrdiff_t>(std::min(rasdial_at + 1, args.size())));
+  if (cli_args.empty()) cli_args.emplace_back("rasbroker");
+  if (rasdial_at < args.size()) cli_args.back() = "rasdial";  // also RASDIAL, Rasdial
+  return cli_args;
+}
+
+// Never echoes stray arguments: one may be a password (`dial VPN user secret`).
+ParseResult stray_arguments_failure(const CLI::App& app, bool json, bool dial_parsed) {
+  std::size_t stray = 0;
+  std::string options;
+  for (const auto& a : app.remaining(true)) {
+    if (a.size() > 1 && a[0] == '-' && a.find('=') == std::string::npos) {
+      options += (options.empty() ? "" : ", ") + a;
+    } else {
+      ++stray;
+    }
+  }
+  std::string message;
+  if (!options.empty()) message = "unexpected options: " + options;
+  if (stray > 0) {
+    message += (message.empty() ? "" : "; ") + std::to_string(stray) + " unexpected argument" +
+               (stray == 1 ? "" : "s") + " (not shown: they may contain a password)";
+  }
+  if (message.empty()) message = "unexpected arguments";
+  if (dial_parsed) message += "; for rasdial's syntax use `rasbroker rasdial ENTRY USER *`";
+  return usage_failure(json, message, kHelpHint);
+}
+
+// Runs CLI11; a result when the process should exit instead (help, parse errors).
+std::optional<ParseResult> run_cli11(CLI::App& app, const std::vector<std::string>& cli_args, bool json,
+                                     const SubcommandCli& dial) {
+  std::vector<const char*> argv;
+  argv.reserve(cli_args.size());
+  for (const auto& a : cli_args) argv.push_back(a.c_str());
+  std::ostringstream out, err;
+  try {
+    app.parse(static_cast<int>(argv.size()), argv.data());
+  } catch (const CLI::Success& help) {  // --help, --help-all
+    const int code = app.exit(help, out, err);
+    return exit_printing(code, out.str());
+  } catch (const CLI::ExtrasError&) {
+    return stray_arguments_failure(app, json, dial.parsed());
+  } catch (const CLI::ParseError& e) {
+    if (json) return usage_failure(true, e.what(), "");
+    ParseResult r;
+    app.exit(e, out, err);
+    r.exit_code = exit_code::usage;
+    r.out_text = out.str();
+    r.err_text = err.str();
+    return r;
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 void validate_entry_name(const std::string& entry) {
@@ -78,209 +360,48 @@ void validate_entry_name(const std::string& entry) {
   }
 }
 
+void validate_entry_to_dial(const std::string& entry) {
+  validate_entry_name(entry);
+  if (const std::string problem = protocol::entry_name_problem(entry); !problem.empty()) {
+    throw ClientError(ClientError::Kind::usage, "the entry name " + problem);
+  }
+}
+
 ParseResult parse_command_line(const std::vector<std::string>& args) {
   const bool json_requested = std::find(args.begin(), args.end(), "--json") != args.end();
   const std::size_t rasdial_at = find_rasdial(args);
-  std::vector<std::string> cli_args(args.begin(), args.begin() + static_cast<std::ptrdiff_t>(
-                                                                    std::min(rasdial_at + 1, args.size())));
-  if (cli_args.empty()) cli_args.emplace_back("rasbroker");
-  if (rasdial_at < args.size()) cli_args.back() = "rasdial";  // also RASDIAL, Rasdial
-
-  Command cmd;
-  std::string endpoint;
-  bool version = false;
 
   CLI::App app{"Controls the rasbroker service, which owns the RAS (VPN / dial-up) connections of this computer.",
                "rasbroker"};
-  app.fallthrough();
-  app.require_subcommand(0, 1);
-  app.footer("Exit codes: 0 ok, 2 usage, 3 service unreachable, 4 timeout, 5 RAS error, 6 not found,\n"
-             "7 unauthorized, 8 service stopping/busy, 9 protocol error, 1 other local failure.");
-  app.add_option("--endpoint", endpoint,
-                 "Pipe name or \\\\.\\pipe\\ path (Windows) / socket path (Linux); default: $RASBROKER_ENDPOINT, "
-                 "then \\\\.\\pipe\\rasbroker or ${XDG_RUNTIME_DIR:-/tmp}/rasbroker.sock")
-      ->type_name("E");
-  app.add_flag("--json", cmd.json, "Print exactly one JSON document (watch: one per line)");
-  app.add_flag("--version", version, "Print the version and exit");
+  GlobalOptions globals(app);
+  // In the order `--help` lists them.
+  DialCli dial(app);
+  HangupCli hangup(app);
+  PlainCli list(app, "list", "List the connections", CommandKind::list);
+  GetCli get(app);
+  EntriesCli entries(app);
+  PlainCli watch(app, "watch", "Print connection changes as they happen (until Ctrl-C)", CommandKind::watch);
+  PlainCli status(app, "status", "Show the service's status", CommandKind::status);
+  RasdialCli rasdial(app, args, rasdial_at);
 
-  // dial
-  DialOptions dial;
-  std::string dial_user, dial_domain, dial_phonebook, forbidden_password;
-  bool password_stdin = false;
-  std::uint32_t dial_timeout = 0;
-  auto* dial_cmd = app.add_subcommand("dial", "Dial a phonebook entry");
-  dial_cmd->add_option("ENTRY", dial.entry, "Phonebook entry name")->required();
-  auto* user_opt = dial_cmd->add_option("--user,-u", dial_user, "User name")->type_name("U");
-  dial_cmd->add_flag("--password-stdin", password_stdin,
-                     "Read the password as one line from standard input (no echo on a terminal)");
-  dial_cmd->add_option("--password,-p", forbidden_password)->group("");  // refused below, never echoed
-  auto* domain_opt = dial_cmd->add_option("--domain,-d", dial_domain, "Domain")->type_name("D");
-  auto* dial_pb_opt = dial_cmd->add_option("--phonebook", dial_phonebook, "Phonebook file (default: the system's)")->type_name("P");
-  dial_cmd->add_flag("--wait,-w", dial.wait, "Wait until connected (shows the RAS state on a terminal)");
-  auto* dial_timeout_opt = dial_cmd->add_option("--timeout,-t", dial_timeout, "Give up after S seconds (1..86400)")
-                               ->check(CLI::Range(1u, kMaxTimeoutSeconds).description(""))
-                               ->type_name("S");
+  if (auto exit = run_cli11(app, cli11_arguments(args, rasdial_at), json_requested, dial)) return std::move(*exit);
 
-  // hangup
-  HangupOptions hangup;
-  std::string hangup_entry, hangup_id;
-  std::uint32_t hangup_timeout = 0;
-  auto* hangup_cmd = app.add_subcommand("hangup", "Hang up a connection (by entry, by id, or all)");
-  auto* hangup_entry_opt = hangup_cmd->add_option("ENTRY", hangup_entry, "Entry name of the connection");
-  auto* hangup_id_opt = hangup_cmd->add_option("--id", hangup_id, "Connection id (see list)")->type_name("ID");
-  auto* hangup_all_opt = hangup_cmd->add_flag("--all", hangup.target.all, "Every connection");
-  hangup_cmd->add_flag("--wait,-w", hangup.wait, "Wait until the connection is gone");
-  auto* hangup_timeout_opt = hangup_cmd->add_option("--timeout,-t", hangup_timeout, "Give up waiting after S seconds (1..86400)")
-                                 ->check(CLI::Range(1u, kMaxTimeoutSeconds).description(""))
-                                 ->type_name("S");
-
-  auto* list_cmd = app.add_subcommand("list", "List the connections");
-
-  std::string get_entry, get_id;
-  auto* get_cmd = app.add_subcommand("get", "Show one connection");
-  auto* get_entry_opt = get_cmd->add_option("ENTRY", get_entry, "Entry name of the connection");
-  auto* get_id_opt = get_cmd->add_option("--id", get_id, "Connection id")->type_name("ID");
-
-  std::string entries_phonebook;
-  auto* entries_cmd = app.add_subcommand("entries", "List the phonebook entries");
-  auto* entries_pb_opt = entries_cmd->add_option("--phonebook", entries_phonebook, "Phonebook file")->type_name("P");
-
-  auto* watch_cmd = app.add_subcommand("watch", "Print connection changes as they happen (until Ctrl-C)");
-  auto* status_cmd = app.add_subcommand("status", "Show the service's status");
-  auto* rasdial_cmd = app.add_subcommand(
-      "rasdial", "rasdial.exe syntax: rasdial | rasdial ENTRY [USER [PASSWORD|*]] [/DOMAIN:d] [/PHONEBOOK:f] | "
-                 "rasdial [ENTRY] /DISCONNECT  (see `rasbroker rasdial /?`)");
-
-  std::ostringstream out, err;
-  app.failure_message([](const CLI::App*, const CLI::Error& e) {
-    return std::string("rasbroker: ") + e.what() + "\nRun with --help for more information.\n";
-  });
-
-  std::vector<const char*> argv;
-  argv.reserve(cli_args.size());
-  for (const auto& a : cli_args) argv.push_back(a.c_str());
-
+  Command cmd;
+  if (!globals.endpoint.empty()) cmd.endpoint = globals.endpoint;
+  cmd.json = globals.json;
+  if (globals.version) return exit_printing(exit_code::ok, version_text(cmd.json));
   try {
-    app.parse(static_cast<int>(argv.size()), argv.data());
-  } catch (const CLI::CallForHelp& e) {
-    ParseResult r;
-    r.exit_code = app.exit(e, out, err);
-    r.out_text = out.str();
-    return r;
-  } catch (const CLI::CallForAllHelp& e) {
-    ParseResult r;
-    r.exit_code = app.exit(e, out, err);
-    r.out_text = out.str();
-    return r;
-  } catch (const CLI::ExtrasError&) {
-    // Never echo stray arguments: one may be a password (`dial VPN user secret`).
-    std::size_t stray = 0;
-    std::string options;
-    for (const auto& a : app.remaining(true)) {
-      if (a.size() > 1 && a[0] == '-' && a.find('=') == std::string::npos) {
-        options += (options.empty() ? "" : ", ") + a;
-      } else {
-        ++stray;
-      }
+    const std::array<SubcommandCli*, 8> subcommands{&dial, &hangup, &list, &get, &entries, &watch, &status, &rasdial};
+    const auto chosen = std::find_if(subcommands.begin(), subcommands.end(), [](auto* s) { return s->parsed(); });
+    if (chosen == subcommands.end()) {
+      throw ClientError(ClientError::Kind::usage,
+                        "a command is required (dial, hangup, list, get, entries, watch, status, rasdial)");
     }
-    std::string message;
-    if (!options.empty()) message = "unexpected options: " + options;
-    if (stray > 0) {
-      message += (message.empty() ? "" : "; ") + std::to_string(stray) + " unexpected argument" +
-                 (stray == 1 ? "" : "s") + " (not shown: they may contain a password)";
-    }
-    if (message.empty()) message = "unexpected arguments";
-    if (dial_cmd->parsed()) message += "; for rasdial's syntax use `rasbroker rasdial ENTRY USER *`";
-    return usage_failure(json_requested, message, "Run with --help for more information.");
-  } catch (const CLI::ParseError& e) {
-    if (json_requested) return usage_failure(true, e.what(), "");
-    ParseResult r;
-    app.exit(e, out, err);
-    r.exit_code = exit_code::usage;
-    r.out_text = out.str();
-    r.err_text = err.str();
-    return r;
-  }
-  protocol::wipe(forbidden_password);
-
-  if (!endpoint.empty()) cmd.endpoint = endpoint;
-  try {
-    if (version) {
-      ParseResult r;
-      r.exit_code = exit_code::ok;
-      r.out_text = version_text(cmd.json);
-      return r;
-    }
-    if (dial_cmd->parsed()) {
-      if (dial_cmd->count("--password") > 0) {
-        throw ClientError(ClientError::Kind::usage,
-                          "--password is not accepted: a password on the command line is visible to other users. "
-                          "Use --password-stdin");
-      }
-      validate_entry_name(dial.entry);
-      cmd.kind = CommandKind::dial;
-      if (user_opt->count() > 0) dial.username = dial_user;
-      if (domain_opt->count() > 0) dial.domain = dial_domain;
-      if (dial_pb_opt->count() > 0) dial.phonebook = dial_phonebook;
-      if (dial_timeout_opt->count() > 0) dial.timeout_s = dial_timeout;
-      if (password_stdin) {
-        dial.password_source = PasswordSource::standard_input;
-        dial.password_prompt = "Password: ";
-      }
-      cmd.dial = std::move(dial);
-    } else if (hangup_cmd->parsed()) {
-      const int given = static_cast<int>(hangup_entry_opt->count() > 0) + static_cast<int>(hangup_id_opt->count() > 0) +
-                        static_cast<int>(hangup_all_opt->count() > 0);
-      if (given != 1) {
-        throw ClientError(ClientError::Kind::usage, "hangup needs exactly one of ENTRY, --id ID or --all");
-      }
-      if (hangup_entry_opt->count() > 0) {
-        validate_entry_name(hangup_entry);
-        hangup.target.entry = hangup_entry;
-      }
-      if (hangup_id_opt->count() > 0) {
-        if (hangup_id.empty()) throw ClientError(ClientError::Kind::usage, "--id must not be empty");
-        hangup.target.id = hangup_id;
-      }
-      if (hangup_timeout_opt->count() > 0) hangup.timeout_s = hangup_timeout;
-      cmd.kind = CommandKind::hangup;
-      cmd.hangup = std::move(hangup);
-    } else if (list_cmd->parsed()) {
-      cmd.kind = CommandKind::list;
-    } else if (get_cmd->parsed()) {
-      const int given = static_cast<int>(get_entry_opt->count() > 0) + static_cast<int>(get_id_opt->count() > 0);
-      if (given != 1) throw ClientError(ClientError::Kind::usage, "get needs exactly one of ENTRY or --id ID");
-      if (get_entry_opt->count() > 0) {
-        validate_entry_name(get_entry);
-        cmd.get_target.entry = get_entry;
-      } else {
-        if (get_id.empty()) throw ClientError(ClientError::Kind::usage, "--id must not be empty");
-        cmd.get_target.id = get_id;
-      }
-      cmd.kind = CommandKind::get;
-    } else if (entries_cmd->parsed()) {
-      cmd.kind = CommandKind::entries;
-      if (entries_pb_opt->count() > 0) cmd.phonebook = entries_phonebook;
-    } else if (watch_cmd->parsed()) {
-      cmd.kind = CommandKind::watch;
-    } else if (status_cmd->parsed()) {
-      cmd.kind = CommandKind::status;
-    } else if (rasdial_cmd->parsed()) {
-      const std::vector<std::string> rest(args.begin() + static_cast<std::ptrdiff_t>(rasdial_at + 1), args.end());
-      try {
-        parse_rasdial_args(rest, rasdial_at + 1, cmd);
-      } catch (const RasdialHelp&) {
-        ParseResult r;
-        r.exit_code = exit_code::ok;
-        r.out_text = rasdial_usage();
-        return r;
-      }
-    } else {
-      throw ClientError(ClientError::Kind::usage, "a command is required (dial, hangup, list, get, entries, watch, "
-                                                  "status, rasdial)");
-    }
+    (*chosen)->fill(cmd);
+  } catch (const RasdialHelp&) {
+    return exit_printing(exit_code::ok, rasdial_usage());
   } catch (const ClientError& e) {
-    return usage_failure(json_requested || cmd.json, e.what(), "Run with --help for more information.");
+    return usage_failure(json_requested || cmd.json, e.what(), kHelpHint);
   }
 
   ParseResult r;

@@ -73,8 +73,14 @@ struct ParseResult {
 // args[0] is the program name. Never echoes a password in err_text.
 ParseResult parse_command_line(const std::vector<std::string>& args);
 
-// Throws ClientError(usage) unless 1..256 characters.
+// Throws ClientError(usage) unless 1..256 characters. For a name that selects a
+// connection (hangup, get): RAS reports names its own rules refuse (a connection dialled
+// without an entry is called "." and its phone number).
 void validate_entry_name(const std::string& entry);
+
+// validate_entry_name, and refuses what RAS would refuse to dial (protocol::
+// entry_name_problem: the service's rule, so the client refuses it before connecting).
+void validate_entry_to_dial(const std::string& entry);
 
 constexpr std::uint32_t kMaxTimeoutSeconds = 86'400;  // the protocol's timeout_ms limit
 constexpr std::size_t kMaxEntryLength = 256;

@@ -1,11 +1,11 @@
 #include "commands.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <memory>
 #include <ostream>
 
 #include <nlohmann/json.hpp>
+#include <rasbroker/protocol/entry_name.hpp>
 #include <rasbroker/protocol/errors.hpp>
 #include <rasbroker/protocol/methods.hpp>
 #include <rasbroker/protocol/types.hpp>
@@ -23,12 +23,6 @@ namespace {
 using nlohmann::json;
 using protocol::Connection;
 namespace method = protocol::method;
-
-bool same_entry(std::string_view a, std::string_view b) {  // RAS entry names are case-insensitive
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-         });
-}
 
 // Reads a result with a protocol::*_from_json function: a malformed result is the
 // service's fault, reported as a protocol error of the client (not as if the service
@@ -165,7 +159,7 @@ class Runner {
           if (m != method::connection_changed || !params.is_object() || !params.contains("connection")) return;
           try {
             const Connection c = protocol::connection_from_json(params["connection"]);
-            if (!same_entry(c.entry, d.entry)) return;
+            if (!protocol::same_entry(c.entry, d.entry)) return;  // RAS may report another case
             if (c.state != protocol::ConnectionState::dialing && c.state != protocol::ConnectionState::connected) return;
             live.show(c.entry + ": " + (c.ras_state.empty() ? std::string(protocol::to_string(c.state)) : c.ras_state) +
                       "...");
@@ -235,52 +229,42 @@ class Runner {
     return exit_code::ok;
   }
 
-  int list() {
-    const json result = client().call(method::list, json::object(), kReplyTimeout);
-    const protocol::ConnectionList list = decode([&] { return protocol::connection_list_from_json(result); });
+  // A request answered with one result: with --json printed as it came, otherwise
+  // decoded (a malformed result is a protocol error) and formatted for people.
+  template <typename FromJson, typename Format>
+  int show(std::string_view name, json params, FromJson from_json, Format format) {
+    const json result = client().call(name, std::move(params), kReplyTimeout);
+    const auto value = decode([&] { return from_json(result); });
     if (cmd_.json) {
       print_json(result);
-    } else if (rasdial_style()) {
-      io_.out << format_rasdial_list(list.connections);
     } else {
-      io_.out << format_connection_table(list.connections);
+      io_.out << format(value);
     }
     return exit_code::ok;
   }
 
+  int list() {
+    return show(method::list, json::object(), protocol::connection_list_from_json,
+                [this](const protocol::ConnectionList& result) {
+                  return rasdial_style() ? format_rasdial_list(result.connections)
+                                         : format_connection_table(result.connections);
+                });
+  }
+
   int get() {
-    const json result = client().call(method::get, protocol::to_json(cmd_.get_target), kReplyTimeout);
-    const Connection c = decode([&] { return protocol::connection_from_json(result); });
-    if (cmd_.json) {
-      print_json(result);
-    } else {
-      io_.out << format_connection_details(c);
-    }
-    return exit_code::ok;
+    return show(method::get, protocol::to_json(cmd_.get_target), protocol::connection_from_json,
+                format_connection_details);
   }
 
   int entries() {
     protocol::EntriesParams p;
     p.phonebook = cmd_.phonebook;
-    const json result = client().call(method::entries, protocol::to_json(p), kReplyTimeout);
-    const protocol::EntriesResult entries = decode([&] { return protocol::entries_result_from_json(result); });
-    if (cmd_.json) {
-      print_json(result);
-    } else {
-      io_.out << format_entries(entries);
-    }
-    return exit_code::ok;
+    return show(method::entries, protocol::to_json(p), protocol::entries_result_from_json, format_entries);
   }
 
   int status() {
-    const json result = client().call(method::status, json::object(), kReplyTimeout);
-    const protocol::StatusResult s = decode([&] { return protocol::status_result_from_json(result); });
-    if (cmd_.json) {
-      print_json(result);
-    } else {
-      io_.out << format_status(s, endpoint_);
-    }
-    return exit_code::ok;
+    return show(method::status, json::object(), protocol::status_result_from_json,
+                [this](const protocol::StatusResult& s) { return format_status(s, endpoint_); });
   }
 
   int watch() {

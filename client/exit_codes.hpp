@@ -3,7 +3,8 @@
 //
 //   0  success
 //   1  local failure (reading standard input or the console failed, ...)
-//   2  usage error: bad command line (every CLI11 parse error), bad input
+//   2  usage error: bad command line (every CLI11 parse error), bad input, an entry
+//      name RAS would refuse to dial (refused before connecting)
 //   3  service unreachable: nothing listens at the endpoint, or the service closed
 //      the connection before answering
 //   4  timeout: the service's wait / timeout_ms ran out (error code 3), or the

@@ -114,7 +114,7 @@ void parse_rasdial_args(const std::vector<std::string>& args, std::size_t first_
   command.kind = CommandKind::rasdial_dial;
   DialOptions& dial = command.dial;
   dial = DialOptions{};
-  validate_entry_name(positionals[0].value);
+  validate_entry_to_dial(positionals[0].value);
   dial.entry = positionals[0].value;
   if (positionals.size() >= 2 && !positionals[1].value.empty()) dial.username = positionals[1].value;
   if (positionals.size() == 3) {

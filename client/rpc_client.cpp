@@ -10,20 +10,6 @@ namespace rasbroker::client {
 
 using nlohmann::json;
 
-void scrub_passwords(json& j) noexcept {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it.key() == "password" && it->is_string()) {
-        protocol::wipe(it->get_ref<std::string&>());
-      } else {
-        scrub_passwords(*it);
-      }
-    }
-  } else if (j.is_array()) {
-    for (auto& element : j) scrub_passwords(element);
-  }
-}
-
 RpcClient::RpcClient(std::unique_ptr<Transport> transport, std::string endpoint)
     : transport_(std::move(transport)), endpoint_(std::move(endpoint)) {}
 
@@ -41,9 +27,9 @@ json RpcClient::call(std::string_view method, json params, std::optional<std::ch
   {
     json request = protocol::make_request(id, method, std::move(params));
     line = protocol::encode_line(request);
-    scrub_passwords(request);
+    protocol::wipe_secrets(request);
   }
-  scrub_passwords(params);  // in case make_request copied rather than moved
+  protocol::wipe_secrets(params);  // in case make_request copied rather than moved
   try {
     transport_->write_all(line);
   } catch (...) {

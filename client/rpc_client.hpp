@@ -30,8 +30,10 @@ class RpcClient {
 
   void on_notification(NotificationHandler handler) { handler_ = std::move(handler); }
 
-  // Sends a request and returns the result of its response. Every "password" member
-  // of params is wiped from memory once the request is written. timeout: for the
+  // Sends a request and returns the result of its response. params is consumed: once
+  // it is encoded, every string of every secret member in it is overwritten
+  // (protocol::wipe_secrets: "password" in any case, "pwd", ..., at any depth), and the
+  // encoded line is overwritten once written (or when writing failed). timeout: for the
   // whole exchange; none = wait as long as it takes.
   nlohmann::json call(std::string_view method, nlohmann::json params,
                       std::optional<std::chrono::milliseconds> timeout = std::nullopt);
@@ -54,8 +56,5 @@ class RpcClient {
   bool partial_at_eof_ = false;
   NotificationHandler handler_;
 };
-
-// Wipes every string member named "password" (at any depth) and then removes it.
-void scrub_passwords(nlohmann::json& j) noexcept;
 
 }  // namespace rasbroker::client

@@ -1,12 +1,12 @@
 #include "terminal.hpp"
 
 #include <cstring>
+#include <utility>
 
 #ifdef _WIN32
 #include <windows.h>
-#include <shellapi.h>
 
-#include "core/utf16.hpp"
+#include "win32/arguments.hpp"
 #else
 #include <unistd.h>
 #endif
@@ -38,16 +38,9 @@ ConsoleUtf8::~ConsoleUtf8() {
 }
 
 std::vector<std::string> utf8_arguments(int argc, char** argv) {
-  int n = 0;
-  LPWSTR* wide = CommandLineToArgvW(GetCommandLineW(), &n);
-  std::vector<std::string> out;
-  if (wide == nullptr) {
-    for (int i = 0; i < argc; ++i) out.emplace_back(argv[i]);
-    return out;
-  }
-  for (int i = 0; i < n; ++i) out.push_back(narrow(wide[i]));
-  LocalFree(wide);
-  return out;
+  if (auto wide = utf8_argv(GetCommandLineW())) return std::move(*wide);
+  // The system could not split the command line: the ANSI arguments are better than none.
+  return std::vector<std::string>(argv, argv + argc);
 }
 
 void hide_argument(int, char**, std::size_t) noexcept {}

@@ -8,8 +8,9 @@
 #include "client_error.hpp"
 #include "endpoint.hpp"
 #include "transport.hpp"
-#include "core/utf16.hpp"
-#include "core/win32_message.hpp"
+#include "win32/handles.hpp"
+#include "win32/utf16.hpp"
+#include "win32/win32_message.hpp"
 
 namespace rasbroker::client {
 
@@ -30,12 +31,9 @@ class PipeTransport final : public Transport {
     const auto deadline = Clock::now() + connect_timeout;
     for (;;) {
       // SECURITY_IDENTIFICATION: the server may learn who we are, but can never act as us.
-      HANDLE h = CreateFileW(wide.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING,
-                             FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, nullptr);
-      if (h != INVALID_HANDLE_VALUE) {
-        pipe_ = h;
-        break;
-      }
+      pipe_.reset(CreateFileW(wide.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING,
+                              FILE_FLAG_OVERLAPPED | SECURITY_SQOS_PRESENT | SECURITY_IDENTIFICATION, nullptr));
+      if (pipe_) break;
       const DWORD err = GetLastError();
       if (err == ERROR_PIPE_BUSY) {
         const auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - Clock::now()).count();
@@ -56,8 +54,8 @@ class PipeTransport final : public Transport {
       }
       throw ClientError(ClientError::Kind::unreachable, "cannot connect to " + path + ": " + why);
     }
-    event_ = CreateEventW(nullptr, TRUE, FALSE, nullptr);
-    if (event_ == nullptr) {
+    event_.reset(CreateEventW(nullptr, TRUE, FALSE, nullptr));
+    if (!event_) {
       const DWORD err = GetLastError();
       close();
       throw ClientError(ClientError::Kind::local, "CreateEvent failed: " + win32_error_text(err));
@@ -67,12 +65,12 @@ class PipeTransport final : public Transport {
   void write_all(std::string_view bytes) override {
     while (!bytes.empty()) {
       OVERLAPPED ov{};
-      ov.hEvent = event_;
-      ResetEvent(event_);
+      ov.hEvent = event_.get();
+      ResetEvent(event_.get());
       const DWORD chunk = static_cast<DWORD>(std::min<std::size_t>(bytes.size(), 1u << 20));
       DWORD written = 0;
-      BOOL ok = WriteFile(pipe_, bytes.data(), chunk, &written, &ov);
-      if (!ok && GetLastError() == ERROR_IO_PENDING) ok = GetOverlappedResult(pipe_, &ov, &written, TRUE);
+      BOOL ok = WriteFile(pipe_.get(), bytes.data(), chunk, &written, &ov);
+      if (!ok && GetLastError() == ERROR_IO_PENDING) ok = GetOverlappedResult(pipe_.get(), &ov, &written, TRUE);
       if (!ok) {
         const DWORD err = GetLastError();
         throw ClientError(ClientError::Kind::disconnected,
@@ -85,20 +83,20 @@ class PipeTransport final : public Transport {
   ReadResult read_some(std::optional<std::chrono::milliseconds> timeout) override {
     for (;;) {
       OVERLAPPED ov{};
-      ov.hEvent = event_;
-      ResetEvent(event_);
+      ov.hEvent = event_.get();
+      ResetEvent(event_.get());
       DWORD got = 0;
-      BOOL ok = ReadFile(pipe_, buffer_, sizeof(buffer_), &got, &ov);
+      BOOL ok = ReadFile(pipe_.get(), buffer_, sizeof(buffer_), &got, &ov);
       DWORD err = ok ? ERROR_SUCCESS : GetLastError();
       if (!ok && err == ERROR_IO_PENDING) {
         const DWORD wait_ms = timeout ? static_cast<DWORD>(std::max<long long>(0, timeout->count())) : INFINITE;
-        if (WaitForSingleObject(event_, wait_ms) == WAIT_TIMEOUT) {
-          CancelIoEx(pipe_, &ov);
-          ok = GetOverlappedResult(pipe_, &ov, &got, TRUE);  // the read may have completed meanwhile
+        if (WaitForSingleObject(event_.get(), wait_ms) == WAIT_TIMEOUT) {
+          CancelIoEx(pipe_.get(), &ov);
+          ok = GetOverlappedResult(pipe_.get(), &ov, &got, TRUE);  // the read may have completed meanwhile
           if (ok && got > 0) return {ReadResult::Status::data, std::string(buffer_, got)};
           return {ReadResult::Status::timeout, {}};
         }
-        ok = GetOverlappedResult(pipe_, &ov, &got, FALSE);
+        ok = GetOverlappedResult(pipe_.get(), &ov, &got, FALSE);
         err = ok ? ERROR_SUCCESS : GetLastError();
       }
       if (ok || err == ERROR_MORE_DATA) {  // ERROR_MORE_DATA: a message-mode pipe, the rest follows
@@ -113,19 +111,13 @@ class PipeTransport final : public Transport {
   }
 
   void close() noexcept override {
-    if (pipe_ != INVALID_HANDLE_VALUE) {
-      CloseHandle(pipe_);
-      pipe_ = INVALID_HANDLE_VALUE;
-    }
-    if (event_ != nullptr) {
-      CloseHandle(event_);
-      event_ = nullptr;
-    }
+    pipe_.reset();
+    event_.reset();
   }
 
  private:
-  HANDLE pipe_ = INVALID_HANDLE_VALUE;
-  HANDLE event_ = nullptr;
+  UniqueHandle pipe_;
+  UniqueHandle event_;
   char buffer_[16 * 1024];
 };
 

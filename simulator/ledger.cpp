@@ -64,16 +64,18 @@ LeakReport Ledger::report() const {
     // (external) connection it may also release the external one.
     const std::uint32_t outstanding = r.refs_released >= r.dial_refs ? 0 : r.dial_refs - r.refs_released;
     if (outstanding > 0 && !r.released_externally) {
-      report.problems.push_back({h, r.entry,
-                                 std::to_string(outstanding) + " of " + std::to_string(r.dial_refs) +
-                                     " dial reference(s) never hung up"});
+      report.problems.push_back({.handle = h,
+                                 .entry = r.entry,
+                                 .problem = std::to_string(outstanding) + " of " + std::to_string(r.dial_refs) +
+                                            " dial reference(s) never hung up"});
     }
     if (r.must_reap && !r.reaped) {
       report.problems.push_back(
-          {h, r.entry,
-           r.teardown_completed
-               ? "hung up, teardown complete, but never reaped (nobody polled get_connect_status until 6)"
-               : "hung up but teardown never completed (still tearing down)"});
+          {.handle = h,
+           .entry = r.entry,
+           .problem = r.teardown_completed
+                          ? "hung up, teardown complete, but never reaped (nobody polled get_connect_status until 6)"
+                          : "hung up but teardown never completed (still tearing down)"});
     }
   }
   return report;

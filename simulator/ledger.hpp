@@ -1,7 +1,7 @@
 #pragma once
 // The simulator's handle ledger: every HRASCONN it ever handed out and what the caller
-// did with it, so tests can prove that nothing leaked (ras-api.md: a non-NULL handle from
-// RasDial must be hung up, and the caller must poll RasGetConnectStatus until 6).
+// did with it, so tests can prove that nothing leaked (docs/ras-rules.md#dial: a non-NULL handle from
+// RasDial must be hung up; #teardown: the caller must poll RasGetConnectStatus until 6).
 #include <cstdint>
 #include <map>
 #include <string>

@@ -11,6 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rasbroker/protocol/entry_name.hpp"
+#include "core/ascii_case.hpp"
+
 namespace rasbroker::sim {
 namespace {
 
@@ -87,13 +90,6 @@ std::string non_empty_string(const json& v, const std::string& path, std::size_t
   return s;
 }
 
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-           auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-           return lower(x) == lower(y);
-         });
-}
-
 std::string walk_names() {
   std::string out;
   const auto& walk = dial_walk();
@@ -113,6 +109,10 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
 
   if (!e.contains("name")) fail(at("name"), "is required");
   spec.name = non_empty_string(e["name"], at("name"), kMaxEntryName);
+  // A scenario stands for phonebooks RAS wrote, so it holds only names RAS accepts.
+  if (const auto problem = protocol::entry_name_problem(spec.name); !problem.empty()) {
+    fail(at("name"), quote(spec.name) + " is not a name RAS accepts: " + problem);
+  }
   if (e.contains("phonebook")) spec.phonebook = string_value(e["phonebook"], at("phonebook"));
   if (e.contains("connect_ms")) spec.connect = millis(e["connect_ms"], at("connect_ms"));
   if (e.contains("teardown_ms")) spec.teardown = millis(e["teardown_ms"], at("teardown_ms"));
@@ -149,7 +149,7 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
   if (e.contains("device_type")) {
     const auto type = non_empty_string(e["device_type"], at("device_type"), kMaxDeviceType);
     const auto known = std::find_if(kDeviceTypes.begin(), kDeviceTypes.end(),
-                                    [&](std::string_view t) { return iequals(t, type); });
+                                    [&](std::string_view t) { return equals_ignoring_ascii_case(t, type); });
     if (known == kDeviceTypes.end()) {
       std::string list;
       for (auto t : kDeviceTypes) list += (list.empty() ? "" : ", ") + std::string(t);
@@ -174,10 +174,9 @@ const std::vector<ras::ConnState>& dial_walk() {
 }
 
 const EntrySpec* Scenario::find(std::string_view name) const {
-  for (const auto& e : entries) {
-    if (e.name == name) return &e;
-  }
-  return nullptr;
+  const auto it = std::find_if(entries.begin(), entries.end(),
+                               [&](const EntrySpec& e) { return protocol::same_entry(e.name, name); });
+  return it == entries.end() ? nullptr : &*it;
 }
 
 Scenario parse_scenario(const json& doc) {
@@ -193,8 +192,13 @@ Scenario parse_scenario(const json& doc) {
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string path = "entries[" + std::to_string(i) + "]";
     auto spec = parse_entry(entries[i], path);
-    if (scenario.find(spec.name) != nullptr) {
-      fail(path + ".name", "duplicate entry name " + quote(spec.name));
+    if (const EntrySpec* earlier = scenario.find(spec.name)) {
+      std::string problem = "duplicate entry name " + quote(spec.name);
+      if (earlier->name != spec.name) {
+        problem += " (entries[" + std::to_string(earlier - scenario.entries.data()) + "] is " + quote(earlier->name) +
+                   "; RAS compares entry names without regard to case)";
+      }
+      fail(path + ".name", problem);
     }
     scenario.entries.push_back(std::move(spec));
   }
@@ -205,11 +209,13 @@ Scenario parse_scenario(const json& doc) {
     for (std::size_t i = 0; i < connected.size(); ++i) {
       const std::string path = "connected[" + std::to_string(i) + "]";
       const auto name = string_value(connected[i], path);
-      if (scenario.find(name) == nullptr) fail(path, "no entry named " + quote(name));
-      if (std::find(scenario.connected.begin(), scenario.connected.end(), name) != scenario.connected.end()) {
+      const EntrySpec* entry = scenario.find(name);
+      if (entry == nullptr) fail(path, "no entry named " + quote(name));
+      // Kept in the entry's own spelling, which is also what RAS reports for the connection.
+      if (std::find(scenario.connected.begin(), scenario.connected.end(), entry->name) != scenario.connected.end()) {
         fail(path, "entry " + quote(name) + " listed twice");
       }
-      scenario.connected.push_back(name);
+      scenario.connected.push_back(entry->name);
     }
   }
 

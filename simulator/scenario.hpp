@@ -44,10 +44,15 @@ struct NotificationSpec {
 };
 
 struct Scenario {
+  // Names are unique as RAS compares them (without regard to case) and acceptable to
+  // RasValidateEntryName: parse_scenario() refuses anything else.
   std::vector<EntrySpec> entries;
-  std::vector<std::string> connected;  // entry names already up at start, dialled by someone else
+  // Entries already up at start, dialled by someone else; in the entries' own spelling.
+  std::vector<std::string> connected;
   NotificationSpec notifications;
 
+  // The entry RAS would find for `name`: phonebook sections are looked up without regard
+  // to case (docs/ras-rules.md#entry-names). nullptr when there is none.
   const EntrySpec* find(std::string_view name) const;
 };
 

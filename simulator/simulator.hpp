@@ -1,7 +1,18 @@
 #pragma once
 // The RAS simulator: a RasApi backend that behaves like rasapi32 as documented
-// (../shared/notes/ras-api.md), driven by a scenario (scenario.hpp) and by
-// rasbroker::Clock. Reference: docs/simulator.md.
+// (docs/ras-rules.md), driven by a scenario (scenario.hpp) and by rasbroker::Clock.
+// Reference: docs/simulator.md.
+//
+// The class is implemented in one file per concern:
+//   simulator.cpp             construction, the connection table, the transitions all parts share
+//   simulator_events.cpp      the event queue: scheduling, pump(), the event thread, the change hook
+//   simulator_ras_calls.cpp   the RasApi calls: dial, hang-up, status, enumerations, error texts
+//   simulator_test_hooks.cpp  what tests do to "RAS": drop a link, hang up from outside, unstick
+//   simulator_state.cpp       snapshot() and restore(), for the DLL's state file
+//
+// Entry names are found as RAS finds phonebook sections, without regard to case
+// (docs/ras-rules.md#entry-names): every function taking an entry name finds the scenario's
+// entry that way and reports the scenario's spelling.
 //
 // Portable: standard C++20 only (it is also wrapped as a rasapi32.dll under Wine).
 #include <condition_variable>
@@ -170,7 +181,7 @@ class Simulator final : public ras::RasApi {
     EventKind kind = EventKind::notify;
     ras::Handle handle = ras::kNullHandle;
     std::size_t step = 0;
-    ras::DialProgressFn fn;
+    ras::DialProgressFn fn{};
     ras::ConnState state = ras::ConnState::OpenPort;
     std::uint32_t error = 0;
     bool connected_only = false;
@@ -182,18 +193,26 @@ class Simulator final : public ras::RasApi {
     ~PublishOnExit() { sim.publish_change(); }
   };
 
+  // simulator.cpp: the connection table and the transitions the other parts share.
+  Conn* find_locked(ras::Handle h);
+  const EntrySpec& spec(const Conn& c) const { return scenario_.entries[c.entry]; }
+  // A new connection of `entry` with one reference (the caller's, or an external
+  // dialler's), recorded in the ledger; its phase is the caller's to set.
+  Conn& add_connection_locked(const EntrySpec& entry, Clock::time_point now, bool external);
+  void start_teardown_locked(Conn& c, Clock::time_point now);
+  void complete_teardown_locked(Conn& c, Clock::time_point at);
+  void drop_locked(Conn& c, std::uint32_t error, Clock::time_point at);
+
+  // simulator_events.cpp: the event queue.
   void schedule_locked(Event ev);
+  // One of a connection's own timers (the next dial step, a drop, the end of a teardown).
+  void schedule_timer_locked(EventKind kind, ras::Handle h, Clock::time_point due, std::size_t step = 0);
   bool stale_locked(const Event& ev) const;
   // Pops the earliest event if due at `now`: nullopt when none is due, else whether it took effect.
   std::optional<bool> fire_one_locked(Clock::time_point now, Calls& calls);
   void fire_dial_step_locked(Conn& c, const Event& ev, Calls& calls);
   void signal_notifier_locked(Clock::time_point at);
   void deliver_progress_locked(const Conn& c, ras::ConnState s, std::uint32_t error, Calls& calls);
-  void start_teardown_locked(Conn& c, Clock::time_point now);
-  void complete_teardown_locked(Conn& c, Clock::time_point at);
-  void drop_locked(Conn& c, std::uint32_t error, Clock::time_point at);
-  Conn* find_locked(ras::Handle h);
-  const EntrySpec& spec(const Conn& c) const { return scenario_.entries[c.entry]; }
   void run();
   // Invokes the change hook (without the lock) if anything changed since the last call.
   void publish_change();

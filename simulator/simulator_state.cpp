@@ -155,7 +155,7 @@ void Simulator::restore(const json& state) {
     r.conn.handle = unsigned_at(j, at, "handle");
     if (r.conn.handle == ras::kNullHandle) fail(at + ".handle", "must not be the null handle");
     const auto name = string_at(j, at, "entry");
-    const EntrySpec* entry = scenario_.find(name);
+    const EntrySpec* entry = scenario_.find(name);  // as RAS finds it: any case
     if (entry == nullptr) fail(at + ".entry", "no entry named \"" + name + "\" in the scenario");
     r.conn.entry = static_cast<std::size_t>(entry - scenario_.entries.data());
     const auto phase = string_at(j, at, "phase");
@@ -203,10 +203,9 @@ void Simulator::restore(const json& state) {
       ledger_.released_externally(h);
       start_teardown_locked(c, now);
     } else if (c.phase == Phase::connected && r.drop_in) {
-      schedule_locked({now + std::chrono::duration_cast<Clock::duration>(*r.drop_in), 0, EventKind::drop, h, 0, {}});
+      schedule_timer_locked(EventKind::drop, h, now + *r.drop_in);
     } else if (c.phase == Phase::tearing_down && !spec(c).teardown_never) {
-      const auto in = r.teardown_in.value_or(spec(c).teardown);
-      schedule_locked({now + std::chrono::duration_cast<Clock::duration>(in), 0, EventKind::teardown_done, h, 0, {}});
+      schedule_timer_locked(EventKind::teardown_done, h, now + r.teardown_in.value_or(spec(c).teardown));
     }
   }
   dirty_ = true;

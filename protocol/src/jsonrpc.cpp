@@ -1,11 +1,8 @@
 #include "rasbroker/protocol/jsonrpc.hpp"
 
-#include <cctype>
-
 #include <utility>
 
 #include "params_reader.hpp"
-#include "rasbroker/protocol/secret.hpp"
 
 namespace rasbroker::protocol {
 
@@ -137,47 +134,6 @@ nlohmann::json make_notification(std::string_view method, nlohmann::json params)
   nlohmann::json j = {{"jsonrpc", "2.0"}, {"method", method}};
   if (!params.is_null()) j["params"] = std::move(params);
   return j;
-}
-
-namespace {
-
-// "password", and anything a client may have misspelt or named its own way
-// ("pasword", "Passwd", "pwd", "client_secret"): a refused request is logged too.
-bool looks_secret(const std::string& key) {
-  std::string k;
-  for (char c : key) k += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (const char* word : {"pass", "pasw", "pwd", "secret"})
-    if (k.find(word) != std::string::npos) return true;
-  return false;
-}
-
-template <typename Fn>
-void for_each_password(nlohmann::json& j, Fn&& fn) {
-  if (j.is_object()) {
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (looks_secret(it.key())) fn(*it);
-      else for_each_password(*it, fn);
-    }
-  } else if (j.is_array()) {
-    for (auto& element : j) for_each_password(element, fn);
-  }
-}
-
-}  // namespace
-
-nlohmann::json redact(const nlohmann::json& message) {
-  nlohmann::json copy = message;
-  for_each_password(copy, [](nlohmann::json& value) {
-    if (value.is_string()) wipe(value.get_ref<std::string&>());  // the copy's bytes too
-    value = "***";
-  });
-  return copy;
-}
-
-void wipe_passwords(nlohmann::json& message) noexcept {
-  for_each_password(message, [](nlohmann::json& value) {
-    if (value.is_string()) wipe(value.get_ref<std::string&>());
-  });
 }
 
 }  // namespace rasbroker::protocol

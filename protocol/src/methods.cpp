@@ -48,6 +48,18 @@ Selector read_selector(const ObjectReader& r, bool allow_all) {
   return s;
 }
 
+// A result's array member, each element read by `read` with its name for messages
+// ("connections[2]").
+template <typename T, typename Read>
+std::vector<T> read_result_array(const nlohmann::json& j, const std::string& key, Read read) {
+  const ObjectReader r(j, kResult);
+  const auto& array = *r.required_array(key);
+  std::vector<T> out;
+  out.reserve(array.size());
+  for (std::size_t i = 0; i < array.size(); ++i) out.push_back(read(array[i], key + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
 nlohmann::json selector_json(const Selector& s) {
   nlohmann::json j = nlohmann::json::object();
   if (s.id) j["id"] = *s.id;
@@ -192,14 +204,8 @@ nlohmann::json to_json(const ConnectionList& r) {
 }
 
 ConnectionList connection_list_from_json(const nlohmann::json& j) {
-  const ObjectReader r(j, kResult);
-  const auto& array = *r.required_array("connections");
-  ConnectionList list;
-  list.connections.reserve(array.size());
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    list.connections.push_back(detail::read_connection(array[i], kResult, "connections[" + std::to_string(i) + "]"));
-  }
-  return list;
+  auto read = [](const nlohmann::json& e, const std::string& path) { return detail::read_connection(e, kResult, path); };
+  return ConnectionList{read_result_array<Connection>(j, "connections", read)};
 }
 
 // ---- get ----------------------------------------------------------------------------
@@ -235,15 +241,11 @@ nlohmann::json to_json(const EntriesResult& r) {
 }
 
 EntriesResult entries_result_from_json(const nlohmann::json& j) {
-  const ObjectReader r(j, kResult);
-  const auto& array = *r.required_array("entries");
-  EntriesResult result;
-  result.entries.reserve(array.size());
-  for (std::size_t i = 0; i < array.size(); ++i) {
-    const ObjectReader e(array[i], kResult, "entries[" + std::to_string(i) + "].");
-    result.entries.push_back(EntryInfo{e.required_string("name"), e.required_string("phonebook")});
-  }
-  return result;
+  auto read = [](const nlohmann::json& e, const std::string& path) {
+    const ObjectReader r(e, kResult, path + ".");
+    return EntryInfo{r.required_string("name"), r.required_string("phonebook")};
+  };
+  return EntriesResult{read_result_array<EntryInfo>(j, "entries", read)};
 }
 
 // ---- subscribe ----------------------------------------------------------------------

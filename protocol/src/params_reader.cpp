@@ -104,17 +104,19 @@ std::string ObjectReader::required_string(std::string_view key, StringRule rule)
   missing(key);
 }
 
-std::optional<bool> ObjectReader::boolean(std::string_view key) const {
+const nlohmann::json* ObjectReader::find_typed(std::string_view key, bool (nlohmann::json::*is_type)() const noexcept,
+                                               std::string_view must_be) const {
   const auto* v = find(key);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_boolean()) fail_member(key, "must be a boolean");
-  return v->get<bool>();
+  if (v != nullptr && !(v->*is_type)()) fail_member(key, must_be);
+  return v;
 }
 
-bool ObjectReader::required_boolean(std::string_view key) const {
-  if (auto b = boolean(key)) return *b;
-  missing(key);
+std::optional<bool> ObjectReader::boolean(std::string_view key) const {
+  if (const auto* v = find_typed(key, &nlohmann::json::is_boolean, "must be a boolean")) return v->get<bool>();
+  return std::nullopt;
 }
+
+bool ObjectReader::required_boolean(std::string_view key) const { return required(boolean(key), key); }
 
 std::optional<std::int64_t> ObjectReader::integer(std::string_view key, std::int64_t min, std::int64_t max) const {
   const auto* v = find(key);
@@ -138,21 +140,15 @@ std::optional<std::int64_t> ObjectReader::integer(std::string_view key, std::int
 }
 
 std::int64_t ObjectReader::required_integer(std::string_view key, std::int64_t min, std::int64_t max) const {
-  if (auto i = integer(key, min, max)) return *i;
-  missing(key);
+  return required(integer(key, min, max), key);
 }
 
 std::optional<double> ObjectReader::number(std::string_view key) const {
-  const auto* v = find(key);
-  if (v == nullptr) return std::nullopt;
-  if (!v->is_number()) fail_member(key, "must be a number");
-  return v->get<double>();
+  if (const auto* v = find_typed(key, &nlohmann::json::is_number, "must be a number")) return v->get<double>();
+  return std::nullopt;
 }
 
-double ObjectReader::required_number(std::string_view key) const {
-  if (auto d = number(key)) return *d;
-  missing(key);
-}
+double ObjectReader::required_number(std::string_view key) const { return required(number(key), key); }
 
 std::optional<ObjectReader> ObjectReader::object(std::string_view key,
                                                  std::initializer_list<std::string_view> allowed) const {

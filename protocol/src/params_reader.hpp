@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -79,7 +80,15 @@ class ObjectReader {
 
  private:
   const nlohmann::json* find(std::string_view key) const;  // nullptr when absent or null
+  // As find(), and fails "<key> <must_be>" unless (member.*is_type)().
+  const nlohmann::json* find_typed(std::string_view key, bool (nlohmann::json::*is_type)() const noexcept,
+                                   std::string_view must_be) const;
   [[noreturn]] void missing(std::string_view key) const;
+  template <typename T>
+  T required(std::optional<T> value, std::string_view key) const {
+    if (!value) missing(key);
+    return *std::move(value);
+  }
 
   const nlohmann::json* object_;
   const ReadContext* ctx_;

@@ -1,5 +1,6 @@
-// Broker: records, dial, queries, subscriptions, stop. The reaper and the link
-// watch live in reaper.cpp and link_watch.cpp.
+// Broker: records and their lookups, hang-up, queries, subscriptions, start and stop.
+// Dialling lives in dial.cpp, the reaper in reaper.cpp, the link watch, adoption and
+// redial in link_watch.cpp.
 #include "broker/broker.hpp"
 
 #include <algorithm>
@@ -10,16 +11,15 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
+#include "rasbroker/protocol/entry_name.hpp"
 #include "rasbroker/protocol/errors.hpp"
 
 namespace rasbroker::broker {
 
 namespace asio = boost::asio;
-using namespace asio::experimental::awaitable_operators;
 using protocol::ConnectionState;
 using protocol::ErrorCode;
 using protocol::Reason;
@@ -28,16 +28,6 @@ using protocol::RpcError;
 struct Broker::Subscription {
   Listener listener;
 };
-
-namespace {
-
-RpcError phonebook_refused(const std::string& path) {
-  return RpcError(ErrorCode::unauthorized, "phonebook \"" + path +
-                                               "\" is neither a system phonebook nor in the service's "
-                                               "configuration (key phonebooks)");
-}
-
-}  // namespace
 
 std::shared_ptr<Broker> Broker::create(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
                                        std::shared_ptr<spdlog::logger> log) {
@@ -98,11 +88,11 @@ Record* Broker::find_id(const std::string& id) {
   return nullptr;
 }
 
-Record* Broker::find_active_entry(const std::string& entry) {
+Record* Broker::find_active_entry(std::string_view entry) {
   // Prefer a live connection over one still tearing down.
   Record* tearing = nullptr;
   for (auto& [seq, r] : records_) {
-    if (r.info.entry != entry) continue;
+    if (!protocol::same_entry(r.info.entry, entry)) continue;
     if (r.info.state == ConnectionState::dialing || r.info.state == ConnectionState::connected) return &r;
     if (r.info.state == ConnectionState::hanging_up && !tearing) tearing = &r;
   }
@@ -155,10 +145,6 @@ std::shared_ptr<void> Broker::subscribe(Listener listener) {
   return s;
 }
 
-protocol::ConnectionError Broker::ras_error(std::uint32_t code) {
-  return protocol::ConnectionError{code, ras_.error_string(code)};
-}
-
 asio::awaitable<bool> Broker::wait_change(std::optional<Clock::time_point> deadline) {
   if (!deadline) {
     co_await changed_.wait();
@@ -166,157 +152,9 @@ asio::awaitable<bool> Broker::wait_change(std::optional<Clock::time_point> deadl
   }
   if (*deadline <= Clock::now()) co_return false;
   Timer timer(ex_, *deadline);
+  using namespace asio::experimental::awaitable_operators;  // the race below
   auto which = co_await (changed_.wait() || timer.async_wait(asio::use_awaitable));
   co_return which.index() == 0;
-}
-
-// ---------------------------------------------------------------- dial
-
-asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
-                                                   std::optional<protocol::Owner> owner) {
-  if (stopping_) throw RpcError(ErrorCode::shutting_down, "the service is stopping: no new dials");
-  if (!config_.allowed_entries.empty() && !config_.allowed_entries.contains(params.entry))
-    throw RpcError(ErrorCode::unauthorized, "entry \"" + params.entry + "\" is not in the allow-list");
-  if (params.phonebook && !phonebooks_.allowed(*params.phonebook, ras_)) throw phonebook_refused(*params.phonebook);
-
-  std::optional<Clock::time_point> deadline;
-  if (params.timeout_ms) deadline = Clock::now() + std::chrono::milliseconds(*params.timeout_ms);
-
-  // One connection per entry: join a live one, wait out a teardown.
-  for (;;) {
-    Record* existing = find_active_entry(params.entry);
-    if (!existing) break;
-    if (existing->info.state != ConnectionState::hanging_up) {
-      log_->info("dial {}: joins existing connection {} ({})", params.entry, existing->info.id,
-                 protocol::to_string(existing->info.state));
-      if (params.wait == protocol::DialWait::connected) co_return co_await wait_connected(existing->seq, deadline);
-      co_return existing->info;
-    }
-    log_->info("dial {}: waiting for {} to finish tearing down", params.entry, existing->info.id);
-    if (!co_await wait_change(deadline))
-      throw RpcError(ErrorCode::timeout, "timed out waiting for the previous connection to \"" + params.entry +
-                                             "\" to tear down");
-    if (stopping_) throw RpcError(ErrorCode::shutting_down, "the service is stopping: no new dials");
-  }
-
-  DialPlan plan;
-  plan.entry = params.entry;
-  plan.phonebook = params.phonebook.value_or("");
-  plan.username = params.username.value_or("");
-  plan.domain = params.domain.value_or("");
-  plan.owner = owner;
-  if (params.redial) {
-    plan.redial = *params.redial;
-  } else if (auto it = config_.redial.find(params.entry); it != config_.redial.end()) {
-    plan.redial = protocol::RedialPolicy{it->second.attempts, it->second.backoff_ms};
-  }
-  plan.password = std::move(params.password);
-
-  Record& r = start_dial(std::move(plan));
-  const auto seq = r.seq;
-  if (deadline) asio::co_spawn(ex_, dial_deadline(seq, *deadline), asio::detached);
-  if (params.wait == protocol::DialWait::connected) co_return co_await wait_connected(seq, deadline);
-  co_return r.info;
-}
-
-Record& Broker::start_dial(DialPlan plan) {
-  ras::DialRequest request{plan.entry, plan.phonebook, plan.username, plan.password.reveal(), plan.domain};
-  // Redial needs the password later; otherwise it is wiped now.
-  if (plan.redial.attempts == 0) plan.password.clear();
-
-  std::weak_ptr<Broker> weak = weak_from_this();
-  auto progress = [ex = ex_, weak](ras::Handle h, ras::ConnState state, std::uint32_t error) {
-    asio::post(ex, [weak, h, state, error] {
-      if (auto self = weak.lock()) self->on_progress(h, state, error);
-    });
-  };
-  const ras::DialResult result = ras_.dial(request, progress);
-  protocol::wipe(request.password);
-
-  if (result.handle == ras::kNullHandle) {
-    log_->warn("dial {}: RasDial failed with {} and no handle", plan.entry, result.error);
-    if (result.error == ras::err::kCannotFindPhonebookEntry)
-      throw RpcError(ErrorCode::not_found, "no phonebook entry named \"" + plan.entry + "\"",
-                     {{"ras_error", result.error}, {"ras_message", ras_.error_string(result.error)}});
-    throw RpcError::ras(result.error, ras_.error_string(result.error), "dial \"" + plan.entry + "\" failed");
-  }
-
-  Record& r = add_record(result.handle, plan.entry, plan.phonebook);
-  r.info.state = ConnectionState::dialing;
-  r.info.ras_state = ras::state_name(ras::ConnState::OpenPort);
-  r.info.owner = plan.owner;
-  r.info.dialed_at = std::chrono::system_clock::now();
-  log_->info("dial {}: {} handle {:#x} owner pid {} user '{}'{}", r.info.entry, r.info.id, r.handle,
-             r.info.owner ? r.info.owner->pid : 0, r.info.owner ? r.info.owner->user : std::string("-"),
-             plan.redials_used ? fmt::format(" (redial {}/{})", plan.redials_used, plan.redial.attempts) : "");
-  r.plan = std::move(plan);
-  publish(r);
-  if (result.error != ras::err::kSuccess) {
-    // A handle from a failed RasDial must still be hung up.
-    r.info.error = ras_error(result.error);
-    begin_hangup(r, Reason::dial_failed);
-    maybe_redial(r);
-  }
-  return r;
-}
-
-void Broker::on_progress(ras::Handle h, ras::ConnState state, std::uint32_t error) {
-  Record* r = find_handle(h);
-  // Late notifications (after a hang-up, or for a handle already gone) mean nothing.
-  if (!r || r->info.state != ConnectionState::dialing) return;
-  const std::string name = ras::state_name(state);
-  if (error == ras::err::kSuccess && state != ras::ConnState::Connected && name == r->info.ras_state) return;
-  r->info.ras_state = name;
-  if (error != ras::err::kSuccess) {
-    r->info.error = ras_error(error);
-    log_->warn("dial {}: {} failed at {}: RAS error {} ({})", r->info.entry, r->info.id, r->info.ras_state, error,
-               r->info.error->message);
-    begin_hangup(*r, Reason::dial_failed);
-    maybe_redial(*r);
-    return;
-  }
-  if (state == ras::ConnState::Connected) {
-    r->info.state = ConnectionState::connected;
-    r->info.connected_at = std::chrono::system_clock::now();
-    log_->info("dial {}: {} connected", r->info.entry, r->info.id);
-    watch_wake_.notify_all();
-  }
-  publish(*r);
-}
-
-asio::awaitable<protocol::Connection> Broker::wait_connected(std::uint64_t seq,
-                                                             std::optional<Clock::time_point> deadline) {
-  protocol::Connection last;
-  for (;;) {
-    if (Record* r = find_seq(seq)) {
-      last = r->info;
-      if (last.state == ConnectionState::connected) co_return last;
-      if (last.state != ConnectionState::dialing) break;
-    } else {
-      break;  // gone
-    }
-    if (!co_await wait_change(deadline)) {
-      if (Record* r = find_seq(seq); r && r->info.state == ConnectionState::dialing) begin_hangup(*r, Reason::timeout);
-      throw RpcError(ErrorCode::timeout, "dial \"" + last.entry + "\" did not connect in time; it is being hung up");
-    }
-  }
-  if (last.reason == Reason::timeout)
-    throw RpcError(ErrorCode::timeout, "dial \"" + last.entry + "\" did not connect in time; it is being hung up");
-  if (last.error)
-    throw RpcError::ras(last.error->ras_error, last.error->message, "dial \"" + last.entry + "\" failed");
-  throw RpcError(ErrorCode::ras_failure, "dial \"" + last.entry + "\" was hung up before it connected",
-                 {{"ras_error", ras::err::kUserDisconnection},
-                  {"ras_message", ras_.error_string(ras::err::kUserDisconnection)}});
-}
-
-asio::awaitable<void> Broker::dial_deadline(std::uint64_t seq, Clock::time_point deadline) {
-  auto self = shared_from_this();
-  Timer timer(ex_, deadline);
-  co_await (timer.async_wait(asio::use_awaitable) || stop_wake_.wait());
-  if (Record* r = find_seq(seq); r && r->info.state == ConnectionState::dialing) {
-    log_->warn("dial {}: {} did not connect within its timeout", r->info.entry, r->info.id);
-    begin_hangup(*r, Reason::timeout);
-  }
 }
 
 // ---------------------------------------------------------------- hang-up, queries
@@ -370,8 +208,15 @@ protocol::Connection Broker::get(const protocol::Selector& which) {
   return select(which).front()->info;
 }
 
+void Broker::require_allowed_phonebook(const std::string& path) {
+  if (!phonebooks_.allowed(path, ras_))
+    throw RpcError(ErrorCode::unauthorized, "phonebook \"" + path +
+                                                "\" is neither a system phonebook nor in the service's "
+                                                "configuration (key phonebooks)");
+}
+
 std::vector<protocol::EntryInfo> Broker::entries(const std::string& phonebook) {
-  if (!phonebooks_.allowed(phonebook, ras_)) throw phonebook_refused(phonebook);
+  require_allowed_phonebook(phonebook);
   std::vector<ras::PhonebookEntry> found;
   std::vector<std::string> unreadable;
   if (auto rc = phonebooks_.list(phonebook, ras_, found, unreadable); rc != ras::err::kSuccess)

@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/any_io_executor.hpp>
@@ -72,13 +73,15 @@ class Broker : public std::enable_shared_from_this<Broker> {
   Record* find_seq(std::uint64_t seq);
   Record* find_handle(ras::Handle h);
   Record* find_id(const std::string& id);
-  Record* find_active_entry(const std::string& entry);  // not gone
+  // The entry's connection that is not gone, the name compared as RAS compares it
+  // (protocol/entry_name.hpp); a live one before one still tearing down.
+  Record* find_active_entry(std::string_view entry);
   std::vector<Record*> select(const protocol::Selector& which);
   Record& add_record(ras::Handle h, const std::string& entry, const std::string& phonebook);
   void publish(const Record& r);
   void erase(std::uint64_t seq);
 
-  // Dial.
+  // Dial (dial.cpp).
   Record& start_dial(DialPlan plan);  // may throw RpcError; the record exists if RAS gave a handle
   void on_progress(ras::Handle h, ras::ConnState state, std::uint32_t error);
   boost::asio::awaitable<protocol::Connection> wait_connected(std::uint64_t seq,
@@ -100,6 +103,9 @@ class Broker : public std::enable_shared_from_this<Broker> {
   void check_links();
   void maybe_redial(const Record& dropped);
   boost::asio::awaitable<void> redial_after(DialPlan plan, Clock::duration delay);
+
+  // Throws unauthorized unless `path` may be dialled from or listed (broker/phonebooks.hpp).
+  void require_allowed_phonebook(const std::string& path);
 
   // Waits for a change or the deadline; false when the deadline passed.
   boost::asio::awaitable<bool> wait_change(std::optional<Clock::time_point> deadline);

@@ -2,11 +2,13 @@
 // The broker's tunables, with their defaults. Read from the configuration file by
 // service/config (docs/operations.md documents every key).
 #include <chrono>
+#include <cstdint>
 #include <map>
 #include <set>
-#include <cstdint>
 #include <string>
 #include <vector>
+
+#include "rasbroker/protocol/entry_name.hpp"
 
 namespace rasbroker::broker {
 
@@ -32,8 +34,9 @@ struct BrokerConfig {
   OnStop on_stop = OnStop::hangup;
   // How long a stop waits for the reaper before giving up (the service reports it).
   milliseconds stop_timeout{30000};
-  std::map<std::string, RedialConfig> redial;  // per entry name
-  std::set<std::string> allowed_entries;       // empty: every entry may be dialled
+  // Keyed by entry name as RAS compares them ("office vpn" is "Office VPN").
+  std::map<std::string, RedialConfig, protocol::EntryNameLess> redial;
+  std::set<std::string, protocol::EntryNameLess> allowed_entries;  // empty: every entry may be dialled
   // Phonebook files besides the system ones that may be dialled from and are listed by
   // `entries` (broker/phonebooks.hpp: no other file is ever handed to RAS).
   std::vector<std::string> phonebooks;

@@ -13,6 +13,7 @@
 #include "rasbroker/protocol/errors.hpp"
 
 #include "broker/broker.hpp"
+#include "core/backoff.hpp"
 
 namespace rasbroker::broker {
 
@@ -20,6 +21,11 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 using protocol::ConnectionState;
 using protocol::Reason;
+
+namespace {
+// However often a link drops, a redial waits at most this long.
+constexpr std::chrono::minutes kLongestRedialDelay{5};
+}  // namespace
 
 void Broker::adopt_new_connections() {
   std::vector<ras::ActiveConnection> active;
@@ -110,9 +116,8 @@ void Broker::maybe_redial(const Record& ended) {
     return;
   }
   DialPlan next = plan;
-  auto delay = std::chrono::milliseconds(plan.redial.backoff_ms);
-  for (std::uint32_t i = 0; i < plan.redials_used && delay < std::chrono::minutes(5); ++i) delay *= 2;
-  delay = std::min<std::chrono::milliseconds>(delay, std::chrono::minutes(5));
+  const auto delay = DoublingBackoff(std::chrono::milliseconds(plan.redial.backoff_ms), kLongestRedialDelay)
+                         .delay(plan.redials_used);
   ++next.redials_used;
   log_->info("redial {}: attempt {}/{} in {} ms", plan.entry, next.redials_used, plan.redial.attempts, delay.count());
   asio::co_spawn(ex_, redial_after(std::move(next), delay), asio::detached);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "rasbroker/protocol/entry_name.hpp"
+
 namespace rasbroker::broker {
 
 bool Phonebooks::same_path(std::string_view a, std::string_view b) {
@@ -33,7 +35,7 @@ std::uint32_t Phonebooks::list(const std::string& path, ras::RasApi& ras, std::v
     }
     for (auto& e : more) {
       const bool listed = std::any_of(out.begin(), out.end(), [&](const ras::PhonebookEntry& o) {
-        return o.name == e.name && same_path(o.phonebook, e.phonebook);
+        return protocol::same_entry(o.name, e.name) && same_path(o.phonebook, e.phonebook);
       });
       if (!listed) out.push_back(std::move(e));
     }

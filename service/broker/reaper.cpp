@@ -1,14 +1,13 @@
 // The reaper: after every RasHangUp, poll RasGetConnectStatus until RAS answers
 // ERROR_INVALID_HANDLE (the only sign that teardown is complete), so that clients
 // never wait for teardown and no port is left half torn down.
-#include <algorithm>
-
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.hpp"
+#include "core/backoff.hpp"
 
 namespace rasbroker::broker {
 
@@ -70,9 +69,7 @@ void Broker::poll_due_teardowns() {
     else
       log_->warn("reaper: {} {} status returned {} ({})", r->info.entry, r->info.id, rc, ras_.error_string(rc));
     // Back off: initial, doubling, capped; a stuck teardown is polled slowly, never forgotten.
-    auto delay = config_.reaper_initial;
-    for (std::uint32_t i = 1; i < r->polls && delay < config_.reaper_max; ++i) delay *= 2;
-    delay = std::min(delay, config_.reaper_max);
+    auto delay = DoublingBackoff(config_.reaper_initial, config_.reaper_max).delay(r->polls - 1);
     if (now - r->hangup_started >= config_.teardown_timeout) {
       if (!r->info.stuck) {
         r->info.stuck = true;

@@ -11,6 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "rasbroker/protocol/entry_name.hpp"
+
 namespace rasbroker::config {
 namespace {
 
@@ -60,11 +62,19 @@ std::string read_string(const ObjectReader& o, const json& v, const std::string&
   return s;
 }
 
+std::string element(const std::string& key, std::size_t i) { return key + "[" + std::to_string(i) + "]"; }
+
 std::vector<std::string> read_strings(const ObjectReader& o, const json& v, const std::string& key) {
   if (!v.is_array()) o.fail(key, "must be an array of strings");
   std::vector<std::string> out;
-  for (std::size_t i = 0; i < v.size(); ++i) out.push_back(read_string(o, v[i], key + "[" + std::to_string(i) + "]", false));
+  for (std::size_t i = 0; i < v.size(); ++i) out.push_back(read_string(o, v[i], element(key, i), false));
   return out;
+}
+
+// A name RAS would refuse (RasValidateEntryName) can never be dialled: in the
+// configuration it is a mistake, reported with its key.
+void check_entry_name(const ObjectReader& o, const std::string& name, const std::string& key) {
+  if (const auto problem = protocol::entry_name_problem(name); !problem.empty()) o.fail(key, problem);
 }
 
 constexpr std::uint32_t kDay = 86'400'000;
@@ -94,7 +104,9 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
       {"phonebooks", [&](const json& v, const std::string& k) { c.broker.phonebooks = read_strings(top, v, k); }},
       {"allowed_entries",
        [&](const json& v, const std::string& k) {
-         auto list = read_strings(top, v, k);
+         const auto list = read_strings(top, v, k);
+         for (std::size_t i = 0; i < list.size(); ++i) check_entry_name(top, list[i], element(k, i));
+         // One entry listed in two spellings is harmless: the set compares as RAS does.
          b.allowed_entries = {list.begin(), list.end()};
        }},
       {"teardown_timeout_ms", [&](const json& v, const std::string& k) { b.teardown_timeout = read_ms(top, v, k, 1000, kDay); }},
@@ -121,7 +133,12 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
        [&](const json& v, const std::string& k) {
          if (!v.is_object()) top.fail(k, "must be an object mapping entry names to {attempts, backoff_ms}");
          for (auto& [entry, policy] : v.items()) {
-           ObjectReader p(policy, where, top.child(k) + "." + entry);
+           const std::string key = top.child(k) + "." + entry;
+           check_entry_name(top, entry, key);
+           // Two policies for one entry would leave it to chance which applies.
+           if (auto same = b.redial.find(entry); same != b.redial.end())
+             top.fail(key, "names the same entry as \"" + same->first + "\" (RAS ignores case in entry names)");
+           ObjectReader p(policy, where, key);
            broker::RedialConfig rc;
            p.read({
                {"attempts", [&](const json& x, const std::string& kk) { rc.attempts = read_uint(p, x, kk, 0, 100); }},

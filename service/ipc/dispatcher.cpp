@@ -4,6 +4,7 @@
 
 #include "rasbroker/protocol/errors.hpp"
 #include "rasbroker/protocol/methods.hpp"
+#include "rasbroker/protocol/secret.hpp"
 
 #ifdef _WIN32
 #include <process.h>
@@ -42,7 +43,7 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
     log_->error("{} -> internal error: {}", asked, e.what());
     response = protocol::make_error(call.id, RpcError(ErrorCode::internal_error, "internal error"));
   }
-  protocol::wipe_passwords(call.params);  // also when validation refused the request
+  protocol::wipe_secrets(call.params);  // also when validation refused the request
   if (call.notification) co_return std::nullopt;
   co_return response;
 }
@@ -66,7 +67,7 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
   }
   if (name == m::dial) {
     auto params = protocol::parse_dial_params(call.params);
-    protocol::wipe_passwords(call.params);  // from here on the password lives in a Secret only
+    protocol::wipe_secrets(call.params);  // from here on the password lives in a Secret only
     co_return json(co_await broker_->dial(std::move(params), client.identity));
   }
   if (name == m::hangup) {

@@ -1,7 +1,7 @@
 #pragma once
 // The seam between the broker and RAS: exactly what the broker needs from rasapi32,
 // in portable types. Implemented by the Win32 backend (rasapi32) and by the RAS
-// simulator. Semantics follow Microsoft's documentation (../shared/notes/ras-api.md):
+// simulator. Semantics follow Microsoft's documentation (docs/ras-rules.md):
 // return codes are RAS/Win32 error numbers, 0 = success.
 #include <cstdint>
 #include <functional>

@@ -12,18 +12,21 @@
 #include <string>
 #include <vector>
 
-#include "core/utf16.hpp"
+#include "rasbroker/protocol/entry_name.hpp"
 #include "simulator/dll/sim_host.hpp"
-#include "simulator/dll/wide_fields.hpp"
+#include "simulator/dll/struct_sizes.hpp"
 #include "simulator/error_text.hpp"
+#include "win32/utf16.hpp"
+#include "win32/wide_field.hpp"
 
+using rasbroker::copy_to_wide_buffer;
+using rasbroker::copy_to_wide_field;
 using rasbroker::narrow;
 using rasbroker::ras::ActiveConnection;
 using rasbroker::ras::ConnState;
 using rasbroker::ras::DialProgressFn;
 using rasbroker::ras::Handle;
-using rasbroker::sim::dll::field_text;
-using rasbroker::sim::dll::set_field;
+using rasbroker::wide_field_text;
 using rasbroker::sim::dll::SimHost;
 
 namespace {
@@ -31,6 +34,14 @@ namespace {
 HRASCONN to_hrasconn(Handle h) { return reinterpret_cast<HRASCONN>(static_cast<std::uintptr_t>(h)); }
 Handle from_hrasconn(HRASCONN h) { return static_cast<Handle>(reinterpret_cast<std::uintptr_t>(h)); }
 RASCONNSTATE to_rascs(ConnState s) { return static_cast<RASCONNSTATE>(static_cast<std::uint32_t>(s)); }
+
+// A scenario value that an output structure's field cannot hold (the scenario bounds
+// entry and device names, not phonebook paths or credentials). Real RAS never meets one:
+// its phonebook could not store it. Cutting it would hand out another name, so the call
+// fails the way RAS fails on a phonebook it cannot load — an error that points the
+// developer at the scenario, unlike ERROR_BUFFER_TOO_SMALL, which would only make the
+// caller enumerate again with the same result.
+constexpr DWORD kValueDoesNotFit = ERROR_CANNOT_LOAD_PHONEBOOK;
 
 bool system_phonebook(const std::string& path) {
   return path.empty() || path == rasbroker::sim::kSystemPhonebook;
@@ -123,11 +134,11 @@ DWORD WINAPI RasDialW(LPRASDIALEXTENSIONS extensions, LPCWSTR phonebook, LPRASDI
   if (!progress) return ERROR_INVALID_PARAMETER;
 
   rasbroker::ras::DialRequest request;
-  request.entry = field_text(params->szEntryName);
+  request.entry = wide_field_text(params->szEntryName);
   request.phonebook = phonebook != nullptr ? narrow(phonebook) : std::string();
-  request.username = field_text(params->szUserName);
-  request.password = field_text(params->szPassword);
-  request.domain = field_text(params->szDomain);
+  request.username = wide_field_text(params->szUserName);
+  request.password = wide_field_text(params->szPassword);
+  request.domain = wide_field_text(params->szDomain);
   const auto result = engine->dial(request, std::move(progress));
   wipe(request.password);
 
@@ -154,9 +165,10 @@ DWORD WINAPI RasGetConnectStatusW(HRASCONN conn, LPRASCONNSTATUSW status) {
   if (rc != ERROR_SUCCESS) return rc;
   status->rasconnstate = to_rascs(st.state);
   status->dwError = st.error;
-  set_field(status->szDeviceType, st.device_type);
-  set_field(status->szDeviceName, st.device_name);
-  set_field(status->szPhoneNumber, "");
+  if (!copy_to_wide_field(status->szDeviceType, st.device_type) ||
+      !copy_to_wide_field(status->szDeviceName, st.device_name) || !copy_to_wide_field(status->szPhoneNumber, "")) {
+    return kValueDoesNotFit;
+  }
   return ERROR_SUCCESS;
 }
 
@@ -181,10 +193,12 @@ DWORD WINAPI RasEnumConnectionsW(LPRASCONNW conns, LPDWORD bytes, LPDWORD count)
     ZeroMemory(&c, sizeof c);
     c.dwSize = sizeof(RASCONNW);
     c.hrasconn = to_hrasconn(active[i].handle);
-    set_field(c.szEntryName, active[i].entry);
-    set_field(c.szDeviceType, active[i].device_type);
-    set_field(c.szDeviceName, active[i].device_name);
-    set_field(c.szPhonebook, active[i].phonebook);
+    if (!copy_to_wide_field(c.szEntryName, active[i].entry) ||
+        !copy_to_wide_field(c.szDeviceType, active[i].device_type) ||
+        !copy_to_wide_field(c.szDeviceName, active[i].device_name) ||
+        !copy_to_wide_field(c.szPhonebook, active[i].phonebook)) {
+      return kValueDoesNotFit;
+    }
     c.dwSubEntry = 1;
     c.dwFlags = system_phonebook(active[i].phonebook) ? RASCF_AllUsers : 0;
   }
@@ -214,8 +228,10 @@ DWORD WINAPI RasEnumEntriesW(LPCWSTR reserved, LPCWSTR phonebook, LPRASENTRYNAME
     RASENTRYNAMEW& e = entries[i];
     ZeroMemory(&e, sizeof e);
     e.dwSize = sizeof(RASENTRYNAMEW);
-    set_field(e.szEntryName, found[i].name);
-    set_field(e.szPhonebookPath, found[i].phonebook);
+    if (!copy_to_wide_field(e.szEntryName, found[i].name) ||
+        !copy_to_wide_field(e.szPhonebookPath, found[i].phonebook)) {
+      return kValueDoesNotFit;
+    }
     e.dwFlags = system_phonebook(found[i].phonebook) ? REN_AllUsers : REN_User;
   }
   *count = static_cast<DWORD>(found.size());
@@ -228,10 +244,7 @@ DWORD WINAPI RasGetErrorStringW(UINT code, LPWSTR buffer, DWORD chars) {
   // Only RAS's own codes: callers fall back to FormatMessage for the others.
   if (code < RASBASE || code > 999) return ERROR_INVALID_PARAMETER;
   const std::wstring text = rasbroker::widen(rasbroker::sim::ras_error_text(code));
-  if (text.size() + 1 > chars) return ERROR_INSUFFICIENT_BUFFER;
-  text.copy(buffer, text.size());
-  buffer[text.size()] = L'\0';
-  return ERROR_SUCCESS;
+  return copy_to_wide_buffer(text, buffer, chars) ? ERROR_SUCCESS : ERROR_INSUFFICIENT_BUFFER;
 }
 
 DWORD WINAPI RasConnectionNotificationW(HRASCONN conn, HANDLE event, DWORD flags) {
@@ -249,24 +262,26 @@ DWORD WINAPI RasGetEntryDialParamsW(LPCWSTR phonebook, LPRASDIALPARAMSW params, 
   const auto engine = SimHost::instance().engine(error);
   if (!engine) return error;
 
-  const std::string name = field_text(params->szEntryName);
+  const std::string name = wide_field_text(params->szEntryName);
   std::vector<rasbroker::ras::PhonebookEntry> entries;
   engine->enum_entries(phonebook != nullptr ? narrow(phonebook) : std::string(), entries);
   bool exists = false;
-  for (const auto& e : entries) exists = exists || e.name == name;
+  for (const auto& e : entries) exists = exists || rasbroker::protocol::same_entry(e.name, name);
   const auto* spec = engine->scenario().find(name);
   if (!exists || spec == nullptr) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
 
-  set_field(params->szPhoneNumber, "");
-  set_field(params->szCallbackNumber, "");
-  set_field(params->szUserName, spec->username.value_or(""));
-  set_field(params->szDomain, "");
   SecureZeroMemory(params->szPassword, sizeof params->szPassword);
   *has_password = FALSE;
+  if (!copy_to_wide_field(params->szPhoneNumber, "") || !copy_to_wide_field(params->szCallbackNumber, "") ||
+      !copy_to_wide_field(params->szUserName, spec->username.value_or("")) ||
+      !copy_to_wide_field(params->szDomain, "")) {
+    return kValueDoesNotFit;
+  }
   if (spec->password) {
     std::string password = *spec->password;
-    set_field(params->szPassword, password);
+    const bool copied = copy_to_wide_field(params->szPassword, password);  // refused: left empty
     wipe(password);
+    if (!copied) return kValueDoesNotFit;
     *has_password = TRUE;
   }
   return ERROR_SUCCESS;

@@ -3,6 +3,8 @@
 
 #include <vector>
 
+#include "win32/handles.hpp"
+
 namespace rasbroker::sim::dll {
 namespace {
 
@@ -64,34 +66,35 @@ SimConfig read_sim_config(const wchar_t* scenario_path, const wchar_t* state_pat
 }
 
 DWORD read_file(const std::wstring& path, std::string& out) {
-  const HANDLE file = CreateFileW(path.c_str(), GENERIC_READ, FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE,
-                                  nullptr, OPEN_EXISTING, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (file == INVALID_HANDLE_VALUE) return GetLastError();
+  const UniqueHandle file(CreateFileW(path.c_str(), GENERIC_READ,
+                                     FILE_SHARE_READ | FILE_SHARE_WRITE | FILE_SHARE_DELETE, nullptr, OPEN_EXISTING,
+                                     FILE_ATTRIBUTE_NORMAL, nullptr));
+  if (!file) return GetLastError();
   out.clear();
   std::vector<char> chunk(64 * 1024);
   DWORD rc = ERROR_SUCCESS;
   for (;;) {
     DWORD got = 0;
-    if (!ReadFile(file, chunk.data(), static_cast<DWORD>(chunk.size()), &got, nullptr)) {
+    if (!ReadFile(file.get(), chunk.data(), static_cast<DWORD>(chunk.size()), &got, nullptr)) {
       rc = GetLastError();
       break;
     }
     if (got == 0) break;
     out.append(chunk.data(), got);
   }
-  CloseHandle(file);
   return rc;
 }
 
 DWORD replace_file(const std::wstring& path, const std::string& contents) {
   const std::wstring temp = path + L".tmp";
-  const HANDLE file =
-      CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr);
-  if (file == INVALID_HANDLE_VALUE) return GetLastError();
+  UniqueHandle file(
+      CreateFileW(temp.c_str(), GENERIC_WRITE, 0, nullptr, CREATE_ALWAYS, FILE_ATTRIBUTE_NORMAL, nullptr));
+  if (!file) return GetLastError();
   DWORD written = 0;
-  const BOOL ok = WriteFile(file, contents.data(), static_cast<DWORD>(contents.size()), &written, nullptr);
+  const BOOL ok = WriteFile(file.get(), contents.data(), static_cast<DWORD>(contents.size()), &written, nullptr);
   DWORD rc = ok && written == contents.size() ? ERROR_SUCCESS : GetLastError();
-  if (!CloseHandle(file) && rc == ERROR_SUCCESS) rc = GetLastError();
+  // Closed before the move, and checked: a failed close can mean data that never arrived.
+  if (!file.close() && rc == ERROR_SUCCESS) rc = GetLastError();
   if (rc == ERROR_SUCCESS) rc = move_over(temp, path);
   if (rc != ERROR_SUCCESS) DeleteFileW(temp.c_str());
   return rc;

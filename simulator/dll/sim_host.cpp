@@ -2,10 +2,11 @@
 #include "simulator/dll/sim_host.hpp"
 
 #include <exception>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
-#include "core/utf16.hpp"
+#include "win32/utf16.hpp"
 
 namespace rasbroker::sim::dll {
 namespace {
@@ -145,12 +146,13 @@ DWORD SimHost::register_notification(HRASCONN conn, HANDLE event, DWORD flags) {
   if ((flags & (RASCN_Connection | RASCN_Disconnection)) == 0) return ERROR_INVALID_PARAMETER;
   // RASCN_Connection makes sense only for "any connection".
   if ((flags & RASCN_Connection) != 0 && conn != INVALID_HANDLE_VALUE) return ERROR_INVALID_PARAMETER;
-  HANDLE dup = nullptr;
-  if (!DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), &dup, 0, FALSE, DUPLICATE_SAME_ACCESS)) {
+  UniqueHandle dup;
+  if (!DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), dup.out(), 0, FALSE,
+                       DUPLICATE_SAME_ACCESS)) {
     return GetLastError();
   }
   std::lock_guard lock(notify_mu_);
-  registrations_.push_back({conn, dup});
+  registrations_.push_back({conn, std::move(dup)});
   return ERROR_SUCCESS;
 }
 
@@ -159,13 +161,12 @@ void SimHost::signal_notifications() {
   // signalled, also one for a single connection's disconnection. A spurious signal costs
   // the receiver one enumeration; the hint semantics allow it.
   std::lock_guard lock(notify_mu_);
-  for (const auto& r : registrations_) SetEvent(r.event);
+  for (const auto& r : registrations_) SetEvent(r.event.get());
 }
 
 void SimHost::clear_notifications() {
   std::lock_guard lock(notify_mu_);
-  for (const auto& r : registrations_) CloseHandle(r.event);
-  registrations_.clear();
+  registrations_.clear();  // closes our duplicates
 }
 
 }  // namespace rasbroker::sim::dll

@@ -20,6 +20,7 @@
 
 #include "simulator/dll/sim_config.hpp"
 #include "simulator/simulator.hpp"
+#include "win32/handles.hpp"
 
 namespace rasbroker::sim::dll {
 
@@ -42,8 +43,8 @@ class SimHost {
 
  private:
   struct Registration {
-    HRASCONN conn;  // INVALID_HANDLE_VALUE: every connection
-    HANDLE event;   // our duplicate
+    HRASCONN conn;       // INVALID_HANDLE_VALUE: every connection
+    UniqueHandle event;  // our duplicate
   };
 
   SimHost() = default;

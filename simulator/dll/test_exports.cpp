@@ -6,8 +6,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "core/utf16.hpp"
 #include "simulator/dll/sim_host.hpp"
+#include "win32/utf16.hpp"
+#include "win32/wide_field.hpp"
 
 using rasbroker::sim::dll::SimHost;
 
@@ -30,14 +31,9 @@ DWORD WINAPI RasSimLeakReportW(LPWSTR buffer, LPDWORD chars) {
   const auto engine = SimHost::instance().engine(error);
   if (!engine) return error;
   const std::wstring text = rasbroker::widen(rasbroker::sim::dll::leak_report_json(engine->leak_report()).dump());
-  if (buffer == nullptr || *chars < text.size() + 1) {
-    *chars = static_cast<DWORD>(text.size() + 1);
-    return ERROR_INSUFFICIENT_BUFFER;
-  }
-  text.copy(buffer, text.size());
-  buffer[text.size()] = L'\0';
+  const bool copied = buffer != nullptr && rasbroker::copy_to_wide_buffer(text, buffer, *chars);
   *chars = static_cast<DWORD>(text.size() + 1);
-  return ERROR_SUCCESS;
+  return copied ? ERROR_SUCCESS : ERROR_INSUFFICIENT_BUFFER;
 }
 
 }  // extern "C"

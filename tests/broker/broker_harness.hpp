@@ -49,6 +49,10 @@ struct Pending {
   }
 };
 
+// One entry that connects in 0.8 s and tears down in 1.5 s.
+inline const nlohmann::json kOfficeVpn = {
+    {"entries", {{{"name", "Office VPN"}, {"connect_ms", 800}, {"teardown_ms", 1500}}}}};
+
 class BrokerHarness : public ::testing::Test {
  protected:
   void SetUp() override { Clock::use_virtual_time(); }
@@ -160,6 +164,13 @@ class BrokerHarness : public ::testing::Test {
     for (auto& c : broker_->list())
       if (c.entry == entry) return c;
     return std::nullopt;
+  }
+  // Runs until `entry` is connected again under an id other than `previous` (a redial).
+  bool run_until_redialled(const std::string& entry, const std::string& previous) {
+    return run_until([&] {
+      auto c = find(entry);
+      return c && c->id != previous && c->state == ConnectionState::connected;
+    }, 30s);
   }
   bool saw_event(const std::string& id, ConnectionState state) const {
     for (auto& e : events_)

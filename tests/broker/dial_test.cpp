@@ -9,12 +9,10 @@ using protocol::DialWait;
 using protocol::ErrorCode;
 using protocol::Reason;
 
-const nlohmann::json kOffice = {{"entries", {{{"name", "Office VPN"}, {"connect_ms", 800}, {"teardown_ms", 1500}}}}};
-
 class DialTest : public BrokerHarness {};
 
 TEST_F(DialTest, AcceptedAnswersAtOnceThenConnects) {
-  make(kOffice);
+  make(kOfficeVpn);
   auto d = dial("Office VPN");
   ASSERT_TRUE(d->done);
   EXPECT_EQ(d->value->state, ConnectionState::dialing);
@@ -33,7 +31,7 @@ TEST_F(DialTest, AcceptedAnswersAtOnceThenConnects) {
 }
 
 TEST_F(DialTest, WaitConnectedAnswersOnConnected) {
-  make(kOffice);
+  make(kOfficeVpn);
   auto d = dial("Office VPN", DialWait::connected);
   EXPECT_FALSE(d->done);
   ASSERT_TRUE(run_until([&] { return d->done; }));
@@ -75,7 +73,7 @@ TEST_F(DialTest, BadCredentialsFailWith691) {
 }
 
 TEST_F(DialTest, DuplicateDialJoinsTheExistingConnection) {
-  make(kOffice);
+  make(kOfficeVpn);
   auto first = dial("Office VPN");
   auto second = dial("Office VPN");
   EXPECT_EQ(first->value->id, second->value->id);
@@ -89,7 +87,7 @@ TEST_F(DialTest, DuplicateDialJoinsTheExistingConnection) {
 }
 
 TEST_F(DialTest, DialDuringTeardownWaitsThenDials) {
-  make(kOffice);
+  make(kOfficeVpn);
   dial("Office VPN", DialWait::connected);
   run_for(2s);
   auto h = hangup(hangup_entry("Office VPN"));
@@ -152,7 +150,7 @@ TEST_F(DialTest, TimeoutAppliesToAcceptedDialsToo) {
 }
 
 TEST_F(DialTest, UnknownEntryIsNotFound) {
-  make(kOffice);
+  make(kOfficeVpn);
   auto d = dial("Nope");
   EXPECT_EQ(d->rpc_error().code(), ErrorCode::not_found);
   EXPECT_EQ(d->rpc_error().data()["ras_error"], 623);

@@ -47,10 +47,7 @@ TEST_F(WatchTest, LinkDropRedialsPerPolicyUntilAttemptsRunOut) {
   ASSERT_TRUE(run_until([&] { return d->done; }));
   const auto first = d->value->id;
   // Drop, teardown, backoff, redial: a new connection for the same entry, same owner.
-  ASSERT_TRUE(run_until([&] {
-    auto c = find("Office VPN");
-    return c && c->id != first && c->state == ConnectionState::connected;
-  }, 30s));
+  ASSERT_TRUE(run_until_redialled("Office VPN", first));
   auto second = *find("Office VPN");
   EXPECT_EQ(second.owner, (protocol::Owner{4242, "alice"}));
   EXPECT_EQ(sim_->stats().dial_calls, 2u);
@@ -70,10 +67,7 @@ TEST_F(WatchTest, RedialPolicyFromTheDialRequestKeepsThePasswordForTheRedial) {
   auto d = spawn(broker_->dial(std::move(p), owner()));
   ASSERT_TRUE(run_until([&] { return d->done; }));
   ASSERT_TRUE(d->value);
-  ASSERT_TRUE(run_until([&] {
-    auto c = find("Office VPN");
-    return c && c->id != d->value->id && c->state == ConnectionState::connected;
-  }, 30s));
+  ASSERT_TRUE(run_until_redialled("Office VPN", d->value->id));
   expect_nothing_leaked();
 }
 

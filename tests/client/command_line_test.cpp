@@ -81,6 +81,33 @@ TEST(CommandLine, DialErrors) {
   EXPECT_EQ(parse({"dial", long_entry}).action, ParseResult::Action::run);
 }
 
+// What RAS would refuse to dial (RasValidateEntryName) is refused here, with the
+// service's own rule (protocol::entry_name_problem), as a usage error (exit 2).
+TEST(CommandLine, DialRefusesNamesRasWouldRefuse) {
+  for (const std::string bad : {"Office|VPN", "VPN>", "a<b", "why?", "VPN*", "a\\b", "a/b", "C:VPN", ".hidden", "---", "  ",
+                                "tab\tname"}) {
+    ParseResult r = parse({"dial", bad});
+    EXPECT_EQ(r.action, ParseResult::Action::exit) << bad;
+    EXPECT_EQ(r.exit_code, exit_code::usage) << bad;
+    EXPECT_NE(r.err_text.find("rasbroker: the entry name "), std::string::npos) << r.err_text;
+    ParseResult rasdial = parse({"rasdial", bad, "alice", "*"});
+    EXPECT_EQ(rasdial.exit_code, exit_code::usage) << bad;
+  }
+  ParseResult r = parse({"dial", "Office|VPN"});
+  EXPECT_EQ(r.err_text, "rasbroker: the entry name may not contain any of | > < ? * \\ / : (RAS refuses them)\n"
+                        "Run with --help for more information.\n");
+  ParseResult j = parse({"--json", "dial", ".hidden"});
+  EXPECT_EQ(j.exit_code, exit_code::usage);
+  EXPECT_EQ(nlohmann::json::parse(j.out_text)["error"]["name"], "usage_error");
+
+  EXPECT_EQ(parse_ok({"dial", "B\xC3\xBCro-VPN (2)"}).dial.entry, "B\xC3\xBCro-VPN (2)");
+  // A name RAS reports for a connection dialled without an entry ("." and the number)
+  // still selects it: only dialling is refused.
+  EXPECT_EQ(parse_ok({"hangup", ".5551234"}).hangup.target.entry, ".5551234");
+  EXPECT_EQ(parse_ok({"get", ".5551234"}).get_target.entry, ".5551234");
+  EXPECT_EQ(parse_ok({"rasdial", ".5551234", "/DISCONNECT"}).hangup.target.entry, ".5551234");
+}
+
 TEST(CommandLine, PasswordOptionIsRefusedWithoutEcho) {
   for (auto args : std::vector<std::vector<std::string>>{{"dial", "VPN", "--password", "S3cr3t!x"},
                                                          {"dial", "VPN", "--password=S3cr3t!x"},

@@ -19,6 +19,7 @@ using test::FakeService;
 using test::make_connection;
 using test::run_cli;
 using test::RunOptions;
+using test::RunOutput;
 
 // A service that answers every method with canned results.
 struct CannedService : FakeService {
@@ -112,22 +113,34 @@ TEST(Commands, DialPasswordFromStdinIsSentButNeverShown) {
   EXPECT_EQ(r.out, "Connected \"Office VPN\" (id c3).\n");
 }
 
-TEST(Commands, DialWaitOnATerminalShowsTheRasStateLive) {
-  FakeService svc;
-  svc.handler = [](const json& req, FakeService& s) {
+// A service that answers subscribe, and a dial with these notifications and then `dialed`.
+void serve_live_dial(FakeService& svc, std::vector<Connection> notifications, Connection dialed) {
+  svc.handler = [notifications = std::move(notifications), dialed = std::move(dialed)](const json& req,
+                                                                                        FakeService& s) {
     if (req["method"] == "subscribe") {
       s.respond(req, {{"subscribed", true}});
       return;
     }
-    s.notify_changed(make_connection("c3", "Office VPN", ConnectionState::dialing, "RASCS_OpenPort"));
-    s.notify_changed(make_connection("c4", "Lab", ConnectionState::dialing, "RASCS_Authenticate"));
-    s.notify_changed(make_connection("c3", "Office VPN", ConnectionState::dialing, "RASCS_Authenticate"));
-    s.notify_changed(make_connection("c3", "office vpn", ConnectionState::dialing, "RASCS_Projected"));
-    s.respond(req, json(make_connection("c3", "Office VPN")));
+    for (const Connection& c : notifications) s.notify_changed(c);
+    s.respond(req, json(dialed));
   };
+}
+
+RunOutput dial_wait_on_a_terminal(FakeService& svc, const std::string& entry) {
   RunOptions opts;
   opts.terminal = true;
-  auto r = run_cli({"dial", "Office VPN", "--wait"}, svc, &opts);
+  return run_cli({"dial", entry, "--wait"}, svc, &opts);
+}
+
+TEST(Commands, DialWaitOnATerminalShowsTheRasStateLive) {
+  FakeService svc;
+  serve_live_dial(svc,
+                  {make_connection("c3", "Office VPN", ConnectionState::dialing, "RASCS_OpenPort"),
+                   make_connection("c4", "Lab", ConnectionState::dialing, "RASCS_Authenticate"),
+                   make_connection("c3", "Office VPN", ConnectionState::dialing, "RASCS_Authenticate"),
+                   make_connection("c3", "office vpn", ConnectionState::dialing, "RASCS_Projected")},
+                  make_connection("c3", "Office VPN"));
+  auto r = dial_wait_on_a_terminal(svc, "Office VPN");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   ASSERT_EQ(svc.requests.size(), 2u);
   EXPECT_EQ(svc.requests[0]["method"], "subscribe");
@@ -138,6 +151,36 @@ TEST(Commands, DialWaitOnATerminalShowsTheRasStateLive) {
             "\roffice vpn: RASCS_Projected...   "
             "\rConnected \"Office VPN\" (id c3).  \n");
   EXPECT_EQ(r.out.find("Lab"), std::string::npos);
+}
+
+// The live line follows the dialled entry under RAS's rule for entry names
+// (protocol::same_entry): case-insensitive beyond ASCII too, as Windows compares them.
+TEST(Commands, DialWaitLiveLineMatchesEntryNamesAsRasDoes) {
+  FakeService svc;
+  serve_live_dial(svc,
+                  {make_connection("c3", "B\xC3\x9CRO VPN", ConnectionState::dialing, "RASCS_OpenPort"),
+                   make_connection("c4", "B\xC3\xBCro VPN 2", ConnectionState::dialing, "RASCS_OpenPort"),
+                   make_connection("c5", "Buro VPN", ConnectionState::dialing, "RASCS_OpenPort"),
+                   make_connection("c3", "b\xC3\xBCro vpn", ConnectionState::dialing, "RASCS_Authenticate")},
+                  make_connection("c3", "B\xC3\xBCro VPN"));
+  auto r = dial_wait_on_a_terminal(svc, "B\xC3\xBCro VPN");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out,
+            "\rB\xC3\x9CRO VPN: RASCS_OpenPort..."
+            "\rb\xC3\xBCro vpn: RASCS_Authenticate..."
+            "\rConnected \"B\xC3\xBCro VPN\" (id c3).  \n");
+}
+
+// A name RAS would refuse is refused before connecting: exit 2, nothing sent.
+TEST(Commands, DialOfANameRasWouldRefuseSendsNothing) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"dial", "Office|VPN"}, {"dial", ".hidden", "--wait"}, {"rasdial", "VPN:2"}, {"--json", "dial", "***"}}) {
+    CannedService svc;
+    auto r = run_cli(args, svc);
+    EXPECT_EQ(r.exit_code, 2) << args[1];
+    EXPECT_TRUE(svc.requests.empty());
+    EXPECT_TRUE(svc.connected_to.empty()) << "not even connected";
+  }
 }
 
 TEST(Commands, DialWaitNotOnATerminalHasNoLiveLine) {

@@ -6,7 +6,8 @@
 #ifdef _WIN32
 #include <windows.h>
 
-#include "core/utf16.hpp"
+#include "win32/handles.hpp"
+#include "win32/utf16.hpp"
 #else
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -50,7 +51,7 @@ std::atomic<int> g_counter{0};
 #ifdef _WIN32
 
 struct FakeServer::Impl : ServerSide {
-  HANDLE pipe = INVALID_HANDLE_VALUE;
+  UniqueHandle pipe;
   std::wstring name;
   std::atomic<bool> connected{false};
   LineReader reader;
@@ -58,20 +59,19 @@ struct FakeServer::Impl : ServerSide {
   std::string read_line() override {
     return reader.read_line([this](char* buf, std::size_t size) -> long {
       DWORD got = 0;
-      if (!ReadFile(pipe, buf, static_cast<DWORD>(size), &got, nullptr)) return -1;
+      if (!ReadFile(pipe.get(), buf, static_cast<DWORD>(size), &got, nullptr)) return -1;
       return static_cast<long>(got);
     });
   }
   void write(std::string_view bytes) override {
     DWORD written = 0;
-    WriteFile(pipe, bytes.data(), static_cast<DWORD>(bytes.size()), &written, nullptr);
+    WriteFile(pipe.get(), bytes.data(), static_cast<DWORD>(bytes.size()), &written, nullptr);
   }
   void close() override {
-    if (pipe != INVALID_HANDLE_VALUE) {
-      FlushFileBuffers(pipe);
-      DisconnectNamedPipe(pipe);
-      CloseHandle(pipe);
-      pipe = INVALID_HANDLE_VALUE;
+    if (pipe) {
+      FlushFileBuffers(pipe.get());
+      DisconnectNamedPipe(pipe.get());
+      pipe.reset();
     }
   }
 };
@@ -79,11 +79,12 @@ struct FakeServer::Impl : ServerSide {
 FakeServer::FakeServer(Script script) : impl_(std::make_unique<Impl>()) {
   endpoint_ = "rasbroker-test-" + std::to_string(GetCurrentProcessId()) + "-" + std::to_string(++g_counter);
   impl_->name = widen("\\\\.\\pipe\\" + endpoint_);
-  impl_->pipe = CreateNamedPipeW(impl_->name.c_str(), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT,
-                                 1, 64 * 1024, 64 * 1024, 0, nullptr);
-  if (impl_->pipe == INVALID_HANDLE_VALUE) throw std::runtime_error("CreateNamedPipeW failed");
+  impl_->pipe.reset(CreateNamedPipeW(impl_->name.c_str(), PIPE_ACCESS_DUPLEX,
+                                     PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT, 1, 64 * 1024, 64 * 1024, 0,
+                                     nullptr));
+  if (!impl_->pipe) throw std::runtime_error("CreateNamedPipeW failed");
   thread_ = std::thread([this, script = std::move(script)] {
-    const BOOL ok = ConnectNamedPipe(impl_->pipe, nullptr);
+    const BOOL ok = ConnectNamedPipe(impl_->pipe.get(), nullptr);
     if (!ok && GetLastError() != ERROR_PIPE_CONNECTED) return;
     impl_->connected = true;
     try {
@@ -98,8 +99,8 @@ FakeServer::FakeServer(Script script) : impl_(std::make_unique<Impl>()) {
 FakeServer::~FakeServer() {
   if (!impl_->connected) {
     // Nobody connected: connect once ourselves so that ConnectNamedPipe returns.
-    HANDLE h = CreateFileW(impl_->name.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr);
-    if (h != INVALID_HANDLE_VALUE) CloseHandle(h);
+    const UniqueHandle connected_once(
+        CreateFileW(impl_->name.c_str(), GENERIC_READ | GENERIC_WRITE, 0, nullptr, OPEN_EXISTING, 0, nullptr));
   }
   if (thread_.joinable()) thread_.join();
   impl_->close();

@@ -12,6 +12,22 @@ namespace {
 
 using nlohmann::json;
 
+// Each (config text, expected words): refused with a ConfigError that starts with the
+// file's name and contains the words.
+using RefusedCases = std::vector<std::pair<const char*, const char*>>;
+void expect_refused(const RefusedCases& cases) {
+  for (auto& [text, expected] : cases) {
+    SCOPED_TRACE(text);
+    try {
+      parse_service_config(json::parse(text), "config.json");
+      ADD_FAILURE() << "accepted";
+    } catch (const ConfigError& e) {
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+      EXPECT_EQ(std::string(e.what()).rfind("config.json: ", 0), 0u) << e.what();
+    }
+  }
+}
+
 TEST(ServiceConfig, EmptyObjectGivesDocumentedDefaults) {
   auto c = parse_service_config(json::object(), "config.json");
   EXPECT_EQ(c.pipe_name, "rasbroker");
@@ -52,7 +68,7 @@ TEST(ServiceConfig, EveryKeyIsRead) {
 }
 
 TEST(ServiceConfig, ErrorsNameTheFileTheKeyAndTheProblem) {
-  const std::vector<std::pair<const char*, const char*>> cases = {
+  const RefusedCases cases = {
       {R"([])", "config.json: must be an object"},
       {R"({"pipe_nam": "x"})", "config.json: \"pipe_nam\" is not a known key"},
       {R"({"pipe_name": ""})", "\"pipe_name\" must not be empty"},
@@ -80,16 +96,41 @@ TEST(ServiceConfig, ErrorsNameTheFileTheKeyAndTheProblem) {
       {R"({"log": {"dir": "logs"}})", "\"log.dir\" must be an absolute path"},
       {R"({"log": {"dir": "D:\\Protokolle\\B\u00fcro"}})", "\"log.dir\" must be ASCII only"},
   };
-  for (auto& [text, expected] : cases) {
-    SCOPED_TRACE(text);
-    try {
-      parse_service_config(json::parse(text), "config.json");
-      ADD_FAILURE() << "accepted";
-    } catch (const ConfigError& e) {
-      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
-      EXPECT_EQ(std::string(e.what()).rfind("config.json: ", 0), 0u) << e.what();
-    }
-  }
+  expect_refused(cases);
+}
+
+// Phonebook entries are looked up without regard to case (protocol/entry_name.hpp): so are
+// the allow-list and the per-entry redial policies.
+TEST(ServiceConfig, EntryNamesCompareAsRasComparesThem) {
+  auto c = parse_service_config(json::parse(R"({
+    "allowed_entries": ["Office VPN", "B\u00fcro VPN"],
+    "redial": {"Office VPN": {"attempts": 3}}})"),
+                                "config.json");
+  EXPECT_TRUE(c.broker.allowed_entries.contains("office vpn"));
+  EXPECT_TRUE(c.broker.allowed_entries.contains("B\u00dcRO VPN"));
+  EXPECT_FALSE(c.broker.allowed_entries.contains("Office VPN 2"));
+  ASSERT_TRUE(c.broker.redial.contains("OFFICE VPN"));
+  EXPECT_EQ(c.broker.redial.at("OFFICE VPN").attempts, 3u);
+  // The same entry listed twice in the allow-list is harmless: it is admitted once.
+  c = parse_service_config(json::parse(R"({"allowed_entries": ["Office VPN", "office vpn"]})"), "config.json");
+  EXPECT_EQ(c.broker.allowed_entries.size(), 1u);
+}
+
+// Names RAS itself would refuse (RasValidateEntryName) can never be dialled: in the
+// configuration they are a mistake, reported with the key. Two redial policies for one
+// entry would leave it to chance which applies.
+TEST(ServiceConfig, EntryNamesRasWouldRefuseAreErrors) {
+  const RefusedCases cases = {
+      {R"({"allowed_entries": ["Office VPN", "Office/VPN"]})", "\"allowed_entries[1]\" may not contain any of"},
+      {R"({"allowed_entries": [".hidden"]})", "\"allowed_entries[0]\" may not start with '.'"},
+      {R"({"allowed_entries": ["--"]})", "\"allowed_entries[0]\" needs at least one letter or digit"},
+      {R"({"allowed_entries": [""]})", "\"allowed_entries[0]\" must not be empty"},
+      {R"({"redial": {"a:b": {"attempts": 1}}})", "\"redial.a:b\" may not contain any of"},
+      {R"({"redial": {"": {"attempts": 1}}})", "\"redial.\" is empty"},
+      {R"({"redial": {"Office VPN": {"attempts": 1}, "office vpn": {"attempts": 2}}})",
+       "\"redial.office vpn\" names the same entry as \"Office VPN\""},
+  };
+  expect_refused(cases);
 }
 
 TEST(ServiceConfig, MissingFileIsAnErrorUnlessAllowed) {

@@ -4,36 +4,30 @@
 set -uo pipefail
 daemon=$1 client=$2
 work=$(mktemp -d)
+daemon_pid='' watch_pid=''   # set before the trap: an early exit must still clean up
 trap 'kill $daemon_pid $watch_pid 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT
 sock=$work/rasbroker.sock
 export RASBROKER_ENDPOINT=$sock
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-# Polls until a command succeeds: bounded (no timing assertion, just "eventually").
-eventually() { local i; for i in $(seq 1 100); do "$@" && return 0; sleep 0.1; done; return 1; }
+# fail/pass/eventually/finish and $scenario, shared with windows_flow.sh.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cat >"$work/scenario.json" <<'JSON'
-{"entries": [
-  {"name": "Office VPN", "connect_ms": 300, "teardown_ms": 2000},
-  {"name": "Branch VPN", "connect_ms": 100, "teardown_ms": 100},
-  {"name": "Secure VPN", "connect_ms": 100, "teardown_ms": 100, "username": "alice", "password": "s3cret-Pa55"}
-], "connected": ["Branch VPN"]}
-JSON
+# A command-line error is exit 1, as documented (CLI11's own codes are not).
+"$daemon" --no-such-option >"$work/out" 2>&1; rc=$?
+[ $rc -eq 1 ] && pass "daemon: bad command line, exit 1" || fail "daemon: bad command line: rc=$rc $(cat "$work/out")"
 
 # Not running yet: a clear "service unreachable" with its own exit code.
 "$client" status >"$work/out" 2>&1; rc=$?
 [ $rc -eq 3 ] && grep -q "rasbrokerd" "$work/out" && pass "unreachable service: exit 3 with a hint" \
   || fail "unreachable service: rc=$rc $(cat "$work/out")"
 
-"$daemon" --simulate "$work/scenario.json" --listen "$sock" 2>"$work/daemon.log" &
+"$daemon" --simulate "$scenario" --listen "$sock" 2>"$work/daemon.log" &
 daemon_pid=$!
 eventually test -S "$sock" || { cat "$work/daemon.log"; echo "FAIL: daemon never listened"; exit 1; }
 [ "$(stat -c %a "$sock")" = "600" ] && pass "socket mode 0600" || fail "socket mode $(stat -c %a "$sock")"
 
 # A second daemon on the same socket is refused; the first keeps running.
-"$daemon" --simulate "$work/scenario.json" --listen "$sock" 2>"$work/second.log"; rc=$?
-[ $rc -ne 0 ] && grep -q "already listening" "$work/second.log" && pass "second daemon refused" \
+"$daemon" --simulate "$scenario" --listen "$sock" 2>"$work/second.log"; rc=$?
+[ $rc -eq 3 ] && grep -q "already listening" "$work/second.log" && pass "second daemon refused: exit 3" \
   || fail "second daemon: rc=$rc $(cat "$work/second.log")"
 
 "$client" --json status >"$work/out" && grep -q '"backend":"sim"' "$work/out" && pass "status" || fail "status: $(cat "$work/out")"
@@ -85,8 +79,5 @@ for secret in s3cret-Pa55 wrong-Pa55; do
   grep -q -- "$secret" "$work/daemon.log" "$work/watch.log" && fail "password $secret leaked into a log"
 done
 
-if [ $failures -gt 0 ]; then
-  echo "---- daemon log"; cat "$work/daemon.log"
-  echo "$failures check(s) failed"; exit 1
-fi
-echo "all checks passed"
+daemon_log() { echo "---- daemon log"; cat "$work/daemon.log"; }
+finish daemon_log

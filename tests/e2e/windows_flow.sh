@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End to end on Windows, under Wine: the real rasbrokerd.exe under Wine's Service Control
 # Manager, then in --console mode, against the simulated rasapi32.dll, driven by the real
-# rasbroker.exe over \\.\pipe\rasbroker. Mirrors tests/integration/linux_flow.sh.
+# rasbroker.exe over \\.\pipe\rasbroker. Mirrors tests/e2e/linux_flow.sh.
 # Usage: windows_flow.sh RASBROKERD.EXE RASBROKER.EXE RASAPI32.DLL
 # WINEPREFIX must be a prefix prepared by cmake/wine-fixture.sh (ctest's "wine" fixture:
 # persistent wineserver, so the SCM remembers the service between wine calls).
@@ -15,7 +15,7 @@ dir=$WINEPREFIX/drive_c/rasbroker-test          # C:\rasbroker-test
 win='C:\rasbroker-test'
 data=$WINEPREFIX/drive_c/ProgramData/RasBroker   # %ProgramData%\RasBroker: config and logs
 work=$(mktemp -d)
-watch_pid= console_pid=
+watch_pid='' console_pid=''
 
 # Every Wine call reads /dev/null: Wine helpers must never hold ctest's pipes.
 w() { wine "$@" </dev/null; }
@@ -38,11 +38,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-failures=0
-fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
-pass() { echo "ok: $*"; }
-# Polls until a command succeeds: bounded (no timing assertion, just "eventually").
-eventually() { local i; for i in $(seq 1 100); do "$@" && return 0; sleep 0.2; done; return 1; }
+# fail/pass/eventually/finish and $scenario, shared with linux_flow.sh.
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+poll_interval=0.2   # every check is a Wine process start: give "eventually" 20 s, not 10
 is_state() { [ "$(state_of)" = "$1" ]; }
 # Checks the simulator's state file: the leak report is clean, and every connection of
 # each ENTRY the broker dialled was hung up and reaped (polled until ERROR_INVALID_HANDLE).
@@ -131,13 +129,7 @@ mkdir -p "$dir" "$data"
 cp "$daemon" "$dir/rasbrokerd.exe"
 cp "$client" "$dir/rasbroker.exe"
 cp "$dll" "$dir/rasapi32.dll"   # beside the exe: loaded instead of Wine's only with the override below
-cat >"$dir/scenario.json" <<'JSON'
-{"entries": [
-  {"name": "Office VPN", "connect_ms": 300, "teardown_ms": 2000},
-  {"name": "Branch VPN", "connect_ms": 100, "teardown_ms": 100},
-  {"name": "Secure VPN", "connect_ms": 100, "teardown_ms": 100, "username": "alice", "password": "s3cret-Pa55"}
-], "connected": ["Branch VPN"]}
-JSON
+cp "$scenario" "$dir/scenario.json"   # inside the prefix: the service reads C:\rasbroker-test\scenario.json
 # A service does not inherit our environment: simulator and DLL override via the registry,
 # in place before the service starts.
 w reg add 'HKLM\Software\RasBroker\Simulator' /v Scenario /d "$win\\scenario.json" /f >/dev/null 2>&1
@@ -336,9 +328,8 @@ state_clean "$dir/console.state.json" "Office VPN" && pass "--console state file
   || fail "console state not clean: $(cat "$dir/console.state.json" 2>&1)"
 [ -s "$dir/console-logs/rasbroker.log" ] && pass "--console: log file in log.dir" || fail "no console log file"
 
-if [ $failures -gt 0 ]; then
+logs() {
   echo "---- service log"; cat "$data/logs/rasbroker.log" 2>/dev/null
   echo "---- console log"; cat "$work/console.log" 2>/dev/null
-  echo "$failures check(s) failed"; exit 1
-fi
-echo "all checks passed"
+}
+finish logs

@@ -1,4 +1,5 @@
-// The password must never appear in a response, an error message or a redacted log line.
+// The password must never appear in a response, an error message or a redacted log line;
+// the one rule for secret members (secret.hpp) that the service and the client share.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -7,6 +8,7 @@
 #include "rasbroker/protocol/framing.hpp"
 #include "rasbroker/protocol/jsonrpc.hpp"
 #include "rasbroker/protocol/methods.hpp"
+#include "rasbroker/protocol/secret.hpp"
 
 namespace rp = rasbroker::protocol;
 using nlohmann::json;
@@ -141,11 +143,97 @@ TEST(Password, ResultsNeverCarryIt) {
 TEST(Password, SecretIsWipedAndParamsCanBeWiped) {
   json params = dial_params();
   auto p = rp::parse_dial_params(params);
-  rp::wipe_passwords(params);  // the server's copy of the request
+  rp::wipe_secrets(params);  // the server's copy of the request
   expect_clean(params.dump());
   EXPECT_EQ(p.password.reveal(), kPassword);
   auto moved = std::move(p);
   EXPECT_TRUE(p.password.empty());  // NOLINT(bugprone-use-after-move)
   moved.password.clear();
   EXPECT_TRUE(moved.password.empty());
+}
+
+// ---- the secret-member rule: redaction and wiping -------------------------------------
+
+TEST(Password, RedactReplacesPasswordsAtAnyDepth) {
+  const json message = {
+      {"jsonrpc", "2.0"},
+      {"id", 1},
+      {"method", "dial"},
+      {"params",
+       {{"entry", "Office VPN"},
+        {"password", "s3cret"},
+        {"nested", {{"password", 17}, {"list", json::array({{{"password", "x"}, {"keep", "y"}}, "password"})}}}}}};
+  const json redacted = rp::redact(message);
+  EXPECT_EQ(redacted["params"]["password"], "***");
+  EXPECT_EQ(redacted["params"]["nested"]["password"], "***");
+  EXPECT_EQ(redacted["params"]["nested"]["list"][0]["password"], "***");
+  EXPECT_EQ(redacted["params"]["nested"]["list"][0]["keep"], "y");
+  EXPECT_EQ(redacted["params"]["nested"]["list"][1], "password") << "only member names count";
+  EXPECT_EQ(redacted["params"]["entry"], "Office VPN");
+  EXPECT_EQ(message["params"]["password"], "s3cret") << "the original is untouched";
+
+  const json batch = json::array({message, message});
+  const json redacted_batch = rp::redact(batch);
+  EXPECT_EQ(redacted_batch[1]["params"]["password"], "***");
+  EXPECT_EQ(rp::redact(json("password")), json("password"));
+}
+
+TEST(Password, RedactCoversMisspeltAndRenamedPasswords) {
+  auto j = nlohmann::json::parse(R"({"params":{"pasword":"a1","Passwd":"a2","pwd":"a3","client_secret":"a4","entry":"Office VPN"}})");
+  auto r = rasbroker::protocol::redact(j);
+  for (const char* k : {"pasword", "Passwd", "pwd", "client_secret"}) EXPECT_EQ(r["params"][k], "***") << k;
+  EXPECT_EQ(r["params"]["entry"], "Office VPN");
+}
+
+TEST(Password, SecretMemberNames) {
+  for (const char* name : {"password", "Password", "PASSWORD", "pasword", "Passwd", "passphrase", "pwd", "PWD",
+                           "user_pwd", "client_secret", "Secret", "old-password"}) {
+    EXPECT_TRUE(rp::is_secret_member(name)) << name;
+  }
+  for (const char* name : {"entry", "username", "domain", "phonebook", "wait", "timeout_ms", "redial", "id", "",
+                           "pas", "pw", "secre"}) {
+    EXPECT_FALSE(rp::is_secret_member(name)) << name;
+  }
+}
+
+TEST(Password, WipeSecretsInPlace) {
+  json params = {{"entry", "Office VPN"}, {"password", "s3cret-long-enough-to-be-on-the-heap"}, {"x", {{"password", "p"}}}};
+  rp::wipe_secrets(params);
+  EXPECT_EQ(params["password"], "");
+  EXPECT_EQ(params["x"]["password"], "");
+  EXPECT_EQ(params["entry"], "Office VPN");
+
+  // (was the client's own scrub_passwords test: the client now wipes with this rule)
+  json request = {{"password", "a"}, {"nested", {{"password", "b"}, {"list", {{{"password", "c"}}}}}}, {"other", "d"}};
+  rp::wipe_secrets(request);
+  EXPECT_EQ(request,
+            (json{{"password", ""}, {"nested", {{"password", ""}, {"list", {{{"password", ""}}}}}}, {"other", "d"}}));
+}
+
+// The client used to wipe only members named exactly "password" whose value is a string,
+// the service only string values: a member named otherwise, or a mistyped value, kept
+// its bytes.
+TEST(Password, WipeSecretsCoversEveryNameAndEveryValueShape) {
+  json params = {{"entry", "Office VPN"},
+                 {"Password", kPassword},
+                 {"auth", {{"pwd", kPassword}, {"user", "alice"}}},
+                 {"passwords", json::array({kPassword, kPassword})},
+                 {"client_secret", {{"value", kPassword}, {"more", json::array({kPassword})}}}};
+  rp::wipe_secrets(params);
+  expect_clean(params.dump());
+  EXPECT_EQ(params["Password"], "");
+  EXPECT_EQ(params["auth"]["pwd"], "");
+  EXPECT_EQ(params["auth"]["user"], "alice");
+  EXPECT_EQ(params["passwords"], json::array({"", ""}));
+  EXPECT_EQ(params["client_secret"]["more"], json::array({""}));
+  EXPECT_EQ(params["entry"], "Office VPN");
+}
+
+TEST(Password, RedactWipesAndHidesEveryValueShape) {
+  const json params = {{"Password", kPassword}, {"list", json::array({{{"pwd", json::array({kPassword})}}})}};
+  const json redacted = rp::redact(params);
+  expect_clean(redacted.dump());
+  EXPECT_EQ(redacted["Password"], "***");
+  EXPECT_EQ(redacted["list"][0]["pwd"], "***");
+  EXPECT_EQ(params["Password"], kPassword) << "the original is untouched";
 }

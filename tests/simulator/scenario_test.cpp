@@ -84,6 +84,17 @@ TEST(Scenario, DefaultsAndFullEntry) {
   EXPECT_EQ(parse_scenario(j).entries[0].connect, 5ms);
 }
 
+// Entry names are found as RAS finds phonebook sections: without regard to case.
+TEST(Scenario, EntryNamesResolveWithoutRegardToCase) {
+  const auto s = parse_scenario_text(R"({"entries": [{"name": "Office VPN"}, {"name": "Büro"}],
+                                        "connected": ["office VPN", "BÜRO"]})", "");
+  EXPECT_EQ(s.connected, (std::vector<std::string>{"Office VPN", "Büro"}));  // the entries' own spelling
+  ASSERT_NE(s.find("OFFICE VPN"), nullptr);
+  EXPECT_EQ(s.find("OFFICE VPN")->name, "Office VPN");
+  EXPECT_EQ(s.find("büro"), &s.entries[1]);
+  EXPECT_EQ(s.find("Office"), nullptr);
+}
+
 struct BadCase {
   const char* json;
   const char* message;
@@ -107,6 +118,17 @@ TEST(Scenario, RejectsInvalidWithKeyPathAndProblem) {
        "entries[0].drop_after_ms: must be at most 2147483647"},
       {R"({"entries": [{"name": "A"}, {"name": "B"}, {"name": "A"}]})",
        "entries[2].name: duplicate entry name \"A\""},
+      // One entry to RAS: phonebook sections are looked up without regard to case.
+      {R"({"entries": [{"name": "Office VPN"}, {"name": "B"}, {"name": "office vpn"}]})",
+       "entries[2].name: duplicate entry name \"office vpn\" (entries[0] is \"Office VPN\"; RAS compares entry "
+       "names without regard to case)"},
+      {R"({"entries": [{"name": "Büro"}, {"name": "BÜRO"}]})", "entries[1].name: duplicate entry name \"BÜRO\""},
+      // Names RasValidateEntryName refuses.
+      {R"({"entries": [{"name": "A"}, {"name": "a/b"}]})",
+       "entries[1].name: \"a/b\" is not a name RAS accepts: may not contain any of"},
+      {R"({"entries": [{"name": ".hidden"}]})", "entries[0].name: \".hidden\" is not a name RAS accepts: may not start with '.'"},
+      {R"({"entries": [{"name": "--"}]})", "entries[0].name: \"--\" is not a name RAS accepts: needs at least one letter or digit"},
+      {R"({"entries": [{"name": "a\tb"}]})", "entries[0].name: \"a\tb\" is not a name RAS accepts: may not contain control characters"},
       {R"({"entries": [{"name": "A", "fail_state": "RASCS_Bogus"}]})",
        "entries[0].fail_state: unknown state \"RASCS_Bogus\""},
       {R"({"entries": [{"name": "A", "fail_state": "RASCS_Connected"}]})",
@@ -121,6 +143,7 @@ TEST(Scenario, RejectsInvalidWithKeyPathAndProblem) {
       {R"({"entries": [{"name": "A"}], "connected": "A"})", "connected: must be an array of entry names"},
       {R"({"entries": [{"name": "A"}], "connected": ["Foo"]})", "connected[0]: no entry named \"Foo\""},
       {R"({"entries": [{"name": "A"}], "connected": ["A", "A"]})", "connected[1]: entry \"A\" listed twice"},
+      {R"({"entries": [{"name": "A"}], "connected": ["A", "a"]})", "connected[1]: entry \"a\" listed twice"},
       {R"({"entries": [], "notifications": {"delay": 5}})", "notifications: unknown key \"delay\""},
       {R"({"entries": [], "notifications": {"drop_every": -2}})",
        "notifications.drop_every: must be a non-negative integer"},

@@ -5,6 +5,8 @@
 #include <chrono>
 #include <cstdint>
 #include <ostream>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -17,6 +19,8 @@ inline void PrintTo(ConnState s, std::ostream* os) { *os << state_name(s); }
 namespace rasbroker::sim::test {
 
 using namespace std::chrono_literals;
+using ras::ConnState;
+namespace err = ras::err;
 
 struct Progress {
   ras::Handle handle;
@@ -27,6 +31,15 @@ struct Progress {
     *os << "{" << format_handle(p.handle) << ", " << ras::state_name(p.state) << ", " << p.error << "}";
   }
 };
+
+// A dial of `entry` in the system phonebook; no user name and password: saved credentials.
+inline ras::DialRequest dial_request(std::string entry, std::string user = "", std::string pass = "") {
+  ras::DialRequest r;
+  r.entry = std::move(entry);
+  r.username = std::move(user);
+  r.password = std::move(pass);
+  return r;
+}
 
 // Records DialProgressFn calls (manual mode: same thread, no locking needed).
 struct Recorder {
@@ -64,11 +77,7 @@ class VirtualTime : public ::testing::Test {
     ADD_FAILURE() << "simulator never settled";
   }
   static ras::DialRequest request(const char* entry, const char* user = "", const char* pass = "") {
-    ras::DialRequest r;
-    r.entry = entry;
-    r.username = user;
-    r.password = pass;
-    return r;
+    return dial_request(entry, user, pass);
   }
   static std::uint32_t status(Simulator& sim, ras::Handle h, ras::ConnectStatus* out = nullptr) {
     ras::ConnectStatus s;

@@ -6,9 +6,6 @@
 namespace rasbroker::sim::test {
 namespace {
 
-using ras::ConnState;
-namespace err = ras::err;
-
 constexpr const char* kBasic = R"({"entries": [
   {"name": "Office VPN", "connect_ms": 800, "teardown_ms": 1500},
   {"name": "Lab", "phonebook": "C:\\pbk\\lab.pbk", "connect_ms": 0, "teardown_ms": 100},

@@ -14,15 +14,6 @@
 namespace rasbroker::sim::test {
 namespace {
 
-using ras::ConnState;
-namespace err = ras::err;
-
-ras::DialRequest request_for(const char* entry) {
-  ras::DialRequest r;
-  r.entry = entry;
-  return r;
-}
-
 class SimulatorState : public VirtualTime {
  protected:
   static constexpr const char* kScenario = R"({"entries": [
@@ -175,14 +166,14 @@ TEST_F(SimulatorState, DropTimerResumesWithTheTimeThatWasLeft) {
 TEST(SimulatorStateThreaded, LastHookCallSeesTheFinalState) {
   Clock::use_real_time();
   Simulator sim(parse_scenario_text(R"({"entries": [{"name": "Q", "connect_ms": 5, "teardown_ms": 5}]})", ""),
-                SimulatorOptions{Mode::threaded});
+                SimulatorOptions{.mode = Mode::threaded});
   std::mutex mu;
   nlohmann::json last;
   sim.set_change_hook([&] {
     std::lock_guard lock(mu);
     last = sim.snapshot();
   });
-  const auto h = sim.dial(request_for("Q"), {}).handle;
+  const auto h = sim.dial(dial_request("Q"), {}).handle;
   ras::ConnectStatus st;
   const auto deadline = std::chrono::steady_clock::now() + 10s;
   while ((sim.get_connect_status(h, st) != err::kSuccess || st.state != ConnState::Connected) &&

@@ -8,19 +8,15 @@
 #include <mutex>
 #include <thread>
 
-#include "core/clock.hpp"
-#include "simulator/simulator.hpp"
+#include "sim_test_util.hpp"
 
-namespace rasbroker::sim {
+namespace rasbroker::sim::test {
 namespace {
-
-using namespace std::chrono_literals;
-using ras::ConnState;
 
 TEST(ThreadedSimulator, DialConnectHangUpReapWithRealClock) {
   Clock::use_real_time();
   Simulator sim(parse_scenario_text(R"({"entries": [{"name": "Quick", "connect_ms": 20, "teardown_ms": 20}]})", ""),
-                SimulatorOptions{Mode::threaded});
+                SimulatorOptions{.mode = Mode::threaded});
 
   std::mutex mu;
   std::condition_variable cv;
@@ -33,7 +29,7 @@ TEST(ThreadedSimulator, DialConnectHangUpReapWithRealClock) {
     notified = true;
     cv.notify_all();
   });
-  const auto r = sim.dial({"Quick", "", "", "", ""}, [&](ras::Handle h, ConnState s, std::uint32_t error) {
+  const auto r = sim.dial(dial_request("Quick"), [&](ras::Handle h, ConnState s, std::uint32_t error) {
     ras::ConnectStatus st;
     EXPECT_EQ(sim.get_connect_status(h, st), ras::err::kSuccess);  // calling back in is allowed
     std::lock_guard lock(mu);
@@ -72,7 +68,7 @@ TEST(ThreadedSimulator, ConcurrentCallersLeaveACleanLedger) {
       {"name": "E2", "connect_ms": 1, "teardown_ms": 1, "fail_state": "RASCS_Authenticate"},
       {"name": "Shared", "connect_ms": 2, "teardown_ms": 1}],
       "notifications": {"drop_every": 3}})", ""),
-                SimulatorOptions{Mode::threaded, 0});
+                SimulatorOptions{.mode = Mode::threaded, .enum_initial_capacity = 0});
   std::atomic<int> notified{0};
   sim.set_connection_notifier([&] { ++notified; });
 
@@ -80,7 +76,7 @@ TEST(ThreadedSimulator, ConcurrentCallersLeaveACleanLedger) {
     for (int round = 0; round < 10; ++round) {
       // Shared: a callback of a shared walk may still be in flight after this round ends.
       auto done = std::make_shared<std::atomic<bool>>(false);
-      const auto r = sim.dial({entry, "", "", "", ""}, [&sim, done](ras::Handle h, ConnState s, std::uint32_t error) {
+      const auto r = sim.dial(dial_request(entry), [&sim, done](ras::Handle h, ConnState s, std::uint32_t error) {
         ras::ConnectStatus st;
         sim.get_connect_status(h, st);
         if (s == ConnState::Connected || error != 0) *done = true;
@@ -118,11 +114,11 @@ TEST(ThreadedSimulator, DestructorStopsPendingWork) {
   Clock::use_real_time();
   auto sim = std::make_unique<Simulator>(
       parse_scenario_text(R"({"entries": [{"name": "Slow", "connect_ms": 60000}]})", ""),
-      SimulatorOptions{Mode::threaded});
-  sim->dial({"Slow", "", "", "", ""}, [](ras::Handle, ConnState, std::uint32_t) {});
+      SimulatorOptions{.mode = Mode::threaded});
+  sim->dial(dial_request("Slow"), [](ras::Handle, ConnState, std::uint32_t) {});
   EXPECT_EQ(sim->pump(), 0u);  // threaded mode: pump() does nothing
   sim.reset();                 // joins promptly although events are pending
 }
 
 }  // namespace
-}  // namespace rasbroker::sim
+}  // namespace rasbroker::sim::test

@@ -1,114 +1,78 @@
-// rasbrokerd on Linux: the development host. The same broker and protocol as the
-// Windows service, on a Unix socket, against the RAS simulator. Foreground, logs to
-// stderr; SIGINT/SIGTERM run the same graceful stop as the Windows service.
+// rasbrokerd on Linux: the development host. The same service core, broker and protocol
+// as the Windows service, on a Unix socket, against the RAS simulator (dev_host.hpp).
+// Foreground, logs to stderr; SIGINT/SIGTERM run the same graceful stop as the Windows
+// service's STOP.
+#include <unistd.h>
+
 #include <csignal>
-#include <cstdio>
-#include <iostream>
-#include <memory>
+#include <string>
+#include <thread>
 
 #include <CLI/CLI.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
-#include "broker/broker.hpp"
-#include "config/service_config.hpp"
-#include "host/linux/unix_listener.hpp"
-#include "ipc/dispatcher.hpp"
-#include "simulator/scenario.hpp"
-#include "simulator/simulator.hpp"
+#include "app/service_runner.hpp"
+#include "app/service_status.hpp"
+#include "host/linux/dev_host.hpp"
 
 namespace asio = boost::asio;
 using namespace rasbroker;
 
 namespace {
 
-// Exit codes of the dev host (documented in docs/operations.md).
-enum Exit : int { kOk = 0, kBadConfig = 2, kCannotListen = 3, kLeaked = 4 };
+// SIGINT/SIGTERM -> request_stop(), from a thread of their own: the core's stop is
+// requested exactly as the SCM requests it on Windows, from outside its io thread.
+class StopOnSignals {
+ public:
+  explicit StopOnSignals(app::ServiceRunner& runner) {
+    signals_.async_wait([&runner](const boost::system::error_code& ec, int signo) {
+      if (!ec) runner.request_stop(signo == SIGINT ? "SIGINT" : "SIGTERM");
+    });
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~StopOnSignals() {
+    io_.stop();
+    thread_.join();
+  }
+  StopOnSignals(const StopOnSignals&) = delete;
+  StopOnSignals& operator=(const StopOnSignals&) = delete;
 
-struct Options {
-  std::string scenario;
-  std::string listen = host::default_socket_path();
-  std::string config;
-  std::string log_level;
+ private:
+  asio::io_context io_{1};
+  asio::signal_set signals_{io_, SIGINT, SIGTERM};
+  std::thread thread_;
 };
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  Options opt;
-  CLI::App app{"rasbrokerd (Linux dev host): the RAS connection broker against the RAS simulator"};
-  app.set_version_flag("--version", std::string("rasbrokerd ") + RASBROKER_VERSION);
-  app.add_option("--simulate", opt.scenario, "Scenario file (JSON) for the RAS simulator; see docs/simulator.md")
+  host::DevHostOptions opt;
+  CLI::App cli{"rasbrokerd (Linux dev host): the RAS connection broker against the RAS simulator"};
+  cli.set_version_flag("--version", std::string("rasbrokerd ") + RASBROKER_VERSION);
+  cli.add_option("--simulate", opt.scenario_path, "Scenario file (JSON) for the RAS simulator; see docs/simulator.md")
       ->required()
       ->check(CLI::ExistingFile);
-  app.add_option("--listen", opt.listen, "Unix socket path")->capture_default_str();
-  app.add_option("--config", opt.config, "Configuration file (JSON); see docs/operations.md")->check(CLI::ExistingFile);
-  app.add_option("--log-level", opt.log_level, "trace|debug|info|warn|error (overrides the config)");
-  CLI11_PARSE(app, argc, argv);
+  cli.add_option("--listen", opt.socket_path, "Unix socket path")->capture_default_str();
+  cli.add_option("--config", opt.config_path, "Configuration file (JSON); see docs/operations.md")
+      ->check(CLI::ExistingFile);
+  cli.add_option("--log-level", opt.log_level, "trace|debug|info|warn|error|critical|off (overrides the config)");
+  try {
+    cli.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int printed = cli.exit(e);  // prints help/version (0) or the error
+    return printed == 0 ? app::kExitOk : app::kExitUsage;
+  }
 
   auto log = spdlog::stderr_color_mt("rasbrokerd");
   log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
   spdlog::set_default_logger(log);
 
-  config::ServiceConfig cfg;
-  sim::Scenario scenario;
-  try {
-    if (!opt.config.empty()) cfg = config::load_service_config(opt.config, false);
-    scenario = sim::load_scenario_file(opt.scenario);
-    if (!opt.log_level.empty()) cfg.log.level = opt.log_level;
-    auto level = spdlog::level::from_str(cfg.log.level);
-    if (level == spdlog::level::off && cfg.log.level != "off")
-      throw config::ConfigError("--log-level: unknown level \"" + cfg.log.level + "\"");
-    log->set_level(level);
-  } catch (const std::exception& e) {
-    std::cerr << "rasbrokerd: " << e.what() << "\n";
-    return kBadConfig;
-  }
-
-  // The simulator outlives the io_context: coroutine frames destroyed with the
-  // io_context may still release the broker, which detaches from RAS.
-  sim::Simulator ras(std::move(scenario), sim::SimulatorOptions{.mode = sim::Mode::threaded});
-  asio::io_context io(1);
-  auto broker = broker::Broker::create(io.get_executor(), ras, cfg.broker, log);
-
-  std::unique_ptr<host::UnixListener> listener;
-  try {
-    listener = std::make_unique<host::UnixListener>(io, opt.listen, log);
-  } catch (const std::exception& e) {
-    log->critical("{}", e.what());
-    return kCannotListen;
-  }
-  broker->start();
-  ipc::Dispatcher dispatcher(broker, log);
-  asio::co_spawn(io, listener->accept_loop(dispatcher, ipc::SessionLimits{}, cfg.max_clients), asio::detached);
-
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-    if (ec) return;
-    log->info("signal {}: stopping", signo);
-    listener->close();
-    asio::co_spawn(
-        io,
-        [&]() -> asio::awaitable<void> {
-          co_await broker->stop([&](std::size_t pending) {
-            if (pending) log->info("stop: waiting for {} teardown(s)", pending);
-          });
-          io.stop();
-        },
-        asio::detached);
-  });
-  std::signal(SIGPIPE, SIG_IGN);
-  io.run();
-
-  auto report = ras.leak_report();
-  if (!report.clean()) {
-    log->error("simulator: handles leaked:\n{}", report.describe());
-    return kLeaked;
-  }
-  log->info("simulator: no handle leaked");
-  return kOk;
+  std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is an error code, not the end
+  app::LogStatusReporter reporter(log, "Ctrl-C or `kill " + std::to_string(::getpid()) + "`");
+  app::ServiceRunner runner(host::dev_host_runner_options(opt, log), reporter, log);
+  StopOnSignals signals(runner);
+  return runner.run();
 }

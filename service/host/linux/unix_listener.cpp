@@ -5,27 +5,16 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
 #include <spdlog/spdlog.h>
-
-#include "rasbroker/protocol/errors.hpp"
-#include "rasbroker/protocol/framing.hpp"
-#include "rasbroker/protocol/jsonrpc.hpp"
 
 namespace rasbroker::host {
 
 namespace asio = boost::asio;
 using local = asio::local::stream_protocol;
-
-std::string default_socket_path() {
-  const char* dir = std::getenv("XDG_RUNTIME_DIR");
-  return std::string(dir && *dir ? dir : "/tmp") + "/rasbroker.sock";
-}
 
 namespace {
 
@@ -84,8 +73,7 @@ void UnixListener::close() {
   ::unlink(path_.c_str());
 }
 
-asio::awaitable<void> UnixListener::accept_loop(ipc::Dispatcher& dispatcher, ipc::SessionLimits limits,
-                                                std::size_t max_clients) {
+asio::awaitable<void> UnixListener::accept_loop(app::Admission& admission) {
   for (;;) {
     auto [ec, socket] = co_await acceptor_.async_accept(asio::as_tuple(asio::use_awaitable));
     if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
@@ -94,19 +82,7 @@ asio::awaitable<void> UnixListener::accept_loop(ipc::Dispatcher& dispatcher, ipc
       continue;
     }
     protocol::Owner who = peer_identity(socket);
-    if (*clients_ >= max_clients) {
-      log_->warn("refusing client pid {}: {} clients already connected", who.pid, *clients_);
-      auto line = protocol::encode_line(protocol::make_error(
-          nullptr, protocol::RpcError(protocol::ErrorCode::busy,
-                                      "too many clients (" + std::to_string(max_clients) + "); try again later")));
-      boost::system::error_code ignored;
-      socket.non_blocking(true, ignored);
-      asio::write(socket, asio::buffer(line), ignored);
-      continue;
-    }
-    ++*clients_;
-    ipc::start_session(std::move(socket), dispatcher, std::move(who), limits, log_,
-                       [clients = clients_] { --*clients; });
+    admission.admit(std::move(socket), std::move(who));
   }
 }
 

@@ -38,15 +38,8 @@ bool handle_console_event(DWORD event, DWORD close_wait_ms) {
 
 std::wstring console_stop_event_name(DWORD pid) { return L"Local\\RasBrokerStop-" + std::to_wstring(pid); }
 
-void ConsoleStatusReporter::report(const ServiceStatus& status) {
-  switch (status.state) {
-    case ServiceState::running: log_->info("running; stop with Ctrl-C or `rasbrokerd --stop-console {}`",
-                                           GetCurrentProcessId()); break;
-    case ServiceState::stopped: break;  // the runner logs the exit code
-    default:
-      log_->debug("status {} (checkpoint {}, wait hint {} ms)", to_string(status.state), status.checkpoint,
-                  status.wait_hint_ms);
-  }
+std::string console_how_to_stop() {
+  return "Ctrl-C or `rasbrokerd --stop-console " + std::to_string(GetCurrentProcessId()) + "`";
 }
 
 ConsoleStopSources::ConsoleStopSources(StopHandler stop, std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {

@@ -15,7 +15,6 @@
 #include <spdlog/logger.h>
 
 #include "host/windows/scm.hpp"
-#include "host/windows/service_status.hpp"
 #include "host/windows/win32_util.hpp"
 
 namespace rasbroker::winhost {
@@ -23,15 +22,9 @@ namespace rasbroker::winhost {
 // Local\RasBrokerStop-<pid>
 std::wstring console_stop_event_name(DWORD pid);
 
-// Logs the state changes the SCM would have received.
-class ConsoleStatusReporter final : public StatusReporter {
- public:
-  explicit ConsoleStatusReporter(std::shared_ptr<spdlog::logger> log) : log_(std::move(log)) {}
-  void report(const ServiceStatus& status) override;
-
- private:
-  std::shared_ptr<spdlog::logger> log_;
-};
+// How to stop this instance, for the console's status line (app::LogStatusReporter):
+// "Ctrl-C or `rasbrokerd --stop-console <pid>`".
+std::string console_how_to_stop();
 
 // Installs both stop paths for its lifetime; `stop` is called from another thread.
 class ConsoleStopSources {

@@ -35,14 +35,6 @@ std::shared_ptr<spdlog::logger> make_service_logger(const EarlySinks& sinks) {
   return log;
 }
 
-void set_log_level(spdlog::logger& log, const std::string& level) {
-  const auto parsed = spdlog::level::from_str(level);
-  if (parsed == spdlog::level::off && level != "off")
-    throw config::ConfigError("log level: unknown level \"" + level +
-                              "\" (trace, debug, info, warn, error, critical, off)");
-  log.set_level(parsed);
-}
-
 std::string add_file_sink(spdlog::logger& log, const config::LogConfig& cfg) {
   const std::filesystem::path dir = cfg.dir.empty() ? std::filesystem::path(default_log_dir())
                                                     : std::filesystem::path(widen(cfg.dir));

@@ -22,9 +22,6 @@ struct EarlySinks {
 // somewhere a human looks (the Event Log for a service, the console otherwise).
 std::shared_ptr<spdlog::logger> make_service_logger(const EarlySinks& sinks);
 
-// Applies a level name ("trace" ... "off"); throws config::ConfigError for an unknown one.
-void set_log_level(spdlog::logger& log, const std::string& level);
-
 // Adds the rotating file sink per `cfg` (creating the folder). Returns the file's path;
 // throws std::runtime_error when the folder or file cannot be created.
 std::string add_file_sink(spdlog::logger& log, const config::LogConfig& cfg);

@@ -1,8 +1,8 @@
 // rasbrokerd.exe: the RAS connection broker as a Windows service ("RasBroker"), or in
-// the foreground with --console. The lifecycle is ServiceRunner; scm.cpp and console.cpp
-// only connect it to the SCM or to the console. docs/operations.md is the manual.
+// the foreground with --console. The lifecycle is the service core's (app::ServiceRunner,
+// with service_options.hpp); scm.cpp and console.cpp only connect it to the SCM or to
+// the console. docs/operations.md is the manual.
 #include <windows.h>
-#include <shellapi.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -18,9 +18,10 @@
 #include "host/windows/data_folder.hpp"
 #include "host/windows/logging.hpp"
 #include "host/windows/scm.hpp"
-#include "host/windows/service_runner.hpp"
+#include "host/windows/service_options.hpp"
 #include "host/windows/win32_util.hpp"
 #include "ras/win32/win32_ras.hpp"
+#include "win32/arguments.hpp"
 
 using namespace rasbroker;
 using namespace rasbroker::winhost;
@@ -34,22 +35,12 @@ struct Options {
   DWORD stop_console_pid = 0;
 };
 
-// The command line as UTF-8 (main's argv is in the ANSI code page).
-std::vector<std::string> utf8_arguments() {
-  int argc = 0;
-  wchar_t** argv = CommandLineToArgvW(GetCommandLineW(), &argc);
-  std::vector<std::string> args;
-  for (int i = 0; i < argc; ++i) args.push_back(narrow(argv[i]));
-  LocalFree(argv);
-  return args;
-}
-
-RunnerOptions runner_options(const Options& opt) {
-  RunnerOptions r;
-  r.config_path = opt.config;
-  r.log_level = opt.log_level;
-  r.make_ras = [](boost::asio::any_io_executor ex) { return std::make_unique<ras::Win32Ras>(std::move(ex)); };
-  return r;
+app::RunnerOptions runner_options(const Options& opt, std::shared_ptr<spdlog::logger> log) {
+  ServiceOptions o;
+  o.config_path = opt.config;
+  o.log_level = opt.log_level;
+  o.make_ras = [](boost::asio::any_io_executor ex) { return std::make_unique<ras::Win32Ras>(std::move(ex)); };
+  return service_runner_options(std::move(o), std::move(log));
 }
 
 // Before the configuration is read from it: see data_folder.hpp.
@@ -63,8 +54,8 @@ void secure_default_data_folder(spdlog::logger& log) {
 int run_console(const Options& opt) {
   auto log = make_service_logger({.event_log = true, .console = true});
   secure_default_data_folder(*log);
-  ConsoleStatusReporter reporter(log);
-  ServiceRunner runner(runner_options(opt), reporter, log);
+  app::LogStatusReporter reporter(log, console_how_to_stop());
+  app::ServiceRunner runner(runner_options(opt, log), reporter, log);
   ConsoleStopSources stops([&runner](const std::string& why) { runner.request_stop(why); }, log);
   return runner.run();
 }
@@ -76,7 +67,7 @@ int run_service(const Options& opt) {
       [&](ScmSession& scm) {
         auto log = make_service_logger({.event_log = true, .console = false});
         secure_default_data_folder(*log);
-        ServiceRunner runner(runner_options(opt), scm.reporter(), log);
+        app::ServiceRunner runner(runner_options(opt, log), scm.reporter(), log);
         scm.set_stop_handler([&runner](const std::string& why) { runner.request_stop(why); });
         exit_code = runner.run();
         scm.set_stop_handler({});
@@ -103,7 +94,8 @@ int main() {
   app.add_option("--stop-console", opt.stop_console_pid,
                  "Stop the `rasbrokerd --console` instance with this process id, gracefully, and exit");
   app.name("rasbrokerd");  // argv[0] is dropped below: name the program for --help
-  auto args = utf8_arguments();
+  // main's argv is in the ANSI code page; if even splitting fails (no memory), no options.
+  auto args = utf8_argv(GetCommandLineW()).value_or(std::vector<std::string>{});
   if (!args.empty()) args.erase(args.begin());
   std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last-first
   try {

@@ -20,12 +20,11 @@ namespace {
 // Reads the impersonation token of the current thread. OpenAsSelf: at identification
 // level the thread's token cannot be opened with the client's own access check.
 std::optional<std::vector<BYTE>> thread_token_user(std::string& why) {
-  HANDLE raw = nullptr;
-  if (!OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, &raw)) {
+  UniqueHandle token;
+  if (!OpenThreadToken(GetCurrentThread(), TOKEN_QUERY, TRUE, token.out())) {
     why = "OpenThreadToken: " + win32_error_text(GetLastError());
     return std::nullopt;
   }
-  UniqueHandle token(raw);
   DWORD size = 0;
   GetTokenInformation(token.get(), TokenUser, nullptr, 0, &size);
   if (size == 0) {
@@ -49,11 +48,9 @@ std::string account_name(PSID sid) {
     return narrow(who);
   }
   // An account without a name (deleted, or from an unreachable domain): its SID.
-  wchar_t* text = nullptr;
-  if (!ConvertSidToStringSidW(sid, &text)) return "unknown";
-  std::string out = narrow(text);
-  LocalFree(text);
-  return out;
+  LocalPtr<wchar_t> text;
+  if (!ConvertSidToStringSidW(sid, text.out())) return "unknown";
+  return narrow(text.get());
 }
 
 }  // namespace

@@ -5,18 +5,12 @@
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/async_result.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/windows/overlapped_ptr.hpp>
-#include <boost/asio/write.hpp>
 
 #include "host/windows/pipe_identity.hpp"
 #include "host/windows/win32_util.hpp"
-#include "rasbroker/protocol/errors.hpp"
-#include "rasbroker/protocol/framing.hpp"
-#include "rasbroker/protocol/jsonrpc.hpp"
 
 namespace rasbroker::winhost {
 
@@ -47,14 +41,6 @@ auto async_connect_pipe(asio::windows::stream_handle& pipe, Token&& token) {
       token);
 }
 
-// Over the client limit: one `busy` error line, then the instance is closed. The line is
-// far smaller than the pipe's buffer, so the write completes without the client reading.
-asio::awaitable<void> refuse_busy(asio::windows::stream_handle pipe, std::string line) {
-  co_await asio::async_write(pipe, asio::buffer(line), asio::as_tuple(asio::use_awaitable));
-  error_code ignored;
-  pipe.close(ignored);
-}
-
 }  // namespace
 
 std::string pipe_path(const std::string& pipe_name) { return R"(\\.\pipe\)" + pipe_name; }
@@ -74,7 +60,7 @@ PipeListener::PipeListener(asio::io_context& io, PipeListenerOptions options, st
       log_(std::move(log)),
       security_(options_.sddl) {
   waiting_.emplace(create_instance(true));
-  log_->info("listening on {} (max {} clients)", path_, options_.max_clients);
+  log_->info("listening on {}", path_);
   log_->debug("pipe security: {}", options_.sddl);
 }
 
@@ -101,21 +87,21 @@ PipeListener::Pipe PipeListener::create_instance(bool first) {
   DWORD open_mode = PIPE_ACCESS_DUPLEX | FILE_FLAG_OVERLAPPED;
   if (first) open_mode |= FILE_FLAG_FIRST_PIPE_INSTANCE;
   const DWORD pipe_mode = PIPE_TYPE_BYTE | PIPE_READMODE_BYTE | PIPE_WAIT | PIPE_REJECT_REMOTE_CLIENTS;
-  HANDLE h = CreateNamedPipeW(wide_path_.c_str(), open_mode, pipe_mode, PIPE_UNLIMITED_INSTANCES, kBufferBytes,
-                              kBufferBytes, 0, security_.attributes());
-  if (h == INVALID_HANDLE_VALUE) {
+  UniqueHandle h(CreateNamedPipeW(wide_path_.c_str(), open_mode, pipe_mode, PIPE_UNLIMITED_INSTANCES, kBufferBytes,
+                                  kBufferBytes, 0, security_.attributes()));
+  if (!h) {
     const DWORD err = GetLastError();
     if (first && err == ERROR_ACCESS_DENIED) throw squatted_error(err);
     throw PipeListenError("cannot create " + path_ + ": " + win32_error_text(err), err);
   }
   Pipe pipe(io_);
   error_code ec;
-  pipe.assign(h, ec);  // binds the handle to the completion port
+  pipe.assign(h.get(), ec);  // binds the handle to the completion port
   if (ec) {
-    CloseHandle(h);
     throw PipeListenError("cannot use " + path_ + " with the I/O completion port: " + ec.message(),
                           static_cast<DWORD>(ec.value()));
   }
+  h.release();  // the stream handle owns it now
   return pipe;
 }
 
@@ -148,7 +134,7 @@ asio::awaitable<void> PipeListener::replace_waiting_instance() {
   }
 }
 
-asio::awaitable<void> PipeListener::accept_loop(ipc::Dispatcher& dispatcher) {
+asio::awaitable<void> PipeListener::accept_loop(app::Admission& admission) {
   while (!closed_ && waiting_) {
     auto [ec, ignored_bytes] = co_await async_connect_pipe(*waiting_, asio::as_tuple(asio::use_awaitable));
     if (closed_) co_return;
@@ -160,24 +146,14 @@ asio::awaitable<void> PipeListener::accept_loop(ipc::Dispatcher& dispatcher) {
       log_->debug("ConnectNamedPipe: {}", ec.message());
       continue;
     }
-    serve(std::move(connected), dispatcher);
+    serve(std::move(connected), admission);
   }
 }
 
-void PipeListener::serve(Pipe pipe, ipc::Dispatcher& dispatcher) {
+void PipeListener::serve(Pipe pipe, app::Admission& admission) {
   const HANDLE h = pipe.native_handle();
   protocol::Owner who;
   who.pid = pipe_client_pid(h);
-  if (*clients_ >= options_.max_clients) {
-    log_->warn("refusing client pid {}: {} clients already connected", who.pid, *clients_);
-    auto line = protocol::encode_line(protocol::make_error(
-        nullptr, protocol::RpcError(protocol::ErrorCode::busy, "too many clients (" +
-                                                                   std::to_string(options_.max_clients) +
-                                                                   "); try again later")));
-    asio::co_spawn(io_, refuse_busy(std::move(pipe), std::move(line)), asio::detached);
-    return;
-  }
-  ++*clients_;
   // The user is known only after the first read (impersonation rule); the session
   // calls this hook then, before dispatching that first request.
   auto identify = [h, log = log_](protocol::Owner& owner) {
@@ -189,8 +165,7 @@ void PipeListener::serve(Pipe pipe, ipc::Dispatcher& dispatcher) {
     log->warn("client pid {}: cannot identify the user, refusing it: {}", owner.pid, why);
     return false;
   };
-  ipc::start_session(std::move(pipe), dispatcher, std::move(who), options_.limits, log_,
-                     [clients = clients_] { --*clients; }, std::move(identify));
+  admission.admit(std::move(pipe), std::move(who), std::move(identify));
 }
 
 }  // namespace rasbroker::winhost

@@ -1,10 +1,10 @@
 #pragma once
 // The service's transport: \\.\pipe\<pipe_name>, byte mode, overlapped I/O on Asio's
 // IOCP. One instance always waits for the next client; each connected instance becomes
-// a stream_handle driven by ipc::Session. See docs/operations.md for the security policy.
+// a stream_handle handed to the core's admission (the max_clients rule, then an
+// ipc::Session). See docs/operations.md for the security policy.
 #include <windows.h>
 
-#include <cstddef>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -15,17 +15,14 @@
 #include <boost/asio/windows/stream_handle.hpp>
 #include <spdlog/logger.h>
 
+#include "app/listener.hpp"
 #include "host/windows/pipe_security.hpp"
-#include "ipc/dispatcher.hpp"
-#include "ipc/session.hpp"
 
 namespace rasbroker::winhost {
 
 struct PipeListenerOptions {
   std::string pipe_name = "rasbroker";  // \\.\pipe\<pipe_name>
   std::string sddl;                     // the DACL (pipe_sddl.hpp)
-  std::size_t max_clients = 64;         // more connected clients get one `busy` line
-  ipc::SessionLimits limits{};
 };
 
 // The pipe name cannot be served: another process owns it (squatting), or the system
@@ -42,24 +39,23 @@ class PipeListenError : public std::runtime_error {
 // "\\.\pipe\" + name
 std::string pipe_path(const std::string& pipe_name);
 
-class PipeListener {
+class PipeListener final : public app::Listener {
  public:
   // Creates the first instance with FILE_FLAG_FIRST_PIPE_INSTANCE: if any process
   // already has an instance of this name, it could answer our clients (squatting), so
   // the listener refuses with PipeListenError rather than join it. (The name is also
   // probed first with WaitNamedPipe, because Wine does not enforce the flag.)
   PipeListener(boost::asio::io_context& io, PipeListenerOptions options, std::shared_ptr<spdlog::logger> log);
-  ~PipeListener();
+  ~PipeListener() override;
   PipeListener(const PipeListener&) = delete;
   PipeListener& operator=(const PipeListener&) = delete;
 
   // Serves clients until close(). On the io_context's thread.
-  boost::asio::awaitable<void> accept_loop(ipc::Dispatcher& dispatcher);
+  boost::asio::awaitable<void> accept_loop(app::Admission& admission) override;
   // Stops accepting (the waiting instance goes away); connected sessions go on.
-  void close();
+  void close() override;
+  const std::string& path() const override { return path_; }
 
-  const std::string& path() const { return path_; }
-  std::size_t clients() const { return *clients_; }
   // The instance waiting for a client (tests read its security descriptor back).
   HANDLE waiting_instance();
 
@@ -67,7 +63,7 @@ class PipeListener {
   using Pipe = boost::asio::windows::stream_handle;
   Pipe create_instance(bool first);
   PipeListenError squatted_error(DWORD code) const;
-  void serve(Pipe pipe, ipc::Dispatcher& dispatcher);
+  void serve(Pipe pipe, app::Admission& admission);
   boost::asio::awaitable<void> replace_waiting_instance();
 
   boost::asio::io_context& io_;
@@ -77,7 +73,6 @@ class PipeListener {
   std::shared_ptr<spdlog::logger> log_;
   SecurityDescriptor security_;
   std::optional<Pipe> waiting_;
-  std::shared_ptr<std::size_t> clients_ = std::make_shared<std::size_t>(0);
   bool closed_ = false;
 };
 

@@ -3,8 +3,6 @@
 #include <aclapi.h>
 #include <sddl.h>
 
-#include <memory>
-
 #include "config/service_config.hpp"
 #include "security/pipe_sddl.hpp"
 #include "host/windows/win32_util.hpp"
@@ -14,21 +12,17 @@ namespace rasbroker::winhost {
 namespace {
 
 std::string sid_to_string(PSID sid) {
-  wchar_t* text = nullptr;
-  if (!ConvertSidToStringSidW(sid, &text)) throw Win32Error("ConvertSidToStringSid", GetLastError());
-  std::string out = narrow(text);
-  LocalFree(text);
-  return out;
+  LocalPtr<wchar_t> text;
+  if (!ConvertSidToStringSidW(sid, text.out())) throw Win32Error("ConvertSidToStringSid", GetLastError());
+  return narrow(text.get());
 }
 
 std::string descriptor_to_dacl_sddl(PSECURITY_DESCRIPTOR sd) {
-  wchar_t* text = nullptr;
-  if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION, &text,
-                                                            nullptr))
+  LocalPtr<wchar_t> text;
+  if (!ConvertSecurityDescriptorToStringSecurityDescriptorW(sd, SDDL_REVISION_1, DACL_SECURITY_INFORMATION,
+                                                            text.out(), nullptr))
     throw Win32Error("ConvertSecurityDescriptorToStringSecurityDescriptor", GetLastError());
-  std::string out = narrow(text);
-  LocalFree(text);
-  return out;
+  return narrow(text.get());
 }
 
 bool is_group_type(SID_NAME_USE use) {
@@ -43,11 +37,11 @@ std::vector<std::string> resolve_group_sids(const std::vector<std::string>& name
     const std::wstring wide = widen(name);
     if (security::is_sid_string(name)) {
       // Given as a SID: validate it really is one Windows accepts, keep it as written.
-      PSID sid = nullptr;
-      if (!ConvertStringSidToSidW(wide.c_str(), &sid))
+      // Scoped: the SID is freed also when sid_to_string throws.
+      LocalPtr<void> sid;
+      if (!ConvertStringSidToSidW(wide.c_str(), sid.out()))
         throw config::ConfigError("allowed_groups: \"" + name + "\" is not a valid SID");
-      sids.push_back(sid_to_string(sid));
-      LocalFree(sid);
+      sids.push_back(sid_to_string(sid.get()));
       continue;
     }
     DWORD sid_size = 0, domain_size = 0;
@@ -73,41 +67,29 @@ std::vector<std::string> resolve_group_sids(const std::vector<std::string>& name
 
 SecurityDescriptor::SecurityDescriptor(const std::string& sddl) {
   const std::wstring wide = widen(sddl);
-  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(wide.c_str(), SDDL_REVISION_1, &sd_, nullptr))
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(wide.c_str(), SDDL_REVISION_1, sd_.out(), nullptr))
     throw Win32Error("the pipe's security descriptor \"" + sddl + "\" is invalid", GetLastError());
   attributes_.nLength = sizeof attributes_;
-  attributes_.lpSecurityDescriptor = sd_;
+  attributes_.lpSecurityDescriptor = sd_.get();
   attributes_.bInheritHandle = FALSE;
 }
 
-SecurityDescriptor::~SecurityDescriptor() {
-  if (sd_ != nullptr) LocalFree(sd_);
-}
-
-namespace {
-
-// The DACL of a descriptor that GetSecurityInfo / GetNamedSecurityInfo allocated; frees it.
-std::string take_dacl_sddl(PSECURITY_DESCRIPTOR sd) {
-  const std::unique_ptr<void, decltype(&LocalFree)> owned(sd, &LocalFree);
-  return descriptor_to_dacl_sddl(sd);
-}
-
-}  // namespace
-
+// The descriptors GetSecurityInfo / GetNamedSecurityInfo allocate are LocalPtr too: freed
+// also when converting them to SDDL throws.
 std::string read_dacl_sddl(HANDLE object) {
-  PSECURITY_DESCRIPTOR sd = nullptr;
+  LocalPtr<void> sd;
   const DWORD rc = GetSecurityInfo(object, SE_KERNEL_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr, nullptr,
-                                   nullptr, &sd);
+                                   nullptr, sd.out());
   if (rc != ERROR_SUCCESS) throw Win32Error("GetSecurityInfo", rc);
-  return take_dacl_sddl(sd);
+  return descriptor_to_dacl_sddl(sd.get());
 }
 
 std::string read_path_dacl_sddl(const std::wstring& path) {
-  PSECURITY_DESCRIPTOR sd = nullptr;
+  LocalPtr<void> sd;
   const DWORD rc = GetNamedSecurityInfoW(path.c_str(), SE_FILE_OBJECT, DACL_SECURITY_INFORMATION, nullptr, nullptr,
-                                         nullptr, nullptr, &sd);
+                                         nullptr, nullptr, sd.out());
   if (rc != ERROR_SUCCESS) throw Win32Error("GetNamedSecurityInfo " + narrow(path), rc);
-  return take_dacl_sddl(sd);
+  return descriptor_to_dacl_sddl(sd.get());
 }
 
 std::string canonical_dacl_sddl(const std::string& sddl) {

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "win32/handles.hpp"
+
 namespace rasbroker::winhost {
 
 // Resolves configured group names ("Users", "CONTOSO\\VPN Users", or a string SID) with
@@ -17,7 +19,6 @@ std::vector<std::string> resolve_group_sids(const std::vector<std::string>& name
 class SecurityDescriptor {
  public:
   explicit SecurityDescriptor(const std::string& sddl);  // throws Win32Error
-  ~SecurityDescriptor();
   SecurityDescriptor(const SecurityDescriptor&) = delete;
   SecurityDescriptor& operator=(const SecurityDescriptor&) = delete;
 
@@ -25,7 +26,7 @@ class SecurityDescriptor {
   SECURITY_ATTRIBUTES* attributes() { return &attributes_; }
 
  private:
-  PSECURITY_DESCRIPTOR sd_ = nullptr;
+  LocalPtr<void> sd_;  // attributes_ points into it
   SECURITY_ATTRIBUTES attributes_{};
 };
 

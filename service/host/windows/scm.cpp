@@ -4,7 +4,8 @@
 #include <string>
 #include <utility>
 
-#include "core/win32_message.hpp"
+#include "win32/handles.hpp"
+#include "win32/win32_message.hpp"
 
 namespace rasbroker::winhost {
 
@@ -31,14 +32,6 @@ DWORD WINAPI control_handler(DWORD control, DWORD, LPVOID, LPVOID) {
   return NO_ERROR;
 }
 
-// Closes a service or SCM handle.
-struct ScHandle {
-  SC_HANDLE h;
-  ~ScHandle() {
-    if (h != nullptr) CloseServiceHandle(h);
-  }
-};
-
 class ScmStatusReporter final : public StatusReporter {
  public:
   explicit ScmStatusReporter(SERVICE_STATUS_HANDLE handle) : handle_(handle) {}
@@ -49,19 +42,19 @@ class ScmStatusReporter final : public StatusReporter {
   // The service's own settings, whoever installed it (sc create, the MSI): a system
   // shutdown waits for the whole stop, and the service says what it is.
   std::string apply_settings(std::uint32_t stop_budget_ms) override {
-    ScHandle scm{OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT)};
-    if (scm.h == nullptr) return "OpenSCManager: " + win32_error_text(GetLastError());
-    ScHandle service{OpenServiceW(scm.h, kServiceName, SERVICE_CHANGE_CONFIG)};
-    if (service.h == nullptr) return "OpenService: " + win32_error_text(GetLastError());
+    const ServiceHandle scm(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
+    if (!scm) return "OpenSCManager: " + win32_error_text(GetLastError());
+    const ServiceHandle service(OpenServiceW(scm.get(), kServiceName, SERVICE_CHANGE_CONFIG));
+    if (!service) return "OpenService: " + win32_error_text(GetLastError());
     SERVICE_PRESHUTDOWN_INFO preshutdown{stop_budget_ms};
-    if (!ChangeServiceConfig2W(service.h, SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown))
+    if (!ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown))
       return "cannot set the preshutdown timeout: " + win32_error_text(GetLastError());
-    if (!ChangeServiceConfigW(service.h, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, nullptr, nullptr,
+    if (!ChangeServiceConfigW(service.get(), SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, nullptr, nullptr,
                               nullptr, nullptr, nullptr, nullptr, kServiceDisplayName))
       return "cannot set the display name: " + win32_error_text(GetLastError());
     std::wstring text(kServiceDescription);
     SERVICE_DESCRIPTIONW description{text.data()};
-    if (!ChangeServiceConfig2W(service.h, SERVICE_CONFIG_DESCRIPTION, &description))
+    if (!ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_DESCRIPTION, &description))
       return "cannot set the description: " + win32_error_text(GetLastError());
     return {};
   }
@@ -92,27 +85,6 @@ void WINAPI service_main(DWORD, LPWSTR*) {
 }
 
 }  // namespace
-
-SERVICE_STATUS to_service_status(const ServiceStatus& status) {
-  SERVICE_STATUS s{};
-  s.dwServiceType = SERVICE_WIN32_OWN_PROCESS;
-  switch (status.state) {
-    case ServiceState::start_pending: s.dwCurrentState = SERVICE_START_PENDING; break;
-    case ServiceState::running: s.dwCurrentState = SERVICE_RUNNING; break;
-    case ServiceState::stop_pending: s.dwCurrentState = SERVICE_STOP_PENDING; break;
-    case ServiceState::stopped: s.dwCurrentState = SERVICE_STOPPED; break;
-  }
-  // PRESHUTDOWN gives the stop more time at system shutdown than SHUTDOWN's few seconds.
-  if (status.state == ServiceState::running)
-    s.dwControlsAccepted = SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN;
-  if (status.state == ServiceState::stopped && status.exit_code != kExitOk) {
-    s.dwWin32ExitCode = ERROR_SERVICE_SPECIFIC_ERROR;
-    s.dwServiceSpecificExitCode = status.exit_code;
-  }
-  s.dwCheckPoint = status.checkpoint;
-  s.dwWaitHint = status.wait_hint_ms;
-  return s;
-}
 
 bool run_scm_dispatcher(std::function<void(ScmSession&)> body, DWORD& error) {
   g_body = std::move(body);

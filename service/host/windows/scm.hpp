@@ -28,10 +28,6 @@ class ScmSession {
   virtual void set_stop_handler(StopHandler handler) = 0;
 };
 
-// The SERVICE_STATUS for a report: controls are accepted only while RUNNING; a failed
-// stop carries ERROR_SERVICE_SPECIFIC_ERROR and the service-specific code.
-SERVICE_STATUS to_service_status(const ServiceStatus& status);
-
 // StartServiceCtrlDispatcherW: blocks until the service has stopped. `body` runs on the
 // service thread once the control handler is registered. Returns false (with the Win32
 // error) when the dispatcher cannot start — e.g. the process was not started by the SCM.

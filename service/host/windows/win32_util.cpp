@@ -10,13 +10,8 @@ namespace rasbroker::winhost {
 std::wstring program_data_dir() {
   // The known folder is authoritative; the environment variable is only a fallback
   // (it is missing in some stripped-down service environments, not the other way round).
-  wchar_t* path = nullptr;
-  if (SHGetKnownFolderPath(FOLDERID_ProgramData, 0, nullptr, &path) == S_OK && path != nullptr) {
-    std::wstring out(path);
-    CoTaskMemFree(path);
-    return out;
-  }
-  CoTaskMemFree(path);
+  CoTaskMemPtr<wchar_t> path;  // freed even when the call fails
+  if (SHGetKnownFolderPath(FOLDERID_ProgramData, 0, nullptr, path.out()) == S_OK && path) return path.get();
   wchar_t buf[MAX_PATH];
   const DWORD n = GetEnvironmentVariableW(L"ProgramData", buf, MAX_PATH);
   if (n > 0 && n < MAX_PATH) return std::wstring(buf, n);

@@ -5,58 +5,26 @@
 #include <ras.h>
 #include <raserror.h>
 
-#include <algorithm>
+#include <iterator>
 #include <stdexcept>
-#include <string_view>
 #include <utility>
 
-#include "core/utf16.hpp"
-#include "core/win32_message.hpp"
 #include "ras/win32/connection_watch.hpp"
 #include "ras/win32/dial_contexts.hpp"
+#include "ras/win32/ras_enum.hpp"
+#include "win32/utf16.hpp"
+#include "win32/wide_field.hpp"
+#include "win32/win32_message.hpp"
 
 namespace rasbroker::ras {
 namespace {
 
 using win32::ConnectionWatch;
 using win32::DialContexts;
-
-// Enumerations retry on ERROR_BUFFER_TOO_SMALL with the size RAS asked for; connections
-// can appear between two calls, so a few rounds may be needed, but never endlessly.
-constexpr int kEnumAttempts = 8;
+using win32::ras_enumerate;
 
 HRASCONN to_hrasconn(Handle h) { return reinterpret_cast<HRASCONN>(static_cast<std::uintptr_t>(h)); }
 Handle from_hrasconn(HRASCONN h) { return static_cast<Handle>(reinterpret_cast<std::uintptr_t>(h)); }
-
-template <std::size_t N>
-std::string field_text(const WCHAR (&field)[N]) {
-  std::size_t n = 0;
-  while (n < N && field[n] != L'\0') ++n;
-  return narrow(std::wstring_view(field, n));
-}
-
-// Copies into a fixed RAS field; false when it does not fit (RAS would not find a cut name).
-template <std::size_t N>
-bool set_field(WCHAR (&field)[N], std::string_view utf8) {
-  std::wstring wide = widen(utf8);
-  const bool fits = wide.size() < N;
-  const std::size_t n = fits ? wide.size() : 0;
-  wide.copy(field, n);
-  field[n] = L'\0';
-  SecureZeroMemory(wide.data(), wide.size() * sizeof(wchar_t));  // may be a password
-  return fits;
-}
-
-// A zeroed RAS structure array whose first element carries dwSize, as RAS requires.
-template <typename T>
-std::vector<T> sized_buffer(std::size_t count) {
-  std::vector<T> buffer(std::max<std::size_t>(count, 1));
-  for (auto& element : buffer) {
-    ZeroMemory(&element, sizeof element);
-    element.dwSize = sizeof(T);
-  }
-  return buffer;
-}
 
 // Wipes RASDIALPARAMSW (it holds a password) when the dial call is done, whatever happens.
 struct WipedDialParams {
@@ -99,9 +67,15 @@ DialResult Win32Ras::dial(const DialRequest& request, DialProgressFn progress) {
   const std::wstring phonebook = widen(request.phonebook);
   const LPCWSTR phonebook_arg = request.phonebook.empty() ? nullptr : phonebook.c_str();
 
+  // A value longer than its RASDIALPARAMSW field is refused before any RAS call, never
+  // cut (a cut name is another entry or another user): an entry name that long cannot
+  // exist, so RAS's own answer for an unknown entry; over-long credentials are an
+  // invalid parameter.
+  constexpr DialResult kNoSuchEntry{ERROR_CANNOT_FIND_PHONEBOOK_ENTRY, kNullHandle};
+  constexpr DialResult kCredentialTooLong{ERROR_INVALID_PARAMETER, kNullHandle};
   WipedDialParams dial;
   RASDIALPARAMSW& p = dial.params;
-  if (!set_field(p.szEntryName, request.entry)) return {ERROR_CANNOT_FIND_PHONEBOOK_ENTRY, kNullHandle};
+  if (!copy_to_wide_field(p.szEntryName, request.entry)) return kNoSuchEntry;
   if (request.password.empty()) {
     // Saved credentials: what the phonebook holds for the entry (password only if one
     // was saved: fPassword). RasDial itself would not look them up.
@@ -117,12 +91,12 @@ DialResult Win32Ras::dial(const DialRequest& request, DialProgressFn progress) {
       const bool same_user =
           CompareStringOrdinal(user.c_str(), -1, p.szUserName, -1, TRUE) == CSTR_EQUAL;
       if (!same_user) SecureZeroMemory(p.szPassword, sizeof p.szPassword);
-      if (!set_field(p.szUserName, request.username)) return {ERROR_INVALID_PARAMETER, kNullHandle};
+      if (!copy_to_wide_field(p.szUserName, request.username)) return kCredentialTooLong;
     }
-    if (!request.domain.empty() && !set_field(p.szDomain, request.domain)) return {ERROR_INVALID_PARAMETER, kNullHandle};
-  } else if (!set_field(p.szUserName, request.username) || !set_field(p.szPassword, request.password) ||
-             !set_field(p.szDomain, request.domain)) {
-    return {ERROR_INVALID_PARAMETER, kNullHandle};
+    if (!request.domain.empty() && !copy_to_wide_field(p.szDomain, request.domain)) return kCredentialTooLong;
+  } else if (!copy_to_wide_field(p.szUserName, request.username) ||
+             !copy_to_wide_field(p.szPassword, request.password) || !copy_to_wide_field(p.szDomain, request.domain)) {
+    return kCredentialTooLong;
   }
   p.dwSubEntry = 0;  // all links of the entry
 
@@ -166,60 +140,44 @@ std::uint32_t Win32Ras::get_connect_status(Handle h, ConnectStatus& out) {
   if (rc != ERROR_SUCCESS) return rc;
   out.state = static_cast<ConnState>(static_cast<std::uint32_t>(st.rasconnstate));
   out.error = st.dwError;
-  out.device_type = field_text(st.szDeviceType);
-  out.device_name = field_text(st.szDeviceName);
+  out.device_type = wide_field_text(st.szDeviceType);
+  out.device_name = wide_field_text(st.szDeviceName);
   return ERROR_SUCCESS;
 }
 
 std::uint32_t Win32Ras::enum_connections(std::vector<ActiveConnection>& out) {
   out.clear();
-  std::size_t capacity = 1;
-  for (int attempt = 0; attempt < kEnumAttempts; ++attempt) {
-    auto buffer = sized_buffer<RASCONNW>(capacity);
-    DWORD bytes = static_cast<DWORD>(buffer.size() * sizeof(RASCONNW));
-    DWORD count = 0;
-    const DWORD rc = RasEnumConnectionsW(buffer.data(), &bytes, &count);
-    if (rc == ERROR_BUFFER_TOO_SMALL) {
-      capacity = std::max<std::size_t>((bytes + sizeof(RASCONNW) - 1) / sizeof(RASCONNW), capacity + 1);
-      continue;
-    }
-    if (rc != ERROR_SUCCESS) return rc;
-    for (DWORD i = 0; i < count && i < buffer.size(); ++i) {
-      const RASCONNW& c = buffer[i];
-      out.push_back({from_hrasconn(c.hrasconn), field_text(c.szEntryName), field_text(c.szPhonebook),
-                     field_text(c.szDeviceType), field_text(c.szDeviceName)});
-    }
-    return ERROR_SUCCESS;
+  std::vector<RASCONNW> conns;
+  const DWORD rc = ras_enumerate(conns, [](RASCONNW* buffer, DWORD* bytes, DWORD* count) {
+    return RasEnumConnectionsW(buffer, bytes, count);
+  });
+  if (rc != ERROR_SUCCESS) return rc;
+  for (const RASCONNW& c : conns) {
+    out.push_back({from_hrasconn(c.hrasconn), wide_field_text(c.szEntryName), wide_field_text(c.szPhonebook),
+                   wide_field_text(c.szDeviceType), wide_field_text(c.szDeviceName)});
   }
-  return ERROR_BUFFER_TOO_SMALL;
+  return ERROR_SUCCESS;
 }
 
 std::uint32_t Win32Ras::enum_entries(const std::string& phonebook, std::vector<PhonebookEntry>& out) {
   out.clear();
   const std::wstring path = widen(phonebook);
-  std::size_t capacity = 1;
-  for (int attempt = 0; attempt < kEnumAttempts; ++attempt) {
-    auto buffer = sized_buffer<RASENTRYNAMEW>(capacity);
-    DWORD bytes = static_cast<DWORD>(buffer.size() * sizeof(RASENTRYNAMEW));
-    DWORD count = 0;
-    const DWORD rc = RasEnumEntriesW(nullptr, phonebook.empty() ? nullptr : path.c_str(), buffer.data(), &bytes, &count);
-    if (rc == ERROR_BUFFER_TOO_SMALL) {
-      capacity = std::max<std::size_t>((bytes + sizeof(RASENTRYNAMEW) - 1) / sizeof(RASENTRYNAMEW), capacity + 1);
-      continue;
-    }
-    if (rc != ERROR_SUCCESS) return rc;
-    for (DWORD i = 0; i < count && i < buffer.size(); ++i) {
-      out.push_back({field_text(buffer[i].szEntryName), field_text(buffer[i].szPhonebookPath)});
-    }
-    return ERROR_SUCCESS;
+  const LPCWSTR path_arg = phonebook.empty() ? nullptr : path.c_str();
+  std::vector<RASENTRYNAMEW> entries;
+  const DWORD rc = ras_enumerate(entries, [path_arg](RASENTRYNAMEW* buffer, DWORD* bytes, DWORD* count) {
+    return RasEnumEntriesW(nullptr, path_arg, buffer, bytes, count);
+  });
+  if (rc != ERROR_SUCCESS) return rc;
+  for (const RASENTRYNAMEW& e : entries) {
+    out.push_back({wide_field_text(e.szEntryName), wide_field_text(e.szPhonebookPath)});
   }
-  return ERROR_BUFFER_TOO_SMALL;
+  return ERROR_SUCCESS;
 }
 
 std::string Win32Ras::error_string(std::uint32_t code) {
   WCHAR text[512] = {};
   if (RasGetErrorStringW(code, text, static_cast<DWORD>(std::size(text))) == ERROR_SUCCESS && text[0] != L'\0') {
-    return trim_message(field_text(text));
+    return trim_message(wide_field_text(text));
   }
   // Not a RAS code: the system's message table (RasGetErrorString does not set GetLastError).
   std::string message = system_message(code);

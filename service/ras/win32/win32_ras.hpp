@@ -1,6 +1,6 @@
 #pragma once
 // The Win32 RAS backend (Windows only): rasapi32 behind the seam (ras/ras_api.hpp).
-// Rules followed: ../shared/notes/ras-api.md; architecture: docs/architecture.md.
+// Rules followed: docs/ras-rules.md; architecture: docs/architecture.md.
 #include <cstdint>
 #include <functional>
 #include <map>

@@ -52,6 +52,11 @@ TEST(ConsoleStop, ClosingTheWindowWaitsForTheStopToComplete) {
   EXPECT_TRUE(handler_returned);
 }
 
+TEST(ConsoleStop, TheRunningLineSaysHowToStopThisInstance) {
+  EXPECT_EQ(console_how_to_stop(),
+            "Ctrl-C or `rasbrokerd --stop-console " + std::to_string(GetCurrentProcessId()) + "`");
+}
+
 TEST(ConsoleStop, ClosingTheWindowWaitsNoLongerThanAllowed) {
   ConsoleStopSources sources([](const std::string&) {}, quiet_log());
   EXPECT_TRUE(handle_console_event(CTRL_CLOSE_EVENT, 50));  // returns although the stop never completes

@@ -13,7 +13,7 @@
 
 #include "host/windows/data_folder.hpp"
 #include "host/windows/pipe_security.hpp"
-#include "core/utf16.hpp"
+#include "win32/utf16.hpp"
 #include "test_support.hpp"
 
 namespace rasbroker::winhost {

@@ -14,15 +14,15 @@
 using namespace rasbroker;
 using namespace rasbroker::winhost;
 using namespace rasbroker::winhost::test;
+using rasbroker::app::test::LineClient;
 using nlohmann::json;
 
 namespace {
 
-PipeListenerOptions options(const std::string& tag, std::size_t max_clients = 64) {
+PipeListenerOptions options(const std::string& tag) {
   PipeListenerOptions o;
   o.pipe_name = unique_pipe_name(tag);
   o.sddl = security::pipe_sddl({});
-  o.max_clients = max_clients;
   return o;
 }
 
@@ -79,7 +79,7 @@ TEST(PipeListener, RefusesANameAnotherProcessOwns) {
 TEST(PipeListener, PingThroughTheRealPipe) {
   auto o = options("ping");
   PipeServer server(o);
-  PipeClient client(o.pipe_name);
+  LineClient client(o.pipe_name);
   const auto answer = client.call("ping");
   EXPECT_EQ(answer["result"], json({{"pong", true}})) << answer.dump();
   // Several requests on one connection, answered in order.
@@ -91,85 +91,80 @@ TEST(PipeListener, ServesConcurrentClients) {
   auto o = options("many");
   PipeServer server(o);
   constexpr int kClients = 8;
-  std::vector<std::unique_ptr<PipeClient>> clients;
-  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<PipeClient>(o.pipe_name));
+  std::vector<std::unique_ptr<LineClient>> clients;
+  for (int i = 0; i < kClients; ++i) clients.push_back(std::make_unique<LineClient>(o.pipe_name));
   // All connected at once; each is answered, from its own thread.
   std::vector<std::future<json>> answers;
   for (auto& c : clients) answers.push_back(std::async(std::launch::async, [&c] { return c->call("ping"); }));
   for (auto& a : answers) EXPECT_EQ(a.get()["result"]["pong"], true);
-  std::size_t connected = 0;
-  server.on_io_thread([&] { connected = server.listener().clients(); });
-  EXPECT_EQ(connected, static_cast<std::size_t>(kClients));
+  EXPECT_EQ(server.connected(), static_cast<std::size_t>(kClients));
 }
 
 TEST(PipeListener, AbruptDisconnectDoesNotDisturbOthers) {
   auto o = options("abrupt");
   PipeServer server(o);
-  PipeClient steady(o.pipe_name);
+  LineClient steady(o.pipe_name);
   EXPECT_EQ(steady.call("ping")["result"]["pong"], true);
   {
-    PipeClient rude(o.pipe_name);
+    LineClient rude(o.pipe_name);
     rude.send(R"({"jsonrpc":"2.0","id":1,"method":"pi)");  // half a request, then gone
   }
   {
-    PipeClient dialer(o.pipe_name);
+    LineClient dialer(o.pipe_name);
     dialer.send(R"({"jsonrpc":"2.0","id":1,"method":"dial","params":{"entry":"Quick VPN","wait":"connected"}})"
                 "\n");
   }  // gone before the answer: the connection still belongs to the broker
   EXPECT_EQ(steady.call("ping")["result"]["pong"], true);
-  PipeClient late(o.pipe_name);
+  LineClient late(o.pipe_name);
   EXPECT_EQ(late.call("ping")["result"]["pong"], true);
   // The abandoned dial went on in the service and is hung up by its stop: no leak.
   const auto list = steady.call("hangup", {{"all", true}, {"wait", "gone"}, {"timeout_ms", 10000}});
   EXPECT_FALSE(list.contains("error")) << list.dump();
 }
 
+// The core's admission policy (tests/app) over the real pipe: the refusal's write and
+// close, and the freed place, are the pipe's own I/O.
 TEST(PipeListener, OverTheLimitAClientGetsBusy) {
-  auto o = options("busy", 2);
-  PipeServer server(o);
-  PipeClient a(o.pipe_name), b(o.pipe_name);
+  auto o = options("busy");
+  PipeServer server(o, 2);
+  LineClient a(o.pipe_name), b(o.pipe_name);
   EXPECT_EQ(a.call("ping")["result"]["pong"], true);
   EXPECT_EQ(b.call("ping")["result"]["pong"], true);
-  PipeClient c(o.pipe_name);
+  LineClient c(o.pipe_name);
   const auto line = c.read_line();
   ASSERT_TRUE(line);
   const auto busy = json::parse(*line);
   EXPECT_EQ(busy["error"]["code"], json(static_cast<int>(protocol::ErrorCode::busy))) << *line;
   EXPECT_TRUE(busy["id"].is_null());
+  EXPECT_EQ(*line + "\n", app::busy_line(2));
   EXPECT_FALSE(c.read_line(std::chrono::seconds(5))) << "the refused client is disconnected";
   b.close();
   // A slot is free again once b's session has ended.
-  for (int i = 0; i < 100; ++i) {
-    std::size_t n = 0;
-    server.on_io_thread([&] { n = server.listener().clients(); });
-    if (n < 2) break;
-    Sleep(50);
-  }
-  PipeClient d(o.pipe_name);
+  for (int i = 0; i < 100 && server.connected() >= 2; ++i) Sleep(50);
+  LineClient d(o.pipe_name);
   EXPECT_EQ(d.call("ping")["result"]["pong"], true);
 }
 
 // Over the real pipe too: closing the instance ends the pending overlapped read.
 TEST(PipeListener, AClientThatSendsNothingIsDisconnectedAndItsPlaceFreed) {
-  auto o = options("silent", 1);
-  o.limits.first_request_timeout = std::chrono::milliseconds(300);
-  PipeServer server(o);
-  PipeClient silent(o.pipe_name);
+  auto o = options("silent");
+  PipeServer server(o, 1, ipc::SessionLimits{.first_request_timeout = std::chrono::milliseconds(300)});
+  LineClient silent(o.pipe_name);
   EXPECT_FALSE(silent.read_line(std::chrono::seconds(10))) << "the service answered a client that said nothing";
   std::size_t n = 1;
   for (int i = 0; i < 100 && n != 0; ++i) {
-    server.on_io_thread([&] { n = server.listener().clients(); });
+    n = server.connected();
     if (n != 0) Sleep(50);
   }
   EXPECT_EQ(n, 0u) << "the silent client still holds the only place";
-  PipeClient next(o.pipe_name);
+  LineClient next(o.pipe_name);
   EXPECT_EQ(next.call("ping")["result"]["pong"], true);
 }
 
 TEST(PipeListener, IdentifiesTheClientProcessAndUser) {
   auto o = options("who");
   PipeServer server(o);
-  PipeClient client(o.pipe_name);
+  LineClient client(o.pipe_name);
   const auto answer = client.call("dial", {{"entry", "Quick VPN"}, {"wait", "connected"}});
   ASSERT_TRUE(answer.contains("result")) << answer.dump();
   const auto& owner = answer["result"]["owner"];

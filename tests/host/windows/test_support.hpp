@@ -1,23 +1,25 @@
 #pragma once
-// Helpers for the Windows service host tests (run under Wine): unique pipe names, a
-// pipe client built on the real client's transport, and an in-process pipe server.
+// Helpers for the Windows service host tests (run under Wine): unique pipe names and an
+// in-process pipe server. The portable helpers (clients, reporters, the test scenario)
+// are the core's test support (tests/app/app_test_support.hpp).
 #include <windows.h>
 
-#include <chrono>
+#include <cstddef>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 
 #include <boost/asio/io_context.hpp>
-#include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
+#include "app/admission.hpp"
+#include "app_test_support.hpp"
 #include "broker/broker.hpp"
 #include "host/windows/pipe_listener.hpp"
 #include "ipc/dispatcher.hpp"
 #include "simulator/simulator.hpp"
-#include "transport.hpp"
 
 namespace rasbroker::winhost::test {
 
@@ -27,30 +29,12 @@ std::string unique_pipe_name(const std::string& tag);
 // Warnings and errors to stderr (a failing test shows them); the rest is dropped.
 std::shared_ptr<spdlog::logger> test_logger();
 
-// A scenario with "Office VPN" (quick connect, 1.5 s teardown) and "Quick VPN".
-sim::Scenario test_scenario();
-
-class PipeClient {
- public:
-  explicit PipeClient(const std::string& pipe_name);
-  void send(const std::string& bytes);
-  // The next complete line (without '\n'); nullopt on eof or after `timeout`.
-  std::optional<std::string> read_line(std::chrono::milliseconds timeout = std::chrono::seconds(10));
-  // One request, its answer as JSON (throws on eof/timeout).
-  nlohmann::json call(const std::string& method, nlohmann::json params = nullptr);
-  void close() { transport_->close(); }
-
- private:
-  std::unique_ptr<client::Transport> transport_;
-  std::string buffer_;
-  int next_id_ = 1;
-};
-
-// The service's pieces without the SCM: simulator, broker, dispatcher, pipe listener,
-// with the io_context on its own thread (the broker's one executor thread).
+// The service's pieces without the SCM and without the core's lifecycle: simulator,
+// broker, dispatcher, the core's admission and the pipe listener, with the io_context on
+// its own thread (the broker's one executor thread). Clients: app::test::LineClient.
 class PipeServer {
  public:
-  explicit PipeServer(PipeListenerOptions options);
+  explicit PipeServer(PipeListenerOptions options, std::size_t max_clients = 64, ipc::SessionLimits limits = {});
   ~PipeServer();
   PipeServer(const PipeServer&) = delete;
   PipeServer& operator=(const PipeServer&) = delete;
@@ -59,6 +43,8 @@ class PipeServer {
   // Runs `f` on the io thread and waits for it.
   void on_io_thread(std::function<void()> f);
   PipeListener& listener() { return *listener_; }
+  // Clients holding a place (read on the io thread).
+  std::size_t connected();
 
  private:
   sim::Simulator sim_;  // outlives the io_context
@@ -67,6 +53,7 @@ class PipeServer {
   std::shared_ptr<broker::Broker> broker_;
   std::optional<PipeListener> listener_;
   std::optional<ipc::Dispatcher> dispatcher_;
+  std::optional<app::Admission> admission_;
   std::thread thread_;
 };
 

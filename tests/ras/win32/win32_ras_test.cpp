@@ -8,6 +8,7 @@
 
 #include <condition_variable>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -151,6 +152,37 @@ TEST_F(Win32RasTest, UnknownEntryFailsWithoutAHandle) {
   const auto r = ras.dial(request("Nowhere", "u", "p"), {});
   EXPECT_EQ(r.error, err::kCannotFindPhonebookEntry);
   EXPECT_EQ(r.handle, kNullHandle);
+}
+
+TEST_F(Win32RasTest, ValuesLongerThanTheirDialFieldsAreRefusedBeforeRasDial) {
+  // A cut value would be another one: a 257-character name cut to 256 would dial the
+  // entry below, a cut domain would authenticate elsewhere.
+  const std::string longest_name(256, 'n');  // RAS_MaxEntryName: fits with its NUL
+  start(nlohmann::json{{"entries", {{{"name", longest_name}, {"connect_ms", 0}, {"teardown_ms", 0}}}}}.dump().c_str());
+  Win32Ras ras(io_.get_executor());
+
+  const auto no_entry = ras.dial(request((longest_name + "n").c_str(), "alice", "secret"), {});
+  EXPECT_EQ(no_entry.error, err::kCannotFindPhonebookEntry);  // no entry can have that name
+  EXPECT_EQ(no_entry.handle, kNullHandle);
+
+  const std::string too_long(257, 'x');  // UNLEN and PWLEN are 256
+  DialRequest long_domain = request(longest_name.c_str(), "alice", "secret");
+  long_domain.domain = std::string(16, 'd');  // DNLEN is 15
+  for (const DialRequest& r : {request(longest_name.c_str(), too_long.c_str(), "secret"),
+                               request(longest_name.c_str(), "alice", too_long.c_str()), long_domain,
+                               request(longest_name.c_str(), too_long.c_str())}) {
+    const auto refused = ras.dial(r, {});
+    EXPECT_EQ(refused.error, static_cast<std::uint32_t>(ERROR_INVALID_PARAMETER));
+    EXPECT_EQ(refused.handle, kNullHandle);
+  }
+  std::vector<ActiveConnection> conns;
+  ASSERT_EQ(ras.enum_connections(conns), 0u);
+  EXPECT_TRUE(conns.empty());  // none of them reached RasDial
+
+  const auto fits = ras.dial(request(longest_name.c_str()), {});
+  ASSERT_EQ(fits.error, 0u);
+  ASSERT_EQ(ras.hang_up(fits.handle), 0u);
+  EXPECT_EQ(reap(ras, fits.handle), err::kInvalidHandle);
 }
 
 TEST_F(Win32RasTest, HangUpReturnsBeforeTeardownCompletes) {

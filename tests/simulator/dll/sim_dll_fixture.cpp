@@ -7,7 +7,7 @@
 #include <sstream>
 #include <thread>
 
-#include "core/utf16.hpp"
+#include "win32/utf16.hpp"
 
 namespace rasbroker::ras::test {
 

@@ -1,15 +1,18 @@
 // The simulated rasapi32.dll itself: configuration, the state file across a "restart",
-// the leak report in that file, and RasDial without a notifier.
+// the leak report in that file, RasDial without a notifier, and values too long for RAS's fields.
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cwchar>
+#include <string>
+#include <vector>
 
 #include <windows.h>
 #include <ras.h>
 #include <raserror.h>
 
-#include "core/utf16.hpp"
 #include "ras/win32/win32_ras.hpp"
+#include "win32/utf16.hpp"
 #include "sim_dll_fixture.hpp"
 
 namespace rasbroker::ras::test {
@@ -187,6 +190,43 @@ TEST_F(SimDllTest, NonAsciiNamesSurviveTheUtf16Boundary) {
   DWORD count = 0;
   ASSERT_EQ(RasEnumConnectionsW(&raw, &bytes, &count), 0u);
   EXPECT_STREQ(raw.szEntryName, L"B\u00fcro VPN \u20ac");
+}
+
+TEST_F(SimDllTest, ScenarioValuesTooLongForRasFieldsFailTheCallInsteadOfBeingCut) {
+  // The scenario bounds entry and device names, not phonebook paths or credentials; RAS's
+  // structures hold MAX_PATH characters of a path and 256 of a password, with the NUL.
+  const std::string long_phonebook = "C:\\" + std::string(MAX_PATH, 'p') + ".pbk";
+  const std::string longest_password(256, 'x');
+  const nlohmann::json entries_json = {
+      {{"name", "Far"}, {"phonebook", long_phonebook}},
+      {{"name", "Fits"}, {"username", "alice"}, {"password", longest_password}},
+      {{"name", "Too long"}, {"username", "alice"}, {"password", longest_password + "x"}}};
+  start(nlohmann::json{{"entries", entries_json}, {"connected", {"Far"}}}.dump().c_str());
+  std::vector<RASENTRYNAMEW> entries(3);
+  entries[0].dwSize = sizeof(RASENTRYNAMEW);
+  DWORD bytes = static_cast<DWORD>(entries.size() * sizeof(RASENTRYNAMEW));
+  DWORD count = 99;
+  EXPECT_EQ(RasEnumEntriesW(nullptr, nullptr, entries.data(), &bytes, &count),
+            static_cast<DWORD>(ERROR_CANNOT_LOAD_PHONEBOOK));
+  EXPECT_EQ(count, 0u);
+  std::vector<RASCONNW> conns(1);
+  conns[0].dwSize = sizeof(RASCONNW);
+  bytes = sizeof(RASCONNW);
+  EXPECT_EQ(RasEnumConnectionsW(conns.data(), &bytes, &count), static_cast<DWORD>(ERROR_CANNOT_LOAD_PHONEBOOK));
+  EXPECT_EQ(count, 0u);
+  EXPECT_EQ(conns[0].szPhonebook[0], L'\0');  // refused, not cut
+
+  RASDIALPARAMSW params{};
+  params.dwSize = sizeof params;
+  BOOL has_password = TRUE;
+  wcscpy(params.szEntryName, L"Fits");
+  ASSERT_EQ(RasGetEntryDialParamsW(nullptr, &params, &has_password), 0u);
+  EXPECT_TRUE(has_password);
+  EXPECT_EQ(wcslen(params.szPassword), 256u);
+  wcscpy(params.szEntryName, L"Too long");
+  EXPECT_EQ(RasGetEntryDialParamsW(nullptr, &params, &has_password), static_cast<DWORD>(ERROR_CANNOT_LOAD_PHONEBOOK));
+  EXPECT_FALSE(has_password);
+  EXPECT_STREQ(params.szPassword, L"");  // no part of the password
 }
 
 }  // namespace

@@ -40,13 +40,4 @@ nlohmann::json make_error(const nlohmann::json& id, const RpcError& error);
 nlohmann::json make_request(const nlohmann::json& id, std::string_view method, nlohmann::json params);
 nlohmann::json make_notification(std::string_view method, nlohmann::json params);
 
-// A copy of a request fit for a log line: every password-like member ("password",
-// also misspelt or renamed: any name containing pass/pasw/pwd/secret, at any depth)
-// replaced by "***".
-nlohmann::json redact(const nlohmann::json& message);
-
-// Overwrites (see wipe()) every string password-like member (as redact()) in place,
-// leaving "". For the server once parse_dial_params() has taken the Secret out.
-void wipe_passwords(nlohmann::json& message) noexcept;
-
 }  // namespace rasbroker::protocol

@@ -1,11 +1,11 @@
-// The project's one Win32 text module (service/core): UTF-8 <-> UTF-16 round trips, invalid
+// The Win32 toolkit's text (service/win32): UTF-8 <-> UTF-16 round trips, invalid
 // input that must not crash, and the system's error texts.
 #include <windows.h>
 
 #include <gtest/gtest.h>
 
-#include "core/utf16.hpp"
-#include "core/win32_message.hpp"
+#include "win32/utf16.hpp"
+#include "win32/win32_message.hpp"
 
 namespace rasbroker {
 namespace {

@@ -1,21 +1,22 @@
-#include "core/win32_message.hpp"
+#include "win32/win32_message.hpp"
 
 #include <windows.h>
 
 #include <string_view>
 
-#include "core/utf16.hpp"
+#include "win32/handles.hpp"
+#include "win32/utf16.hpp"
 
 namespace rasbroker {
 
 std::string system_message(std::uint32_t code) {
-  wchar_t* buffer = nullptr;
+  LocalPtr<wchar_t> buffer;
+  // With FORMAT_MESSAGE_ALLOCATE_BUFFER the "buffer" argument receives a pointer.
   const DWORD n = FormatMessageW(FORMAT_MESSAGE_ALLOCATE_BUFFER | FORMAT_MESSAGE_FROM_SYSTEM |
                                      FORMAT_MESSAGE_IGNORE_INSERTS,
-                                 nullptr, code, 0, reinterpret_cast<wchar_t*>(&buffer), 0, nullptr);
+                                 nullptr, code, 0, reinterpret_cast<wchar_t*>(buffer.out()), 0, nullptr);
   std::string text;
-  if (n > 0 && buffer != nullptr) text = narrow(std::wstring_view(buffer, n));
-  if (buffer != nullptr) LocalFree(buffer);
+  if (n > 0 && buffer) text = narrow(std::wstring_view(buffer.get(), n));
   while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) text.pop_back();
   return text;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // UTF-8 <-> UTF-16 at the Win32 boundary (Windows only): the service works in UTF-8,
-// Win32 "W" functions in UTF-16. The one place the service converts.
+// Win32 "W" functions in UTF-16. The one place the project converts.
 #ifdef _WIN32
 #include <string>
 #include <string_view>

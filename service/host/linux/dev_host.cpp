@@ -1,0 +1,56 @@
+#include "host/linux/dev_host.hpp"
+
+#include <cstdlib>
+
+#include "host/linux/unix_listener.hpp"
+#include "simulator/scenario.hpp"
+#include "simulator/simulator.hpp"
+
+namespace rasbroker::host {
+
+std::string default_socket_path() {
+  const char* dir = std::getenv("XDG_RUNTIME_DIR");
+  return std::string(dir && *dir ? dir : "/tmp") + "/rasbroker.sock";
+}
+
+namespace {
+
+// Passed from one start step to the next: the scenario read with the configuration, and
+// the simulator made from it (owned by the core, which destroys it after after_stop).
+struct DevHostRun {
+  sim::Scenario scenario;
+  sim::Simulator* simulator = nullptr;
+};
+
+}  // namespace
+
+app::RunnerOptions dev_host_runner_options(const DevHostOptions& options, std::shared_ptr<spdlog::logger> log) {
+  auto run = std::make_shared<DevHostRun>();
+  app::RunnerOptions o;
+  o.config_path = options.config_path;
+  o.log_level = options.log_level;
+  o.check_config = [run, path = options.scenario_path](const config::ServiceConfig&) {
+    run->scenario = sim::load_scenario_file(path);
+  };
+  o.make_listener = [socket_path = options.socket_path, log](boost::asio::io_context& io, const config::ServiceConfig&) {
+    return std::make_unique<UnixListener>(io, socket_path, log);
+  };
+  o.make_ras = [run](boost::asio::any_io_executor) {
+    auto simulator =
+        std::make_unique<sim::Simulator>(std::move(run->scenario), sim::SimulatorOptions{.mode = sim::Mode::threaded});
+    run->simulator = simulator.get();
+    return std::unique_ptr<ras::RasApi>(std::move(simulator));
+  };
+  o.after_stop = [run, log] {
+    const auto report = run->simulator->leak_report();
+    if (!report.clean()) {
+      log->error("simulator: handles leaked:\n{}", report.describe());
+      return app::kExitRasBackend;
+    }
+    log->info("simulator: no handle leaked");
+    return app::kExitOk;
+  };
+  return o;
+}
+
+}  // namespace rasbroker::host

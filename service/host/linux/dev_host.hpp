@@ -1,0 +1,30 @@
+#pragma once
+// What the Linux dev host plugs into the service core (app::ServiceRunner): the Unix
+// socket, the RAS simulator built from a scenario file, and at exit the simulator's
+// ledger. main.cpp adds the command line and the signals.
+#include <memory>
+#include <string>
+
+#include <spdlog/logger.h>
+
+#include "app/service_runner.hpp"
+
+namespace rasbroker::host {
+
+// ${XDG_RUNTIME_DIR:-/tmp}/rasbroker.sock
+std::string default_socket_path();
+
+struct DevHostOptions {
+  std::string scenario_path;  // the simulator's scenario (required)
+  std::string socket_path = default_socket_path();
+  std::string config_path;  // "" = the defaults
+  std::string log_level;    // overrides log.level when not empty
+};
+
+// The scenario is read with the configuration (a bad one is kExitBadConfig, before any
+// socket exists). After a clean stop the ledger is checked: a handle that was not hung
+// up and reaped is logged and makes the exit code kExitRasBackend (4, the dev host's
+// "leaked"); otherwise "simulator: no handle leaked" is logged.
+app::RunnerOptions dev_host_runner_options(const DevHostOptions& options, std::shared_ptr<spdlog::logger> log);
+
+}  // namespace rasbroker::host

@@ -1,0 +1,30 @@
+#include "host/windows/service_options.hpp"
+
+#include "host/windows/logging.hpp"
+#include "host/windows/pipe_listener.hpp"
+#include "host/windows/pipe_security.hpp"
+#include "security/pipe_sddl.hpp"
+
+namespace rasbroker::winhost {
+
+app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_ptr<spdlog::logger> log) {
+  // The pipe's DACL: made while the configuration is checked, used when the pipe is made.
+  auto sddl = std::make_shared<std::string>();
+  app::RunnerOptions o;
+  o.config_path = std::move(options.config_path);
+  o.config_missing_ok = true;
+  o.log_level = std::move(options.log_level);
+  o.check_config = [sddl](const config::ServiceConfig& cfg) {
+    *sddl = security::pipe_sddl(resolve_group_sids(cfg.allowed_groups));
+  };
+  if (options.file_log)
+    o.open_log_file = [log](const config::LogConfig& cfg) { return add_file_sink(*log, cfg); };
+  o.make_listener = [sddl, log](boost::asio::io_context& io, const config::ServiceConfig& cfg) {
+    return std::make_unique<PipeListener>(io, PipeListenerOptions{.pipe_name = cfg.pipe_name, .sddl = *sddl}, log);
+  };
+  o.make_ras = std::move(options.make_ras);
+  o.on_listening = std::move(options.on_listening);
+  return o;
+}
+
+}  // namespace rasbroker::winhost

@@ -1,0 +1,218 @@
+// The simulator's event queue (docs/simulator.md, "Time: manual and threaded mode"):
+// scheduling, what each event does when it fires, pump() for manual mode, the event
+// thread for threaded mode, and the change hook that runs after every change.
+#include <algorithm>
+#include <chrono>
+#include <utility>
+
+#include "simulator/simulator.hpp"
+
+namespace rasbroker::sim {
+namespace {
+
+// Min-heap order for std::push_heap/pop_heap: the earliest (due, seq) on top.
+struct Later {
+  template <typename E>
+  bool operator()(const E& a, const E& b) const {
+    return a.due != b.due ? a.due > b.due : a.seq > b.seq;
+  }
+};
+
+}  // namespace
+
+void Simulator::schedule_locked(Event ev) {
+  ev.seq = next_seq_++;
+  queue_.push_back(std::move(ev));
+  std::push_heap(queue_.begin(), queue_.end(), Later{});
+  if (options_.mode == Mode::threaded) cv_.notify_all();
+}
+
+void Simulator::schedule_timer_locked(EventKind kind, ras::Handle h, Clock::time_point due, std::size_t step) {
+  schedule_locked({.due = due, .kind = kind, .handle = h, .step = step});
+}
+
+bool Simulator::stale_locked(const Event& ev) const {
+  if (ev.kind == EventKind::notify || (ev.kind == EventKind::progress && !ev.connected_only)) return false;
+  const auto it = conns_.find(ev.handle);
+  if (it == conns_.end()) return true;
+  const Conn& c = it->second;
+  switch (ev.kind) {
+    case EventKind::dial_step: return c.phase != Phase::dialing || c.next_step != ev.step;
+    case EventKind::drop: return c.phase != Phase::connected;
+    case EventKind::progress: return ev.connected_only && c.phase != Phase::connected;
+    case EventKind::teardown_done: return c.phase != Phase::tearing_down;
+    case EventKind::notify: break;
+  }
+  return false;
+}
+
+void Simulator::deliver_progress_locked(const Conn& c, ras::ConnState s, std::uint32_t error, Calls& calls) {
+  for (const auto& fn : c.listeners) {
+    if (!fn) continue;
+    ++stats_.progress_callbacks;
+    calls.emplace_back([fn, h = c.handle, s, error] { fn(h, s, error); });
+  }
+}
+
+void Simulator::signal_notifier_locked(Clock::time_point at) {
+  ++stats_.notifications_signalled;
+  ++notification_count_;
+  const auto every = scenario_.notifications.drop_every;
+  if (every != 0 && notification_count_ % every == 0) {
+    ++stats_.notifications_missed;
+    return;
+  }
+  schedule_locked({.due = at + scenario_.notifications.delay, .kind = EventKind::notify});
+}
+
+void Simulator::fire_dial_step_locked(Conn& c, const Event& ev, Calls& calls) {
+  const auto& walk = dial_walk();
+  const std::size_t i = ev.step;
+  c.state = walk[i];
+  if (c.fail_step && *c.fail_step == i) {
+    // The dial fails here; the handle stays valid (and must be hung up).
+    c.phase = Phase::failed;
+    c.error = c.fail_error;
+    deliver_progress_locked(c, c.state, c.error, calls);
+    c.listeners.clear();  // notifications stop at a non-zero error
+    return;
+  }
+  deliver_progress_locked(c, c.state, 0, calls);
+  if (c.state == ras::ConnState::Connected) {
+    c.phase = Phase::connected;
+    c.listeners.clear();  // notifications stop at RASCS_Connected
+    signal_notifier_locked(ev.due);
+    if (const auto& after = spec(c).drop_after) schedule_timer_locked(EventKind::drop, c.handle, ev.due + *after);
+    return;
+  }
+  // State i of the walk is due at dial_start + connect * i / (number of steps).
+  c.next_step = i + 1;
+  const auto connect = std::chrono::duration_cast<Clock::duration>(spec(c).connect);
+  const auto due = c.dial_start + connect * static_cast<Clock::rep>(c.next_step) /
+                                       static_cast<Clock::rep>(walk.size() - 1);
+  schedule_timer_locked(EventKind::dial_step, c.handle, due, c.next_step);
+}
+
+std::optional<bool> Simulator::fire_one_locked(Clock::time_point now, Calls& calls) {
+  if (queue_.empty() || queue_.front().due > now) return std::nullopt;
+  std::pop_heap(queue_.begin(), queue_.end(), Later{});
+  Event ev = std::move(queue_.back());
+  queue_.pop_back();
+  if (stale_locked(ev)) return false;
+
+  switch (ev.kind) {
+    case EventKind::dial_step:
+      fire_dial_step_locked(conns_.at(ev.handle), ev, calls);
+      dirty_ = true;
+      break;
+    case EventKind::drop: {
+      Conn& c = conns_.at(ev.handle);
+      drop_locked(c, spec(c).drop_error, ev.due);
+      break;
+    }
+    case EventKind::teardown_done:
+      complete_teardown_locked(conns_.at(ev.handle), ev.due);
+      dirty_ = true;
+      break;
+    case EventKind::notify:
+      if (notifier_) {
+        ++stats_.notifications_delivered;
+        calls.emplace_back([fn = notifier_] { fn(); });
+      }
+      break;
+    case EventKind::progress:
+      if (ev.fn) {
+        ++stats_.progress_callbacks;
+        calls.emplace_back([fn = std::move(ev.fn), h = ev.handle, s = ev.state, e = ev.error] { fn(h, s, e); });
+      }
+      break;
+  }
+  return true;
+}
+
+std::size_t Simulator::pump() {
+  if (options_.mode != Mode::manual) return 0;
+  const auto now = Clock::now();
+  std::size_t fired = 0;
+  for (;;) {
+    Calls calls;
+    {
+      std::lock_guard lock(mu_);
+      const auto result = fire_one_locked(now, calls);
+      if (!result) break;
+      if (*result) ++fired;
+    }
+    for (auto& call : calls) call();  // without the lock: callbacks may call back in
+    publish_change();
+  }
+  return fired;
+}
+
+std::optional<Clock::time_point> Simulator::next_event_due() const {
+  std::lock_guard lock(mu_);
+  std::optional<Clock::time_point> next;
+  for (const auto& ev : queue_) {
+    if (stale_locked(ev)) continue;
+    if (!next || ev.due < *next) next = ev.due;
+  }
+  return next;
+}
+
+void Simulator::run() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    if (queue_.empty()) {
+      cv_.wait(lock);
+      continue;
+    }
+    const auto now = Clock::now();
+    const auto due = queue_.front().due;
+    if (due > now) {
+      auto wait = due - now;
+      // Virtual time moves without notifying us: look again soon.
+      if (Clock::is_virtual()) wait = std::min<Clock::duration>(wait, std::chrono::milliseconds(5));
+      cv_.wait_until(lock, std::chrono::steady_clock::now() + wait);
+      continue;
+    }
+    Calls calls;
+    fire_one_locked(now, calls);
+    if (calls.empty() && !dirty_) continue;
+    lock.unlock();
+    for (auto& call : calls) {
+      try {
+        call();
+      } catch (...) {
+        // A callback must not throw into RAS; swallow like a C callback boundary would.
+      }
+    }
+    publish_change();
+    lock.lock();
+  }
+}
+
+void Simulator::publish_change() {
+  // One publisher at a time: a caller whose change is being published by another thread
+  // waits here until that hook call finished, so once any public function returns, a
+  // completed hook call has seen its change (the DLL's state file is on disk).
+  std::lock_guard publishing(publish_mu_);
+  std::function<void()> hook;
+  {
+    std::lock_guard lock(mu_);
+    if (!dirty_) return;
+    dirty_ = false;
+    hook = change_hook_;
+  }
+  if (!hook) return;
+  try {
+    hook();
+  } catch (...) {
+    // Runs from destructors and the event thread: a failing hook must not take them down.
+  }
+}
+
+void Simulator::set_change_hook(std::function<void()> hook) {
+  std::lock_guard lock(mu_);
+  change_hook_ = std::move(hook);
+}
+
+}  // namespace rasbroker::sim

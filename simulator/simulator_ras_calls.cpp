@@ -1,0 +1,209 @@
+// The simulator's RasApi calls, as rasapi32 behaves (docs/simulator.md, "Simulated
+// semantics"; docs/ras-rules.md): RasDial, RasHangUp, RasGetConnectStatus,
+// RasEnumConnections (also as it really is, with its buffer), RasEnumEntries, error texts
+// and the connection notifier.
+#include <algorithm>
+#include <utility>
+
+#include "core/ascii_case.hpp"
+#include "simulator/error_text.hpp"
+#include "simulator/simulator.hpp"
+
+namespace rasbroker::sim {
+namespace {
+
+using ras::ConnState;
+namespace err = ras::err;
+
+// Phonebook paths compare like Windows paths (case-insensitively); "" is the system phonebook.
+bool same_phonebook(std::string_view a, std::string_view b) {
+  if (a.empty()) a = kSystemPhonebook;
+  if (b.empty()) b = kSystemPhonebook;
+  return equals_ignoring_ascii_case(a, b);
+}
+
+std::string phonebook_path(const EntrySpec& e) {
+  return e.phonebook.empty() ? std::string(kSystemPhonebook) : e.phonebook;
+}
+
+std::size_t index_in_walk(ConnState s) {
+  const auto& walk = dial_walk();
+  return static_cast<std::size_t>(std::find(walk.begin(), walk.end(), s) - walk.begin());
+}
+
+// Whether the "server" accepts the dial's credentials: any, for an entry without any; else
+// the entry's user name (compared without case, like Windows account names) with its
+// password, or saved credentials (no password, and no user name or the saved one: the Win32
+// backend fills in the saved password itself, which comes to the same).
+bool credentials_accepted(const EntrySpec& e, const ras::DialRequest& request) {
+  if (!e.username) return true;
+  const bool same_user = equals_ignoring_ascii_case(request.username, *e.username);
+  const bool saved = request.password.empty() && (request.username.empty() || same_user);
+  return saved || (same_user && request.password == *e.password);
+}
+
+}  // namespace
+
+ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgressFn progress) {
+  PublishOnExit publish{*this};
+  std::lock_guard lock(mu_);
+  ++stats_.dial_calls;
+  const auto now = Clock::now();
+
+  // Entry names are unique in a scenario (as RAS compares them), so the name picks the
+  // entry; a phonebook given with it must be the entry's.
+  const EntrySpec* entry = scenario_.find(request.entry);
+  if (entry == nullptr || (!request.phonebook.empty() && !same_phonebook(entry->phonebook, request.phonebook))) {
+    ++stats_.dial_errors;
+    return {.error = err::kCannotFindPhonebookEntry, .handle = ras::kNullHandle};
+  }
+
+  // Already connected or dialling: the same connection, one more reference.
+  for (auto& [h, c] : conns_) {
+    if (&spec(c) != entry || (c.phase != Phase::dialing && c.phase != Phase::connected)) continue;
+    ++c.refs;
+    ledger_.dial_ref(h);
+    dirty_ = true;
+    if (c.phase == Phase::dialing) {
+      c.listeners.push_back(std::move(progress));  // joins the rest of the walk
+    } else if (progress) {
+      schedule_locked({.due = now, .kind = EventKind::progress, .handle = h, .fn = std::move(progress),
+                       .state = ConnState::Connected, .connected_only = true});
+    }
+    return {.error = err::kSuccess, .handle = h};
+  }
+
+  Conn& c = add_connection_locked(*entry, now, /*external=*/false);
+  if (progress) c.listeners.push_back(std::move(progress));
+  if (entry->fail_state) {
+    c.fail_step = index_in_walk(*entry->fail_state);
+    c.fail_error = entry->fail_error;
+  }
+  const auto auth = index_in_walk(ConnState::Authenticate);  // unless a fail_state fails earlier
+  if (!credentials_accepted(*entry, request) && (!c.fail_step || *c.fail_step >= auth)) {
+    c.fail_step = auth;
+    c.fail_error = err::kAuthenticationFailure;
+  }
+  ledger_.dial_ref(c.handle);
+  dirty_ = true;
+  schedule_timer_locked(EventKind::dial_step, c.handle, now);
+  return {.error = err::kSuccess, .handle = c.handle};
+}
+
+std::uint32_t Simulator::hang_up(ras::Handle h) {
+  PublishOnExit publish{*this};
+  std::lock_guard lock(mu_);
+  ++stats_.hang_up_calls;
+  Conn* c = find_locked(h);
+  if (c == nullptr || c->phase == Phase::gone) {
+    ++stats_.hang_up_invalid;
+    return err::kInvalidHandle;
+  }
+  dirty_ = true;
+  if (c->phase == Phase::tearing_down) {
+    ++stats_.hang_up_idempotent;  // RasHangUp again while tearing down: 0, nothing more
+    ledger_.hung_up(h, /*released=*/false, /*tearing_down=*/true);
+    return err::kSuccess;
+  }
+  --c->refs;
+  if (c->refs == 0) start_teardown_locked(*c, Clock::now());
+  ledger_.hung_up(h, /*released=*/true, c->phase == Phase::tearing_down);
+  return err::kSuccess;
+}
+
+std::uint32_t Simulator::get_connect_status(ras::Handle h, ras::ConnectStatus& out) {
+  PublishOnExit publish{*this};
+  std::lock_guard lock(mu_);
+  ++stats_.status_calls;
+  const Conn* c = find_locked(h);
+  if (c != nullptr && c->phase != Phase::gone) {
+    out.state = c->state;
+    out.error = c->error;
+    out.device_type = spec(*c).device_type;
+    out.device_name = spec(*c).device_name;
+    return err::kSuccess;
+  }
+  ++stats_.status_invalid;
+  if (c != nullptr) {
+    // Teardown complete: the caller has now reaped the handle. Only the first 6 is news.
+    const auto* record = ledger_.find(h);
+    if (record == nullptr || !record->reaped) dirty_ = true;
+    ledger_.reaped(h);
+  }
+  return err::kInvalidHandle;
+}
+
+std::uint32_t Simulator::enum_connections_raw(ras::ActiveConnection* buffer, std::size_t& count_in_out,
+                                              std::size_t element_size) {
+  std::lock_guard lock(mu_);
+  ++stats_.enum_raw_calls;
+  if (element_size != sizeof(ras::ActiveConnection)) return err::kInvalidSize;
+  if (buffer == nullptr && count_in_out != 0) return err::kInvalidParameter;
+  const auto needed = static_cast<std::size_t>(
+      std::count_if(conns_.begin(), conns_.end(), [](const auto& hc) { return hc.second.phase == Phase::connected; }));
+  if (needed > count_in_out) {
+    ++stats_.enum_buffer_too_small;
+    count_in_out = needed;
+    return err::kBufferTooSmall;
+  }
+  std::size_t n = 0;
+  for (const auto& [h, c] : conns_) {
+    if (c.phase != Phase::connected) continue;
+    const auto& e = spec(c);
+    buffer[n++] = ras::ActiveConnection{.handle = h,
+                                        .entry = e.name,
+                                        .phonebook = phonebook_path(e),
+                                        .device_type = e.device_type,
+                                        .device_name = e.device_name};
+  }
+  count_in_out = n;
+  return err::kSuccess;
+}
+
+std::uint32_t Simulator::enum_connections(std::vector<ras::ActiveConnection>& out) {
+  {
+    std::lock_guard lock(mu_);
+    ++stats_.enum_calls;
+  }
+  out.clear();
+  std::size_t capacity = options_.enum_initial_capacity;
+  for (std::size_t attempt = 0; attempt < std::max<std::size_t>(options_.enum_max_attempts, 1); ++attempt) {
+    std::vector<ras::ActiveConnection> buffer(capacity);
+    std::size_t count = capacity;
+    const auto rc = enum_connections_raw(buffer.empty() ? nullptr : buffer.data(), count);
+    if (rc == err::kSuccess) {
+      buffer.resize(count);
+      out = std::move(buffer);
+      return rc;
+    }
+    if (rc != err::kBufferTooSmall) return rc;
+    capacity = count;  // connections may appear before the next call: loop again
+    std::function<void()> hook;
+    {
+      std::lock_guard lock(mu_);
+      hook = enum_retry_hook_;
+    }
+    if (hook) hook();
+  }
+  return err::kBufferTooSmall;
+}
+
+std::uint32_t Simulator::enum_entries(const std::string& phonebook, std::vector<ras::PhonebookEntry>& out) {
+  std::lock_guard lock(mu_);
+  ++stats_.enum_entries_calls;
+  out.clear();
+  for (const auto& e : scenario_.entries) {
+    if (!phonebook.empty() && !same_phonebook(e.phonebook, phonebook)) continue;
+    out.push_back({.name = e.name, .phonebook = phonebook_path(e)});
+  }
+  return err::kSuccess;
+}
+
+std::string Simulator::error_string(std::uint32_t code) { return ras_error_text(code); }
+
+void Simulator::set_connection_notifier(std::function<void()> changed) {
+  std::lock_guard lock(mu_);
+  notifier_ = std::move(changed);
+}
+
+}  // namespace rasbroker::sim
