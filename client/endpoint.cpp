@@ -37,6 +37,13 @@ std::string pipe_path(const std::string& endpoint) {
   return R"(\\.\pipe\)" + endpoint;
 }
 
+std::string pipe_access_denied_message(const std::string& path) {
+  return "cannot connect to " + path +
+         ": access denied; the service admits SYSTEM, elevated administrators, Network Configuration "
+         "Operators and the groups in allowed_groups: run from an elevated prompt, or ask an administrator "
+         "to add your group to allowed_groups";
+}
+
 std::string start_service_hint() {
 #ifdef _WIN32
   return "Is the service running? Start it as an administrator with `sc start RasBroker` "

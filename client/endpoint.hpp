@@ -19,6 +19,12 @@ std::string resolve_endpoint_from_environment(const std::optional<std::string>& 
 // anything starting with two (back)slashes is kept as given.
 std::string pipe_path(const std::string& endpoint);
 
+// Why the pipe at `path` refused us (ERROR_ACCESS_DENIED) and what to do about it. The
+// pipe's DACL grants BUILTIN\Administrators, but UAC gives an administrator who has not
+// elevated a token in which Administrators is deny-only, so that user is refused like anyone
+// else (docs/security.md): the message must say so, or "but I am an administrator" follows.
+std::string pipe_access_denied_message(const std::string& path);
+
 // How to start the service, for the "service unreachable" message.
 std::string start_service_hint();
 

@@ -44,10 +44,10 @@ class PipeTransport final : public Transport {
         }
         continue;
       }
+      if (err == ERROR_ACCESS_DENIED) throw ClientError(ClientError::Kind::unreachable, pipe_access_denied_message(path));
       std::string why;
       switch (err) {
         case ERROR_FILE_NOT_FOUND: why = "the pipe does not exist"; break;
-        case ERROR_ACCESS_DENIED: why = "access denied"; break;
         case ERROR_BAD_PATHNAME:
         case ERROR_INVALID_NAME: why = "not a valid pipe name"; break;
         default: why = win32_error_text(err); break;

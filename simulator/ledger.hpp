@@ -16,7 +16,7 @@ struct LedgerRecord {
   std::string entry;
   bool external = false;              // from the scenario's "connected" (dialled by someone else)
   std::uint32_t dial_refs = 0;        // references handed out by dial()
-  std::uint32_t hang_ups = 0;         // hang_up() calls on this handle that returned 0
+  std::uint32_t hang_ups = 0;         // hang_up() calls on this handle that released or were idempotent
   std::uint32_t refs_released = 0;    // references dropped by those calls
   bool released_externally = false;   // external_hang_up() dropped every reference
   bool must_reap = false;             // a caller's hang_up() left it tearing down
@@ -44,8 +44,9 @@ class Ledger {
  public:
   void issued(ras::Handle h, const std::string& entry, bool external);
   void dial_ref(ras::Handle h);
-  // A hang_up() that returned 0; `released` is whether it dropped a reference and
-  // `tearing_down` whether the connection is tearing down afterwards.
+  // A hang_up() that returned 0, or 6 on a dropped link's dead handle (drop_mode
+  // invalid_handle; it still releases the reference); `released` is whether it dropped a
+  // reference and `tearing_down` whether the connection is tearing down afterwards.
   void hung_up(ras::Handle h, bool released, bool tearing_down);
   void released_externally(ras::Handle h);
   void teardown_started(ras::Handle h);

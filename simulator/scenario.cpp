@@ -31,9 +31,9 @@ constexpr std::array<std::string_view, 14> kDeviceTypes{
     "vpn", "modem", "isdn", "x25", "pad", "GENERIC", "SERIAL", "FRAMERELAY", "ATM", "SONET",
     "SW56", "IRDA", "PARALLEL", "PPPoE"};
 
-constexpr std::array<std::string_view, 14> kEntryKeys{
+constexpr std::array<std::string_view, 15> kEntryKeys{
     "name", "phonebook", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
-    "drop_error", "teardown_never", "username", "password", "device_type", "device_name", "comment"};
+    "drop_error", "drop_mode", "teardown_never", "username", "password", "device_type", "device_name", "comment"};
 constexpr std::array<std::string_view, 4> kTopKeys{"entries", "connected", "notifications", "comment"};
 constexpr std::array<std::string_view, 2> kNotificationKeys{"delay_ms", "drop_every"};
 
@@ -134,6 +134,16 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
   }
   if (e.contains("drop_after_ms")) spec.drop_after = millis(e["drop_after_ms"], at("drop_after_ms"));
   if (e.contains("drop_error")) spec.drop_error = error_code(e["drop_error"], at("drop_error"));
+  if (e.contains("drop_mode")) {
+    const auto mode = string_value(e["drop_mode"], at("drop_mode"));
+    if (mode == "invalid_handle") {
+      spec.drop_mode = DropMode::invalid_handle;
+    } else if (mode == "disconnected_state") {
+      spec.drop_mode = DropMode::disconnected_state;
+    } else {
+      fail(at("drop_mode"), "unknown drop mode " + quote(mode) + " (one of invalid_handle, disconnected_state)");
+    }
+  }
   if (e.contains("teardown_never")) {
     if (!e["teardown_never"].is_boolean()) fail(at("teardown_never"), "must be true or false");
     spec.teardown_never = e["teardown_never"].get<bool>();

@@ -21,6 +21,13 @@ namespace rasbroker::sim {
 inline constexpr std::string_view kSystemPhonebook =
     "C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk";
 
+// What RAS does with a dropped link's handle (docs/simulator.md, "Link drop"). Microsoft's text
+// allows both; the one field report (DotRas issue #80) points to the first, so it is the default.
+enum class DropMode {
+  invalid_handle,      // the handle dies at once: status and RasHangUp answer 6
+  disconnected_state,  // the handle stays valid: status answers RASCS_Disconnected + drop_error until hung up
+};
+
 struct EntrySpec {
   std::string name;
   std::string phonebook;  // empty: the system phonebook
@@ -30,6 +37,7 @@ struct EntrySpec {
   std::uint32_t fail_error = ras::err::kAuthenticationFailure;
   std::optional<std::chrono::milliseconds> drop_after;  // after reaching Connected
   std::uint32_t drop_error = ras::err::kRemoteDisconnection;
+  DropMode drop_mode = DropMode::invalid_handle;
   bool teardown_never = false;
   // Credentials the "server" accepts; absent: any credentials are accepted.
   std::optional<std::string> username;

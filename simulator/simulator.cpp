@@ -62,6 +62,15 @@ Simulator::Conn& Simulator::add_connection_locked(const EntrySpec& entry, Clock:
 // Transitions
 
 void Simulator::start_teardown_locked(Conn& c, Clock::time_point now) {
+  if (vanished(c)) {
+    // RAS let go of it at the drop: nothing is left to tear down, status already answers 6.
+    c.phase = Phase::gone;
+    c.refs = 0;
+    c.listeners.clear();
+    ledger_.teardown_started(c.handle);
+    ledger_.teardown_completed(c.handle);
+    return;
+  }
   c.phase = Phase::tearing_down;
   c.state = ras::ConnState::Disconnected;  // c.error keeps the failure or drop reason, if any
   c.refs = 0;

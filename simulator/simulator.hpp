@@ -109,8 +109,9 @@ class Simulator final : public ras::RasApi {
   std::optional<Clock::time_point> next_event_due() const;
 
   // --- Test hooks ---------------------------------------------------------------------
-  // The link of a connected connection drops (status: Disconnected + error, handle valid
-  // until hung up, no longer enumerated, notifier signalled). `error` defaults to the
+  // The link of a connected connection drops (no longer enumerated, notifier signalled).
+  // By the entry's drop_mode, either the handle dies at once (status and hang_up answer 6)
+  // or it stays valid until hung up (status: Disconnected + error). `error` defaults to the
   // entry's drop_error. 668 when no such connected connection exists.
   std::uint32_t drop_link(const std::string& entry, std::optional<std::uint32_t> error = std::nullopt);
   std::uint32_t drop_link(ras::Handle h, std::optional<std::uint32_t> error = std::nullopt);
@@ -196,6 +197,11 @@ class Simulator final : public ras::RasApi {
   // simulator.cpp: the connection table and the transitions the other parts share.
   Conn* find_locked(ras::Handle h);
   const EntrySpec& spec(const Conn& c) const { return scenario_.entries[c.entry]; }
+  // A dropped link whose handle RAS no longer knows (drop_mode invalid_handle): status and
+  // RasHangUp answer 6, though the caller still owes the RasHangUp its RasDial required.
+  bool vanished(const Conn& c) const {
+    return c.phase == Phase::dropped && spec(c).drop_mode == DropMode::invalid_handle;
+  }
   // A new connection of `entry` with one reference (the caller's, or an external
   // dialler's), recorded in the ledger; its phase is the caller's to set.
   Conn& add_connection_locked(const EntrySpec& entry, Clock::time_point now, bool external);

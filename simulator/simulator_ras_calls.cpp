@@ -100,6 +100,16 @@ std::uint32_t Simulator::hang_up(ras::Handle h) {
     return err::kInvalidHandle;
   }
   dirty_ = true;
+  if (vanished(*c)) {
+    // The dropped handle is unknown to RAS, so RasHangUp answers 6 (our reading:
+    // docs/simulator.md, "Link drop"), yet the caller's reference is released: the RasDial
+    // that returned it still required this RasHangUp (docs/ras-rules.md#dial).
+    ++stats_.hang_up_invalid;
+    --c->refs;
+    if (c->refs == 0) start_teardown_locked(*c, Clock::now());
+    ledger_.hung_up(h, /*released=*/true, /*tearing_down=*/false);
+    return err::kInvalidHandle;
+  }
   if (c->phase == Phase::tearing_down) {
     ++stats_.hang_up_idempotent;  // RasHangUp again while tearing down: 0, nothing more
     ledger_.hung_up(h, /*released=*/false, /*tearing_down=*/true);
@@ -116,6 +126,12 @@ std::uint32_t Simulator::get_connect_status(ras::Handle h, ras::ConnectStatus& o
   std::lock_guard lock(mu_);
   ++stats_.status_calls;
   const Conn* c = find_locked(h);
+  if (c != nullptr && vanished(*c)) {
+    // DotRas issue #80: after a drop "the only response from the API is ERROR_INVALID_HANDLE".
+    // Not a reaping: no teardown was asked for, and the RasHangUp is still owed.
+    ++stats_.status_invalid;
+    return err::kInvalidHandle;
+  }
   if (c != nullptr && c->phase != Phase::gone) {
     out.state = c->state;
     out.error = c->error;

@@ -143,6 +143,7 @@ void Simulator::restore(const json& state) {
     std::optional<std::chrono::milliseconds> drop_in;
     std::optional<std::chrono::milliseconds> teardown_in;
     bool abandoned = false;  // the exited process still held it dialling, failed or dropped
+    bool mid_dial = false;   // ... and it was still dialling: its state machine had not ended
   };
   std::vector<Restored> restored;
   const json& conns = member(state, "(state)", "connections");
@@ -172,6 +173,7 @@ void Simulator::restore(const json& state) {
       r.conn.phase = Phase::gone;
     } else if (phase == "dialing" || phase == "failed" || phase == "dropped") {
       r.abandoned = true;
+      r.mid_dial = phase == "dialing";
     } else {
       fail(at + ".phase", "unknown phase \"" + phase + "\"");
     }
@@ -199,8 +201,14 @@ void Simulator::restore(const json& state) {
     if (ledger_.find(h) == nullptr) ledger_.issued(h, spec(r.conn).name, /*external=*/true);
     Conn& c = conns_.emplace(h, std::move(r.conn)).first->second;
     if (r.abandoned) {
-      // RAS releases what the exited process held but had not connected.
-      ledger_.released_externally(h);
+      // The connection tears down. What RAS does with the exited process's reference is
+      // our reading (docs/simulator.md, "Snapshot, restore and the change hook"): a
+      // failed or dropped handle had reached the end of its state machine, after which
+      // the process may exit (Completion Notifications), so its reference is released;
+      // a handle still dialling had not, and exiting then can leave the port
+      // inconsistent (docs/ras-rules.md#teardown): its reference stays outstanding,
+      // reported as a leak.
+      if (!r.mid_dial) ledger_.released_externally(h);
       start_teardown_locked(c, now);
     } else if (c.phase == Phase::connected && r.drop_in) {
       schedule_timer_locked(EventKind::drop, h, now + *r.drop_in);

@@ -259,11 +259,16 @@ asio::awaitable<void> Broker::stop(std::function<void(std::size_t)> progress) {
   stopping_ = true;
   stop_wake_.notify_all();
   changed_.notify_all();
-  if (config_.on_stop == OnStop::hangup) {
-    for (auto& [seq, r] : records_) {
-      const bool live = r.info.state == ConnectionState::dialing || r.info.state == ConnectionState::connected;
-      if (live && !r.info.adopted) begin_hangup(r, Reason::service_stop);
-    }
+  // Only an established connection outlives the process that dialled it; a dial
+  // abandoned mid-way can leave its port half-open (docs/ras-rules.md#teardown: a
+  // process that exits before the state machine ends). So dials in progress are hung up
+  // whatever on_stop says; connected links follow on_stop. Adopted records are never
+  // dialing, and a hangup-mode stop leaves them alone.
+  for (auto& [seq, r] : records_) {
+    if (r.info.adopted) continue;
+    const bool dialing = r.info.state == ConnectionState::dialing;
+    const bool connected = r.info.state == ConnectionState::connected;
+    if (dialing || (connected && config_.on_stop == OnStop::hangup)) begin_hangup(r, Reason::service_stop);
   }
   const auto deadline = Clock::now() + config_.stop_timeout;
   std::size_t reported = SIZE_MAX;

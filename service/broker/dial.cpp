@@ -154,6 +154,9 @@ asio::awaitable<protocol::Connection> Broker::wait_connected(std::uint64_t seq,
   }
   if (last.reason == Reason::timeout)
     throw RpcError(ErrorCode::timeout, "dial \"" + last.entry + "\" did not connect in time; it is being hung up");
+  if (last.reason == Reason::service_stop)
+    throw RpcError(ErrorCode::shutting_down,
+                   "the service is stopping: dial \"" + last.entry + "\" was hung up before it connected");
   if (last.error)
     throw RpcError::ras(last.error->ras_error, last.error->message, "dial \"" + last.entry + "\" failed");
   throw RpcError(ErrorCode::ras_failure, "dial \"" + last.entry + "\" was hung up before it connected",
@@ -165,6 +168,9 @@ asio::awaitable<void> Broker::dial_deadline(std::uint64_t seq, Clock::time_point
   auto self = shared_from_this();
   Timer timer(ex_, deadline);
   co_await (timer.async_wait(asio::use_awaitable) || stop_wake_.wait());
+  // Woken by the stop, not by the deadline: stop() hangs up every dial in progress
+  // itself, with reason service_stop.
+  if (stopping_) co_return;
   if (Record* r = find_seq(seq); r && r->info.state == ConnectionState::dialing) {
     log_->warn("dial {}: {} did not connect within its timeout", r->info.entry, r->info.id);
     begin_hangup(*r, Reason::timeout);

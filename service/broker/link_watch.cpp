@@ -62,11 +62,24 @@ void Broker::check_links() {
     ras::ConnectStatus st;
     const std::uint32_t rc = ras_.get_connect_status(r->handle, st);
     if (rc == ras::err::kInvalidHandle) {
-      // Someone else hung it up and RAS finished the teardown: nothing left to reap.
-      log_->warn("watch: {} {} vanished (hung up outside the broker)", r->info.entry, r->info.id);
-      r->info.reason = Reason::link_lost;
-      r->info.hangup_at = std::chrono::system_clock::now();
-      finish_gone(*r);
+      if (r->info.adopted) {
+        // Someone else hung it up and RAS finished the teardown: nothing left to reap. No
+        // RasHangUp: the dialler owed that one, and the backend holds no dial context for a
+        // handle it only enumerated (docs/ras-rules.md#adoption).
+        log_->warn("watch: {} {} vanished (hung up outside the broker)", r->info.entry, r->info.id);
+        r->info.reason = Reason::link_lost;
+        r->info.hangup_at = std::chrono::system_clock::now();
+        finish_gone(*r);
+        continue;
+      }
+      // A link we dialled dropped and RAS already forgot the handle (field report: DotRas
+      // issue #80). Our RasDial still owes its RasHangUp (docs/ras-rules.md#dial), which
+      // frees RAS's and the backend's per-handle state; its 6 or 668 is expected.
+      r->info.error = protocol::ConnectionError{ras::err::kInvalidHandle,
+                                                "the link was lost and RAS no longer knows its handle"};
+      log_->warn("watch: {} {} link lost: RAS no longer knows the handle", r->info.entry, r->info.id);
+      begin_hangup(*r, Reason::link_lost);
+      maybe_redial(*r);
       continue;
     }
     if (rc != ras::err::kSuccess) {

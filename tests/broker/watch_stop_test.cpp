@@ -11,38 +11,68 @@ using protocol::Reason;
 
 class WatchTest : public BrokerHarness {};
 
-TEST_F(WatchTest, LinkDropIsHungUpAndReapedWithoutRedial) {
-  make({{"entries", {{{"name", "Office VPN"}, {"drop_after_ms", 5000}, {"drop_error", 629}}}}});
+// Link drops run against both of the simulator's readings of what RAS does with a dropped
+// link's handle (docs/simulator.md, "Link drop"): it dies at once (status and RasHangUp
+// answer 6; DotRas issue #80), or it stays valid answering RASCS_Disconnected + the reason.
+class LinkDropTest : public BrokerHarness, public ::testing::WithParamInterface<const char*> {
+ protected:
+  bool handle_dies() const { return std::string(GetParam()) == "invalid_handle"; }
+  // `entry` with this run's drop mode.
+  nlohmann::json entry(nlohmann::json e) const {
+    e["drop_mode"] = GetParam();
+    return e;
+  }
+  // The event that reported `id` hanging up.
+  std::optional<Connection> hangup_event(const std::string& id) const {
+    for (auto& e : events_)
+      if (e.id == id && e.state == ConnectionState::hanging_up) return e;
+    return std::nullopt;
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(DropModes, LinkDropTest, ::testing::Values("invalid_handle", "disconnected_state"));
+
+TEST_P(LinkDropTest, LinkDropIsHungUpAndReapedWithoutRedial) {
+  make({{"entries", {entry({{"name", "Office VPN"}, {"drop_after_ms", 5000}, {"drop_error", 629}})}}});
   auto d = dial("Office VPN", DialWait::connected);
   ASSERT_TRUE(run_until([&] { return d->done; }));
   const auto id = d->value->id;
-  ASSERT_TRUE(run_until([&] { return find("Office VPN")->state != ConnectionState::connected; }, 20s));
-  auto c = find("Office VPN");
-  EXPECT_EQ(c->state, ConnectionState::hanging_up);
+  ASSERT_TRUE(run_until([&] { return !find("Office VPN") || find("Office VPN")->state != ConnectionState::connected; },
+                        20s));
+  ASSERT_TRUE(run_until([&] { return !find("Office VPN"); }));
+  const auto c = hangup_event(id);
+  ASSERT_TRUE(c) << "the dropped link was never hung up";
   EXPECT_EQ(c->reason, Reason::link_lost);
   ASSERT_TRUE(c->error);
-  EXPECT_EQ(c->error->ras_error, 629u);
-  ASSERT_TRUE(run_until([&] { return !find("Office VPN"); }));
+  if (handle_dies()) {
+    // RAS forgot the handle, so the reason cannot be read: say what happened.
+    EXPECT_EQ(c->error->ras_error, 6u);
+    EXPECT_NE(c->error->message.find("link was lost"), std::string::npos) << c->error->message;
+  } else {
+    EXPECT_EQ(c->error->ras_error, 629u);
+  }
   EXPECT_TRUE(saw_event(id, ConnectionState::gone));
+  EXPECT_EQ(sim_->stats().hang_up_calls, 1u);  // the RasHangUp our RasDial owed, also for a dead handle
   run_for(30s);
   EXPECT_EQ(sim_->stats().dial_calls, 1u);  // no redial policy: no redial
   expect_nothing_leaked();
 }
 
-TEST_F(WatchTest, LinkDropIsSeenByTheBackstopPollWhenNotificationsAreMissed) {
-  make({{"entries", {{{"name", "Office VPN"}, {"drop_after_ms", 3000}}}},
+TEST_P(LinkDropTest, LinkDropIsSeenByTheBackstopPollWhenNotificationsAreMissed) {
+  make({{"entries", {entry({{"name", "Office VPN"}, {"drop_after_ms", 3000}})}},
         {"notifications", {{"drop_every", 1}}}});  // RAS never notifies
   auto d = dial("Office VPN", DialWait::connected);
   ASSERT_TRUE(run_until([&] { return d->done; }));
   ASSERT_TRUE(run_until([&] { return !find("Office VPN"); }, 20s));
+  EXPECT_TRUE(saw_event(d->value->id, ConnectionState::hanging_up));
   EXPECT_TRUE(saw_event(d->value->id, ConnectionState::gone));
   expect_nothing_leaked();
 }
 
-TEST_F(WatchTest, LinkDropRedialsPerPolicyUntilAttemptsRunOut) {
+TEST_P(LinkDropTest, LinkDropRedialsPerPolicyUntilAttemptsRunOut) {
   auto cfg = fast_config();
   cfg.redial["Office VPN"] = {1, 1000};
-  make({{"entries", {{{"name", "Office VPN"}, {"drop_after_ms", 5000}}}}}, cfg);
+  make({{"entries", {entry({{"name", "Office VPN"}, {"drop_after_ms", 5000}})}}}, cfg);
   auto d = dial("Office VPN", DialWait::connected);
   ASSERT_TRUE(run_until([&] { return d->done; }));
   const auto first = d->value->id;
@@ -55,11 +85,13 @@ TEST_F(WatchTest, LinkDropRedialsPerPolicyUntilAttemptsRunOut) {
   ASSERT_TRUE(run_until([&] { return !find("Office VPN"); }, 30s));
   run_for(30s);
   EXPECT_EQ(sim_->stats().dial_calls, 2u);
+  EXPECT_EQ(sim_->stats().hang_up_calls, 2u);  // each dropped link hung up once
   expect_nothing_leaked();
 }
 
-TEST_F(WatchTest, RedialPolicyFromTheDialRequestKeepsThePasswordForTheRedial) {
-  make({{"entries", {{{"name", "Office VPN"}, {"drop_after_ms", 2000}, {"username", "alice"}, {"password", "pw"}}}}});
+TEST_P(LinkDropTest, RedialPolicyFromTheDialRequestKeepsThePasswordForTheRedial) {
+  make({{"entries",
+         {entry({{"name", "Office VPN"}, {"drop_after_ms", 2000}, {"username", "alice"}, {"password", "pw"}})}}});
   auto p = dial_params("Office VPN", DialWait::connected);
   p.username = "alice";
   p.password = protocol::Secret("pw");
@@ -68,6 +100,23 @@ TEST_F(WatchTest, RedialPolicyFromTheDialRequestKeepsThePasswordForTheRedial) {
   ASSERT_TRUE(run_until([&] { return d->done; }));
   ASSERT_TRUE(d->value);
   ASSERT_TRUE(run_until_redialled("Office VPN", d->value->id));
+  expect_nothing_leaked();
+}
+
+TEST_P(LinkDropTest, AdoptedConnectionThatDropsIsForgottenWithoutHangUp) {
+  // Someone else's connection: its RasHangUp is the dialler's to make, not ours.
+  make({{"entries", {entry({{"name", "Branch VPN"}})}}, {"connected", {"Branch VPN"}}});
+  ASSERT_TRUE(find("Branch VPN"));
+  ASSERT_EQ(sim_->drop_link("Branch VPN"), 0u);
+  ASSERT_TRUE(run_until([&] { return !find("Branch VPN") || find("Branch VPN")->state != ConnectionState::connected; },
+                        20s));
+  if (handle_dies()) {
+    EXPECT_FALSE(find("Branch VPN"));
+    EXPECT_EQ(sim_->stats().hang_up_calls, 0u);
+  }
+  run_for(30s);
+  EXPECT_FALSE(find("Branch VPN"));
+  EXPECT_EQ(sim_->stats().dial_calls, 0u);  // adopted: no plan, no redial
   expect_nothing_leaked();
 }
 

@@ -30,6 +30,17 @@ TEST(Endpoint, PipePath) {
   EXPECT_EQ(pipe_path("//./pipe/x"), "//./pipe/x");
 }
 
+// UAC leaves Administrators deny-only in an unelevated administrator's token, so the pipe
+// refuses such a user: the message must name elevation and the allowed_groups way in.
+TEST(Endpoint, AccessDeniedMessageNamesElevationAndAllowedGroups) {
+  const std::string message = pipe_access_denied_message(R"(\\.\pipe\rasbroker)");
+  EXPECT_EQ(message.rfind(R"(cannot connect to \\.\pipe\rasbroker: access denied)", 0), 0u) << message;
+  EXPECT_NE(message.find("elevated administrators"), std::string::npos) << message;
+  EXPECT_NE(message.find("run from an elevated prompt"), std::string::npos) << message;
+  EXPECT_NE(message.find("Network Configuration Operators"), std::string::npos) << message;
+  EXPECT_NE(message.find("add your group to allowed_groups"), std::string::npos) << message;
+}
+
 TEST(Endpoint, StartHintNamesTheWayToStartTheService) {
 #ifdef _WIN32
   EXPECT_NE(start_service_hint().find("sc start RasBroker"), std::string::npos);

@@ -54,7 +54,7 @@ TEST(Scenario, DefaultsAndFullEntry) {
       {"name": "Office VPN"},
       {"name": "Lab", "phonebook": "C:\\pbk\\lab.pbk", "connect_ms": 10, "teardown_ms": 0,
        "fail_state": "RASCS_ConnectDevice", "drop_after_ms": 50, "drop_error": 628,
-       "teardown_never": true, "username": "alice", "password": "secret",
+       "drop_mode": "disconnected_state", "teardown_never": true, "username": "alice", "password": "secret",
        "device_type": "PPPoE", "device_name": "WAN Miniport (PPPOE)"}],
     "connected": ["Office VPN"],
     "notifications": {"delay_ms": 250, "drop_every": 3}})json");
@@ -64,6 +64,7 @@ TEST(Scenario, DefaultsAndFullEntry) {
   EXPECT_EQ(d.teardown, 1500ms);
   EXPECT_FALSE(d.fail_state);
   EXPECT_FALSE(d.drop_after);
+  EXPECT_EQ(d.drop_mode, DropMode::invalid_handle);  // DotRas issue #80's reading is the default
   EXPECT_FALSE(d.username);
   EXPECT_EQ(d.device_type, "vpn");
   EXPECT_EQ(d.device_name, "WAN Miniport (IKEv2)");
@@ -73,6 +74,7 @@ TEST(Scenario, DefaultsAndFullEntry) {
   EXPECT_EQ(l.fail_error, 691u);  // default when fail_state is given
   EXPECT_EQ(l.drop_after, 50ms);
   EXPECT_EQ(l.drop_error, 628u);
+  EXPECT_EQ(l.drop_mode, DropMode::disconnected_state);
   EXPECT_TRUE(l.teardown_never);
   EXPECT_EQ(l.password, "secret");
   EXPECT_EQ(s.connected, std::vector<std::string>{"Office VPN"});
@@ -116,6 +118,9 @@ TEST(Scenario, RejectsInvalidWithKeyPathAndProblem) {
       {R"({"entries": [{"name": "A", "connect_ms": "800"}]})", "entries[0].connect_ms: must be a non-negative integer"},
       {R"({"entries": [{"name": "A", "drop_after_ms": 4294967296}]})",
        "entries[0].drop_after_ms: must be at most 2147483647"},
+      {R"({"entries": [{"name": "A", "drop_mode": "vanish"}]})",
+       "entries[0].drop_mode: unknown drop mode \"vanish\" (one of invalid_handle, disconnected_state)"},
+      {R"({"entries": [{"name": "A", "drop_mode": 1}]})", "entries[0].drop_mode: must be a string"},
       {R"({"entries": [{"name": "A"}, {"name": "B"}, {"name": "A"}]})",
        "entries[2].name: duplicate entry name \"A\""},
       // One entry to RAS: phonebook sections are looked up without regard to case.

@@ -11,9 +11,9 @@ constexpr const char* kBasic = R"({"entries": [
   {"name": "Lab", "phonebook": "C:\\pbk\\lab.pbk", "connect_ms": 0, "teardown_ms": 100},
   {"name": "Secure", "connect_ms": 80, "teardown_ms": 10, "username": "alice", "password": "secret"},
   {"name": "Broken", "connect_ms": 80, "teardown_ms": 10, "fail_state": "RASCS_ConnectDevice", "fail_error": 678},
-  {"name": "Flaky", "connect_ms": 80, "teardown_ms": 10, "drop_after_ms": 5000},
+  {"name": "Flaky", "connect_ms": 80, "teardown_ms": 10, "drop_after_ms": 5000, "drop_mode": "disconnected_state"},
   {"name": "Stuck", "connect_ms": 0, "teardown_never": true},
-  {"name": "Branch VPN", "connect_ms": 0, "teardown_ms": 10}],
+  {"name": "Branch VPN", "connect_ms": 0, "teardown_ms": 10, "drop_mode": "disconnected_state"}],
   "connected": ["Branch VPN"]})";
 
 class SimulatorTest : public VirtualTime {};
@@ -296,6 +296,48 @@ TEST_F(SimulatorTest, LinkDropShowsErrorKeepsHandleAndSignals) {
   sim.hang_up(h);
   settle(sim);
   EXPECT_EQ(status(sim, h), err::kInvalidHandle);
+  EXPECT_TRUE(sim.leak_report().clean()) << sim.leak_report().describe();
+}
+
+TEST_F(SimulatorTest, LinkDropInInvalidHandleModeKillsTheHandleButStillNeedsHangUp) {
+  Simulator sim(scenario(R"({"entries": [
+      {"name": "Flaky", "connect_ms": 0, "teardown_ms": 10, "drop_after_ms": 1000},
+      {"name": "Other", "connect_ms": 0, "drop_mode": "invalid_handle"}],
+      "connected": ["Other"]})"));
+  int notified = 0;
+  sim.set_connection_notifier([&] { ++notified; });
+  const auto h = sim.dial(request("Flaky"), {}).handle;
+  const auto shared = sim.dial(request("flaky"), {}).handle;  // a second reference
+  ASSERT_EQ(shared, h);
+  sim.pump();
+  advance(sim, 1000ms);
+  EXPECT_EQ(notified, 2);  // connected, dropped
+  EXPECT_EQ(status(sim, h), err::kInvalidHandle);  // at once: DotRas issue #80
+  std::vector<ras::ActiveConnection> conns;
+  sim.enum_connections(conns);
+  EXPECT_EQ(conns.size(), 1u);  // Other only
+  // Our RasDial still owes its RasHangUp: nobody hanging up is a leak in this mode too.
+  EXPECT_NE(sim.leak_report().describe().find("2 of 2 dial reference(s) never hung up"), std::string::npos)
+      << sim.leak_report().describe();
+
+  // RasHangUp on the dead handle answers 6, but releases the reference.
+  EXPECT_EQ(sim.hang_up(h), err::kInvalidHandle);
+  EXPECT_NE(sim.leak_report().describe().find("1 of 2 dial reference(s) never hung up"), std::string::npos);
+  EXPECT_EQ(sim.hang_up(h), err::kInvalidHandle);
+  EXPECT_EQ(sim.stats().hang_up_invalid, 2u);
+  EXPECT_EQ(sim.hang_up(h), err::kInvalidHandle);  // gone: no reference left to release
+  EXPECT_EQ(status(sim, h), err::kInvalidHandle);
+  EXPECT_TRUE(sim.leak_report().clean()) << sim.leak_report().describe();
+  EXPECT_EQ(sim.next_event_due(), std::nullopt);  // nothing left to tear down
+
+  // A dialled-by-someone-else connection that drops is nobody's leak; a new dial is a new handle.
+  EXPECT_EQ(sim.drop_link("Other"), err::kSuccess);
+  const auto again = sim.dial(request("Flaky"), {}).handle;
+  EXPECT_NE(again, h);
+  EXPECT_FALSE(sim.leak_report().clean());
+  EXPECT_EQ(sim.hang_up(again), err::kSuccess);  // still dialling: an ordinary teardown
+  settle(sim);
+  EXPECT_EQ(status(sim, again), err::kInvalidHandle);
   EXPECT_TRUE(sim.leak_report().clean()) << sim.leak_report().describe();
 }
 

@@ -7,6 +7,7 @@
 #include <raserror.h>
 
 #include <condition_variable>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -202,6 +203,31 @@ TEST_F(Win32RasTest, HangUpReturnsBeforeTeardownCompletes) {
 
   EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
   EXPECT_EQ(ras.hang_up(r.handle), err::kInvalidHandle);  // gone
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+// A dropped link whose handle RAS no longer knows (the simulator's default drop mode,
+// after DotRas issue #80): status answers 6 at once, yet the dial context lives until the
+// RasHangUp our RasDial owes, which answers 6 too and must still release it.
+TEST_F(Win32RasTest, HangUpAfterADropWithAnInvalidHandleReleasesTheDialContext) {
+  start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "drop_after_ms": 100}]})");
+  Win32Ras ras(io_.get_executor());
+  Progress progress;
+  auto token = std::make_shared<int>(0);  // lives as long as the dial context holds the function
+  const std::weak_ptr<int> context_alive = token;
+  const auto r = ras.dial(request("Office VPN"), [fn = progress.fn(), token](Handle h, ConnState s, std::uint32_t e) {
+    fn(h, s, e);
+  });
+  token.reset();
+  ASSERT_EQ(r.error, 0u);
+  ASSERT_TRUE(progress.wait_for(ConnState::Connected));
+
+  EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);  // the drop: RAS forgot the handle
+  EXPECT_FALSE(context_alive.expired());                 // still held: only hang-up releases it
+  EXPECT_EQ(leak_report()["clean"], false) << leak_report().dump();  // the RasHangUp is still owed
+
+  EXPECT_EQ(ras.hang_up(r.handle), err::kInvalidHandle);
+  EXPECT_TRUE(context_alive.expired());
   EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
 }
 
