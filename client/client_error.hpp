@@ -19,11 +19,16 @@ class ClientError : public std::runtime_error {
     protocol,      // the service sent something that is not a valid response (exit 9)
     local,         // a local failure: reading standard input, ... (exit 1)
   };
-  ClientError(Kind kind, std::string message) : std::runtime_error(std::move(message)), kind_(kind) {}
+  // `says_what_to_do`: the message already names the remedy (e.g. a pipe that refused
+  // access exists, so "is the service running?" would mislead); callers add no hint.
+  ClientError(Kind kind, std::string message, bool says_what_to_do = false)
+      : std::runtime_error(std::move(message)), kind_(kind), says_what_to_do_(says_what_to_do) {}
   Kind kind() const noexcept { return kind_; }
+  bool says_what_to_do() const noexcept { return says_what_to_do_; }
 
  private:
   Kind kind_;
+  bool says_what_to_do_;
 };
 
 // Stable names used in --json error output: "usage_error", "service_unreachable", ...

@@ -116,8 +116,9 @@ class Runner {
         transport->connect(endpoint_, kConnectTimeout);
       } catch (const ClientError& e) {
         if (e.kind() != ClientError::Kind::unreachable) throw;
-        throw ClientError(ClientError::Kind::unreachable,
-                          std::string("cannot reach the rasbroker service: ") + e.what() + ". " + start_service_hint());
+        std::string message = std::string("cannot reach the rasbroker service: ") + e.what();
+        if (!e.says_what_to_do()) message += ". " + start_service_hint();
+        throw ClientError(ClientError::Kind::unreachable, std::move(message), e.says_what_to_do());
       }
       client_ = std::make_unique<RpcClient>(std::move(transport), endpoint_);
     }

@@ -44,7 +44,7 @@ class PipeTransport final : public Transport {
         }
         continue;
       }
-      if (err == ERROR_ACCESS_DENIED) throw ClientError(ClientError::Kind::unreachable, pipe_access_denied_message(path));
+      if (err == ERROR_ACCESS_DENIED) throw ClientError(ClientError::Kind::unreachable, pipe_access_denied_message(path), /*says_what_to_do=*/true);
       std::string why;
       switch (err) {
         case ERROR_FILE_NOT_FOUND: why = "the pipe does not exist"; break;

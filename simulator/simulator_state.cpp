@@ -174,6 +174,9 @@ void Simulator::restore(const json& state) {
     } else if (phase == "dialing" || phase == "failed" || phase == "dropped") {
       r.abandoned = true;
       r.mid_dial = phase == "dialing";
+      // A drop in invalid_handle mode had already made RAS forget the handle: it stays
+      // forgotten in the new process (no Disconnected window while it tears down).
+      if (phase == "dropped") r.conn.phase = Phase::dropped;
     } else {
       fail(at + ".phase", "unknown phase \"" + phase + "\"");
     }

@@ -3,6 +3,7 @@
 
 #include <rasbroker/protocol/jsonrpc.hpp>
 
+#include "endpoint.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 #include "test_support.hpp"
@@ -267,6 +268,18 @@ TEST(Commands, ServiceUnreachable) {
   EXPECT_TRUE(doc["error"]["code"].is_null());
   EXPECT_EQ(doc["error"]["name"], "service_unreachable");
   EXPECT_EQ(doc["error"]["data"]["endpoint"], "test-endpoint");
+}
+
+// A pipe that refuses the user exists: the message says how to get in (elevation,
+// allowed_groups), and no "is the service running?" hint muddles it.
+TEST(Commands, AccessDeniedSaysWhatToDoWithoutTheStartHint) {
+  FakeService svc;
+  svc.deny_access = true;
+  auto r = run_cli({"list"}, svc);
+  EXPECT_EQ(r.exit_code, 3);
+  EXPECT_NE(r.err.find("elevated"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("allowed_groups"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find(start_service_hint()), std::string::npos) << r.err;
 }
 
 TEST(Commands, ServiceClosesBeforeAnswering) {

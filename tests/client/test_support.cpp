@@ -6,6 +6,7 @@
 #include <rasbroker/protocol/jsonrpc.hpp>
 
 #include "client_error.hpp"
+#include "endpoint.hpp"
 
 namespace rasbroker::client::test {
 
@@ -18,6 +19,8 @@ class FakeTransport final : public Transport {
   explicit FakeTransport(FakeService& service) : service_(service) {}
 
   void connect(const std::string& endpoint, std::chrono::milliseconds) override {
+    if (service_.deny_access)
+      throw ClientError(ClientError::Kind::unreachable, pipe_access_denied_message(endpoint), /*says_what_to_do=*/true);
     if (service_.refuse_connect) {
       throw ClientError(ClientError::Kind::unreachable, "cannot connect to " + endpoint + ": the pipe does not exist");
     }

@@ -24,6 +24,7 @@ class FakeService {
 
   Handler handler;
   bool refuse_connect = false;
+  bool deny_access = false;  // connect fails as a pipe whose DACL refuses the user does
   std::string connected_to;
   std::vector<nlohmann::json> requests;  // as received
   std::string received;                  // every byte written by the client

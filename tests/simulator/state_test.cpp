@@ -161,6 +161,22 @@ TEST_F(SimulatorState, AbandonedMidDialIsALeak) {
   EXPECT_EQ(report.problems.front().problem, "1 of 1 dial reference(s) never hung up");
 }
 
+// A link that dropped in invalid_handle mode was unknown to RAS before the process
+// exited (DotRas issue #80): after a restart it still answers 6 at once, never
+// RASCS_Disconnected while a teardown runs.
+TEST_F(SimulatorState, ADropThatKilledTheHandleStaysKilledAcrossARestart) {
+  constexpr const char* kVanishing =
+      R"({"entries": [{"name": "Vanishing", "connect_ms": 0, "drop_after_ms": 1000, "teardown_ms": 2000}]})";
+  Simulator before(scenario(kVanishing));
+  const auto h = before.dial(request("Vanishing"), {}).handle;
+  advance(before, 1500ms);
+  ASSERT_EQ(status(before, h), err::kInvalidHandle);
+  Simulator after(scenario(kVanishing));
+  after.restore(nlohmann::json::parse(before.snapshot().dump()));
+  EXPECT_EQ(status(after, h), err::kInvalidHandle);
+  EXPECT_TRUE(after.leak_report().clean()) << after.leak_report().describe();
+}
+
 TEST_F(SimulatorState, LedgerSurvivesSoLeaksOfTheKilledProcessStayVisible) {
   Simulator before(scenario(kScenario));
   const auto h = before.dial(request("Leaving"), {}).handle;
