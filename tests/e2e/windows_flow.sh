@@ -160,7 +160,8 @@ grep -q "bad configuration.*max_clients" "$data/logs/rasbroker.log" 2>/dev/null 
   && pass "bad config: the reason is in the log" || fail "bad config not logged: $(cat "$data/logs/rasbroker.log" 2>&1)"
 
 # ---------------------------------------------------------------- the service
-echo '{"reaper": {"initial_ms": 100, "max_ms": 500}}' >"$data/config.json"
+echo '{"reaper": {"initial_ms": 100, "max_ms": 500}, "redial": {"Flaky VPN": {"attempts": 1, "backoff_ms": 100}}}' \
+  >"$data/config.json"
 w sc start RasBroker >"$work/out" 2>&1
 eventually is_state RUNNING && pass "sc start: RUNNING" || { fail "never RUNNING: $(query) $(cat "$work/out")"; exit 1; }
 
@@ -214,6 +215,28 @@ echo "s3cret-Pa55" | wine "$win\\rasbroker.exe" dial "Secure VPN" --user alice -
   && pass "password from stdin connects" || fail "password dial: $(cat "$work/out")"
 rb --json list >"$work/out" && grep -q '"user":"[^"]' "$work/out" && pass "owner has a user (pipe client identity)" \
   || fail "owner user: $(cat "$work/out")"
+
+# ---------------------------------------------------------------- a drop RAS forgets
+# Flaky VPN drops 1.5 s after connecting, and the simulated RAS then answers
+# ERROR_INVALID_HANDLE for its handle (drop_mode invalid_handle, the default; field report
+# DotRas issue #80). The broker must read that as a lost link: hang it up anyway (its
+# RasDial still owes the RasHangUp), report link_lost, and redial once (redial."Flaky VPN"
+# in config.json). The redialled link drops too; with no attempt left it stays gone.
+wine "$win\\rasbroker.exe" --json watch </dev/null >"$work/drop-watch.log" 2>&1 &
+watch_pid=$!
+eventually grep -q . "$work/drop-watch.log" 2>/dev/null || sleep 1
+flaky_connected() { [ "$(grep -c '"entry":"Flaky VPN".*"state":"connected"' "$work/drop-watch.log")" -ge "$1" ]; }
+rb dial "Flaky VPN" --wait >"$work/out" 2>&1 && pass "drop: Flaky VPN connected" || fail "drop: dial: $(cat "$work/out")"
+eventually grep -q '"entry":"Flaky VPN".*"reason":"link_lost"' "$work/drop-watch.log" \
+  && pass "drop: the invalid handle is reported as link_lost" || fail "drop: no link_lost: $(cat "$work/drop-watch.log")"
+eventually flaky_connected 2 && pass "drop: redialled and connected again" \
+  || fail "drop: no redial: $(cat "$work/drop-watch.log")"
+eventually grep -q "redial Flaky VPN: no attempts left" "$data/logs/rasbroker.log" \
+  && pass "drop: the second drop finds no attempt left" || fail "drop: log: $(grep -i flaky "$data/logs/rasbroker.log")"
+flaky_listed() { rb --json list | grep -q '"entry":"Flaky VPN"'; }
+eventually eval '! flaky_listed' && pass "drop: Flaky VPN gone after its last drop" \
+  || fail "drop: still listed: $(rb --json list)"
+kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null; watch_pid=
 
 # ---------------------------------------------------------------- killed and restarted
 # The service process dies hard (kill -9: no stop control, no hang-up, no cleanup) while a
@@ -285,8 +308,9 @@ done
 case "$seen" in *STOP_PENDING*) pass "STOP_PENDING seen while the teardown ran" ;; *) fail "no STOP_PENDING seen:$seen" ;; esac
 query | grep -q "WIN32_EXIT_CODE *: *0 " && pass "exit code 0" || fail "exit code: $(query)"
 # Office VPN: dialled and hung up by the broker; Secure VPN: dialled by the killed process,
-# hung up by the restarted one. Branch VPN (external, adopted) stays up: not a leak.
-state_clean "$dir/service.state.json" "Office VPN" "Secure VPN" && pass "state file: hung up, reaped, clean" \
+# hung up by the restarted one; Flaky VPN: both its dropped handles hung up by the broker.
+# Branch VPN (external, adopted) stays up: not a leak.
+state_clean "$dir/service.state.json" "Office VPN" "Secure VPN" "Flaky VPN" && pass "state file: hung up, reaped, clean" \
   || fail "state file not clean: $(cat "$dir/service.state.json" 2>&1)"
 
 log=$data/logs/rasbroker.log
