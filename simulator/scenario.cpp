@@ -25,6 +25,7 @@ constexpr std::uint64_t kMaxError = 0xFFFFFFFFu;
 constexpr std::size_t kMaxEntryName = 256;   // RAS_MaxEntryName
 constexpr std::size_t kMaxDeviceType = 16;   // RAS_MaxDeviceType
 constexpr std::size_t kMaxDeviceName = 128;  // RAS_MaxDeviceName
+constexpr std::size_t kMaxAccount = 272;     // DNLEN + 1 + UNLEN: a DOMAIN\user name
 
 // RASDT_* values of ras.h (compared case-insensitively).
 constexpr std::array<std::string_view, 14> kDeviceTypes{
@@ -34,7 +35,10 @@ constexpr std::array<std::string_view, 14> kDeviceTypes{
 constexpr std::array<std::string_view, 15> kEntryKeys{
     "name", "phonebook", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
     "drop_error", "drop_mode", "teardown_never", "username", "password", "device_type", "device_name", "comment"};
-constexpr std::array<std::string_view, 4> kTopKeys{"entries", "connected", "notifications", "comment"};
+constexpr std::array<std::string_view, 5> kTopKeys{"entries", "connected", "notifications", "enum_lists", "comment"};
+constexpr std::array<std::string_view, 5> kConnectedKeys{"entry", "account", "logon_luid", "default_credentials",
+                                                         "comment"};
+constexpr std::uint64_t kMaxLuid = 0xFFFFFFFFFFFFFFFFull;
 constexpr std::array<std::string_view, 2> kNotificationKeys{"delay_ms", "drop_every"};
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem) {
@@ -173,6 +177,31 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
   return spec;
 }
 
+// One item of `connected`: an entry name (dialled by kScenarioDiallerAccount), or an object
+// naming the entry and who dialled it. `name` receives the entry name as written.
+ConnectionOrigin parse_connected(const json& item, const std::string& path, std::string& name) {
+  ConnectionOrigin origin{std::string(kScenarioDiallerAccount), kScenarioDiallerLuid, false};
+  if (item.is_string()) {
+    name = item.get<std::string>();
+    return origin;
+  }
+  if (!item.is_object()) fail(path, "must be an entry name or an object");
+  reject_unknown_keys(item, path, kConnectedKeys);
+  if (item.contains("comment")) string_value(item["comment"], path + ".comment");
+  if (!item.contains("entry")) fail(path + ".entry", "is required");
+  name = string_value(item["entry"], path + ".entry");
+  if (item.contains("account")) origin.account = non_empty_string(item["account"], path + ".account", kMaxAccount);
+  if (item.contains("logon_luid")) {
+    origin.logon_luid = unsigned_value(item["logon_luid"], path + ".logon_luid", kMaxLuid, "a non-zero integer");
+    if (origin.logon_luid == 0) fail(path + ".logon_luid", "must be a non-zero integer");
+  }
+  if (item.contains("default_credentials")) {
+    if (!item["default_credentials"].is_boolean()) fail(path + ".default_credentials", "must be true or false");
+    origin.default_credentials = item["default_credentials"].get<bool>();
+  }
+  return origin;
+}
+
 }  // namespace
 
 const std::vector<ras::ConnState>& dial_walk() {
@@ -215,10 +244,11 @@ Scenario parse_scenario(const json& doc) {
 
   if (doc.contains("connected")) {
     const auto& connected = doc["connected"];
-    if (!connected.is_array()) fail("connected", "must be an array of entry names");
+    if (!connected.is_array()) fail("connected", "must be an array of entry names or objects");
     for (std::size_t i = 0; i < connected.size(); ++i) {
       const std::string path = "connected[" + std::to_string(i) + "]";
-      const auto name = string_value(connected[i], path);
+      std::string name;
+      scenario.connected_origins.push_back(parse_connected(connected[i], path, name));
       const EntrySpec* entry = scenario.find(name);
       if (entry == nullptr) fail(path, "no entry named " + quote(name));
       // Kept in the entry's own spelling, which is also what RAS reports for the connection.
@@ -226,6 +256,17 @@ Scenario parse_scenario(const json& doc) {
         fail(path, "entry " + quote(name) + " listed twice");
       }
       scenario.connected.push_back(entry->name);
+    }
+  }
+
+  if (doc.contains("enum_lists")) {
+    const auto lists = string_value(doc["enum_lists"], "enum_lists");
+    if (lists == "connected") {
+      scenario.enum_lists = EnumLists::connected;
+    } else if (lists == "not_hung_up") {
+      scenario.enum_lists = EnumLists::not_hung_up;
+    } else {
+      fail("enum_lists", "unknown value " + quote(lists) + " (one of connected, not_hung_up)");
     }
   }
 

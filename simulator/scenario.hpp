@@ -46,6 +46,30 @@ struct EntrySpec {
   std::string device_name = "WAN Miniport (IKEv2)";
 };
 
+// SYSTEM_LUID (winnt.h): the logon session of LocalSystem, the service's account.
+inline constexpr std::uint64_t kSystemLogonLuid = 0x3e7;
+// Who dialled a scenario's `connected` entry when the scenario names nobody: an interactive
+// user, in a logon session whose LUID is made up (interactive sessions get LUIDs allocated
+// at logon, never the well-known 0x3e4..0x3e7).
+inline constexpr std::string_view kScenarioDiallerAccount = "user";
+inline constexpr std::uint64_t kScenarioDiallerLuid = 0x2d5e1;
+
+// Who made a connection and how, as RASCONN reports it (dwFlags and luid).
+struct ConnectionOrigin {
+  std::string account;               // the dialling account; the owner flags compare it with the caller's
+  std::uint64_t logon_luid = 0;      // the logon session it was dialled in (RASCONN.luid)
+  bool default_credentials = false;  // dialled with the all-users default credentials (RASCF_GlobalCreds)
+};
+
+// What RasEnumConnections lists. Microsoft's "RasEnumConnections cannot enumerate a connection
+// as Active until RAS has successfully connected" allows both (docs/simulator.md, fidelity table).
+enum class EnumLists {
+  connected,    // only connections that reached RASCS_Connected: dialling ones are absent
+  not_hung_up,  // every connection whose handle RAS still holds for its dialler, from the start of
+                // its dial until it is hung up: dialling, connected, failed, dropped (status still
+                // answers); not one RAS forgot at a drop, not one tearing down
+};
+
 struct NotificationSpec {
   std::chrono::milliseconds delay{0};  // deliver each connection notification this late
   std::uint32_t drop_every = 0;        // miss every K-th notification; 0: miss none
@@ -57,6 +81,8 @@ struct Scenario {
   std::vector<EntrySpec> entries;
   // Entries already up at start, dialled by someone else; in the entries' own spelling.
   std::vector<std::string> connected;
+  std::vector<ConnectionOrigin> connected_origins;  // connected_origins[i] dialled connected[i]
+  EnumLists enum_lists = EnumLists::connected;
   NotificationSpec notifications;
 
   // The entry RAS would find for `name`: phonebook sections are looked up without regard

@@ -16,10 +16,11 @@ constexpr ras::Handle kHandleStride = 0x10;
 Simulator::Simulator(Scenario scenario, SimulatorOptions options)
     : scenario_(std::move(scenario)), options_(options) {
   const auto now = Clock::now();
-  for (const auto& name : scenario_.connected) {
-    const auto* entry = scenario_.find(name);
+  for (std::size_t i = 0; i < scenario_.connected.size(); ++i) {
+    const auto* entry = scenario_.find(scenario_.connected[i]);
     if (entry == nullptr) continue;  // parse_scenario() rejects this
     Conn& c = add_connection_locked(*entry, now, /*external=*/true);
+    if (i < scenario_.connected_origins.size()) c.origin = scenario_.connected_origins[i];
     c.phase = Phase::connected;
     c.state = ras::ConnState::Connected;
     if (entry->drop_after) schedule_timer_locked(EventKind::drop, c.handle, now + *entry->drop_after);

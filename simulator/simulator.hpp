@@ -47,6 +47,10 @@ struct SimulatorOptions {
   std::size_t enum_initial_capacity = 1;
   // enum_connections() gives up with 603 after this many too-small answers in a row.
   std::size_t enum_max_attempts = 8;
+  // The calling process's account and logon session: connections it dials carry them, and
+  // RasEnumConnections' owner flags compare the dialler's account with this one.
+  std::string account = "SYSTEM";
+  std::uint64_t logon_luid = kSystemLogonLuid;
 };
 
 struct SimStats {
@@ -167,6 +171,7 @@ class Simulator final : public ras::RasApi {
     std::optional<std::size_t> fail_step;
     std::uint32_t fail_error = 0;
     std::vector<ras::DialProgressFn> listeners;
+    std::optional<ConnectionOrigin> origin;  // nullopt: RAS does not know who dialled it
   };
   enum class EventKind {
     dial_step,      // the next state of a dial's walk
@@ -202,6 +207,8 @@ class Simulator final : public ras::RasApi {
   bool vanished(const Conn& c) const {
     return c.phase == Phase::dropped && spec(c).drop_mode == DropMode::invalid_handle;
   }
+  // Whether RasEnumConnections lists the connection (the scenario's enum_lists reading).
+  bool enumerated(const Conn& c) const;
   // A new connection of `entry` with one reference (the caller's, or an external
   // dialler's), recorded in the ledger; its phase is the caller's to set.
   Conn& add_connection_locked(const EntrySpec& entry, Clock::time_point now, bool external);

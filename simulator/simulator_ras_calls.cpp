@@ -42,7 +42,27 @@ bool credentials_accepted(const EntrySpec& e, const ras::DialRequest& request) {
   return saved || (same_user && request.password == *e.password);
 }
 
+// RASCONN.dwFlags as the calling account sees the connection: the owner flags are relative to
+// it, and account names compare without case, as Windows compares them.
+std::uint32_t connection_flags(const EntrySpec& e, const std::optional<ConnectionOrigin>& origin,
+                               const std::string& caller) {
+  namespace flag = ras::conn_flags;
+  std::uint32_t flags = same_phonebook(e.phonebook, "") ? flag::kAllUsers : 0;
+  if (!origin) return flags;
+  flags |= flag::kOwnerKnown;
+  if (equals_ignoring_ascii_case(origin->account, caller)) flags |= flag::kOwnerMatch;
+  if (origin->default_credentials) flags |= flag::kGlobalCreds;
+  return flags;
+}
+
 }  // namespace
+
+bool Simulator::enumerated(const Conn& c) const {
+  if (c.phase == Phase::connected) return true;
+  if (scenario_.enum_lists == EnumLists::connected) return false;
+  // The other reading: listed while RAS still holds the handle for its dialler.
+  return c.phase == Phase::dialing || c.phase == Phase::failed || (c.phase == Phase::dropped && !vanished(c));
+}
 
 ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgressFn progress) {
   PublishOnExit publish{*this};
@@ -74,6 +94,8 @@ ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgre
   }
 
   Conn& c = add_connection_locked(*entry, now, /*external=*/false);
+  // Whether the dial used the all-users default credentials is not modelled: never GlobalCreds.
+  c.origin = ConnectionOrigin{options_.account, options_.logon_luid, /*default_credentials=*/false};
   if (progress) c.listeners.push_back(std::move(progress));
   if (entry->fail_state) {
     c.fail_step = index_in_walk(*entry->fail_state);
@@ -156,7 +178,7 @@ std::uint32_t Simulator::enum_connections_raw(ras::ActiveConnection* buffer, std
   if (element_size != sizeof(ras::ActiveConnection)) return err::kInvalidSize;
   if (buffer == nullptr && count_in_out != 0) return err::kInvalidParameter;
   const auto needed = static_cast<std::size_t>(
-      std::count_if(conns_.begin(), conns_.end(), [](const auto& hc) { return hc.second.phase == Phase::connected; }));
+      std::count_if(conns_.begin(), conns_.end(), [this](const auto& hc) { return enumerated(hc.second); }));
   if (needed > count_in_out) {
     ++stats_.enum_buffer_too_small;
     count_in_out = needed;
@@ -164,13 +186,15 @@ std::uint32_t Simulator::enum_connections_raw(ras::ActiveConnection* buffer, std
   }
   std::size_t n = 0;
   for (const auto& [h, c] : conns_) {
-    if (c.phase != Phase::connected) continue;
+    if (!enumerated(c)) continue;
     const auto& e = spec(c);
     buffer[n++] = ras::ActiveConnection{.handle = h,
                                         .entry = e.name,
                                         .phonebook = phonebook_path(e),
                                         .device_type = e.device_type,
-                                        .device_name = e.device_name};
+                                        .device_name = e.device_name,
+                                        .flags = connection_flags(e, c.origin, options_.account),
+                                        .logon_luid = c.origin ? c.origin->logon_luid : 0};
   }
   count_in_out = n;
   return err::kSuccess;

@@ -116,6 +116,11 @@ json Simulator::snapshot() const {
               {"state", ras::state_name(c.state)},
               {"error", c.error},
               {"refs", c.refs}};
+    if (c.origin) {
+      j["account"] = c.origin->account;
+      j["logon_luid"] = c.origin->logon_luid;
+      j["default_credentials"] = c.origin->default_credentials;
+    }
     if (const auto it = drop_due.find(h); it != drop_due.end()) j["drop_in_ms"] = remaining_ms(it->second, now);
     if (const auto it = teardown_due.find(h); it != teardown_due.end()) {
       j["teardown_in_ms"] = remaining_ms(it->second, now);
@@ -163,6 +168,12 @@ void Simulator::restore(const json& state) {
     if (!ras::parse_state_name(string_at(j, at, "state"), r.conn.state)) fail(at + ".state", "unknown state");
     r.conn.error = u32_at(j, at, "error");
     r.conn.refs = u32_at(j, at, "refs");
+    // Who dialled it survives the process that held it; a snapshot without it (an older
+    // format) restores a connection whose owner RAS does not know.
+    if (j.contains("account")) {
+      r.conn.origin = ConnectionOrigin{string_at(j, at, "account"), unsigned_at(j, at, "logon_luid"),
+                                       bool_at(j, at, "default_credentials")};
+    }
     r.drop_in = optional_ms(j, at, "drop_in_ms");
     r.teardown_in = optional_ms(j, at, "teardown_in_ms");
     if (phase == "connected") {

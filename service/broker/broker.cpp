@@ -1,6 +1,6 @@
 // Broker: records and their lookups, hang-up, queries, subscriptions, start and stop.
-// Dialling lives in dial.cpp, the reaper in reaper.cpp, the link watch, adoption and
-// redial in link_watch.cpp.
+// Dialling lives in dial.cpp, the reaper in reaper.cpp, the link watch and redial in
+// link_watch.cpp, adoption in adoption.cpp.
 #include "broker/broker.hpp"
 
 #include <algorithm>

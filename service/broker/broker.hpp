@@ -96,8 +96,20 @@ class Broker : public std::enable_shared_from_this<Broker> {
   void poll_due_teardowns();
   std::optional<Clock::time_point> next_teardown_poll() const;
 
-  // Link watch, adoption, redial (link_watch.cpp).
+  // Adoption (adoption.cpp).
+  // A connection RasEnumConnections listed that was not adopted (yet), remembered so that it
+  // is logged once and, while its dial goes on, looked at again on every poll.
+  enum class Unadopted {
+    dialling,    // someone else's dial in progress: adopted once its status says connected
+    down,        // failed or dropped: the program that dialled it must hang it up
+    unreadable,  // RasGetConnectStatus failed: tried again on every poll
+  };
   void adopt_new_connections();
+  // Confirms a newcomer's state with RasGetConnectStatus and adopts it if it is connected.
+  void consider_newcomer(const ras::ActiveConnection& c);
+  bool awaiting_adoption() const;
+
+  // Link watch, redial (link_watch.cpp).
   void on_ras_notification();
   boost::asio::awaitable<void> link_watch_loop();
   void check_links();
@@ -117,12 +129,13 @@ class Broker : public std::enable_shared_from_this<Broker> {
   std::shared_ptr<spdlog::logger> log_;
 
   std::map<std::uint64_t, Record> records_;
+  std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration
   std::uint64_t next_seq_ = 1;
   std::vector<std::weak_ptr<Subscription>> subscriptions_;
 
   Notifier changed_;       // any record changed: request waiters re-check
   Notifier reaper_wake_;   // a teardown was queued
-  Notifier watch_wake_;    // a link became connected
+  Notifier watch_wake_;    // a link became connected, or someone else's dial awaits adoption
   Notifier stop_wake_;     // stop() began: pending redials give up
   boost::asio::cancellation_signal reaper_cancel_, watch_cancel_;
   bool started_ = false;

@@ -1,5 +1,5 @@
-// Watching: adoption of connections others dialled (RasEnumConnections), link-drop
-// detection (RAS notifications as a hint, a slow status poll as the backstop), and
+// Watching: link-drop detection (RAS notifications as a hint, a slow status poll as the
+// backstop), which also drives adoption (adoption.cpp) of connections others dialled, and
 // redial after a drop when the entry's policy asks for it.
 #include <algorithm>
 
@@ -26,24 +26,6 @@ namespace {
 // However often a link drops, a redial waits at most this long.
 constexpr std::chrono::minutes kLongestRedialDelay{5};
 }  // namespace
-
-void Broker::adopt_new_connections() {
-  std::vector<ras::ActiveConnection> active;
-  if (auto rc = ras_.enum_connections(active); rc != ras::err::kSuccess) {
-    log_->warn("adoption: RasEnumConnections returned {} ({})", rc, ras_.error_string(rc));
-    return;
-  }
-  for (auto& c : active) {
-    if (find_handle(c.handle)) continue;
-    Record& r = add_record(c.handle, c.entry, c.phonebook);
-    r.info.state = ConnectionState::connected;
-    r.info.ras_state = ras::state_name(ras::ConnState::Connected);
-    r.info.adopted = true;
-    log_->info("adoption: {} {} (handle {:#x}, dialled by another process)", r.info.entry, r.info.id, r.handle);
-    publish(r);
-    watch_wake_.notify_all();
-  }
-}
 
 void Broker::on_ras_notification() {
   if (stopping_) return;
@@ -104,14 +86,18 @@ asio::awaitable<void> Broker::link_watch_loop() {
     const bool any_connected = std::any_of(records_.begin(), records_.end(), [](const auto& kv) {
       return kv.second.info.state == ConnectionState::connected;
     });
-    if (!any_connected) {
+    if (!any_connected && !awaiting_adoption()) {
       co_await watch_wake_.wait();  // nothing to watch: no polling at all
       continue;
     }
     Timer timer(ex_, Clock::now() + config_.link_poll);
     boost::system::error_code ec;
     co_await timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    if (!ec) check_links();
+    if (ec) continue;
+    // Someone else's dial seen in progress is adopted once it connects, even when the
+    // notification of that is missed.
+    if (awaiting_adoption() && !stopping_) adopt_new_connections();
+    check_links();
   }
 }
 

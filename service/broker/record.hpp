@@ -26,6 +26,11 @@ struct Record {
   ras::Handle handle = ras::kNullHandle;
   protocol::Connection info;
   std::optional<DialPlan> plan;  // absent for adopted connections
+  // For an adopted connection, who dialled it as RasEnumConnections told the service
+  // (RASCONN.dwFlags, relative to the service's account, and .luid): the ownership work names
+  // owners from them. 0 for connections the broker dialled.
+  std::uint32_t ras_flags = 0;
+  std::uint64_t logon_luid = 0;
 
   // Reaper state, valid while info.state == hanging_up.
   Clock::time_point hangup_started{};

@@ -73,12 +73,23 @@ struct ConnectStatus {
   std::string device_name;
 };
 
+// RASCONN.dwFlags (ras.h, WINVER >= 0x501; MinGW's ras.h lacks the owner flags). The owner
+// flags are relative to the account calling RasEnumConnections (docs/ras-rules.md#adoption).
+namespace conn_flags {
+constexpr std::uint32_t kAllUsers = 0x1;     // RASCF_AllUsers: an entry of the all-users phonebook
+constexpr std::uint32_t kGlobalCreds = 0x2;  // RASCF_GlobalCreds: dialled with the default (all-users) credentials
+constexpr std::uint32_t kOwnerKnown = 0x4;   // RASCF_OwnerKnown: RAS knows which account dialled it
+constexpr std::uint32_t kOwnerMatch = 0x8;   // RASCF_OwnerMatch: ... and that account is the caller's
+}  // namespace conn_flags
+
 struct ActiveConnection {  // one RASCONN from RasEnumConnections
   Handle handle = kNullHandle;
   std::string entry;
   std::string phonebook;
   std::string device_type;
   std::string device_name;
+  std::uint32_t flags = 0;       // RASCONN.dwFlags: conn_flags
+  std::uint64_t logon_luid = 0;  // RASCONN.luid: the logon session the connection was made in
 };
 
 struct PhonebookEntry {  // one RASENTRYNAME from RasEnumEntries

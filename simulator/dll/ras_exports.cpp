@@ -200,7 +200,9 @@ DWORD WINAPI RasEnumConnectionsW(LPRASCONNW conns, LPDWORD bytes, LPDWORD count)
       return kValueDoesNotFit;
     }
     c.dwSubEntry = 1;
-    c.dwFlags = system_phonebook(active[i].phonebook) ? RASCF_AllUsers : 0;
+    c.dwFlags = active[i].flags;
+    c.luid.LowPart = static_cast<DWORD>(active[i].logon_luid & 0xFFFFFFFFu);
+    c.luid.HighPart = static_cast<LONG>(active[i].logon_luid >> 32);
   }
   *count = static_cast<DWORD>(capacity);
   *bytes = static_cast<DWORD>(capacity * sizeof(RASCONNW));

@@ -23,6 +23,7 @@
 #include "app/service_status.hpp"
 #include "ras/ras_api.hpp"
 #include "simulator/simulator.hpp"
+#include "tests/ras/forwarding_ras.hpp"
 #include "transport.hpp"
 
 namespace rasbroker::app::test {
@@ -64,29 +65,7 @@ void expect_start_run_stop(const std::vector<ServiceStatus>& all, std::chrono::m
 
 // The core owns its backend; this one forwards to a simulator the test keeps, so the
 // ledger can be checked after the service stopped.
-class ForwardingRas final : public ras::RasApi {
- public:
-  explicit ForwardingRas(ras::RasApi& to) : to_(to) {}
-  std::string backend_name() const override { return to_.backend_name(); }
-  ras::DialResult dial(const ras::DialRequest& r, ras::DialProgressFn p) override { return to_.dial(r, std::move(p)); }
-  std::uint32_t hang_up(ras::Handle h) override { return to_.hang_up(h); }
-  std::uint32_t get_connect_status(ras::Handle h, ras::ConnectStatus& out) override {
-    return to_.get_connect_status(h, out);
-  }
-  std::uint32_t enum_connections(std::vector<ras::ActiveConnection>& out) override {
-    return to_.enum_connections(out);
-  }
-  std::uint32_t enum_entries(const std::string& pb, std::vector<ras::PhonebookEntry>& out) override {
-    return to_.enum_entries(pb, out);
-  }
-  std::string error_string(std::uint32_t code) override { return to_.error_string(code); }
-  void set_connection_notifier(std::function<void()> changed) override {
-    to_.set_connection_notifier(std::move(changed));
-  }
-
- private:
-  ras::RasApi& to_;
-};
+using ras::test::ForwardingRas;
 
 // A scenario with "Office VPN" (quick connect, 1.5 s teardown) and "Quick VPN".
 sim::Scenario test_scenario();

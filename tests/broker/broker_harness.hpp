@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <boost/asio/co_spawn.hpp>
@@ -13,13 +14,14 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ringbuffer_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.hpp"
 #include "core/clock.hpp"
 #include "simulator/scenario.hpp"
 #include "simulator/simulator.hpp"
+#include "tests/ras/forwarding_ras.hpp"
 #include "rasbroker/protocol/errors.hpp"
 
 namespace rasbroker::testing {
@@ -53,6 +55,9 @@ struct Pending {
 inline const nlohmann::json kOfficeVpn = {
     {"entries", {{{"name", "Office VPN"}, {"connect_ms", 800}, {"teardown_ms", 1500}}}}};
 
+// A test's RAS around sim_: forwards every call; a test overrides what it changes.
+using ras::test::ForwardingRas;
+
 class BrokerHarness : public ::testing::Test {
  protected:
   void SetUp() override { Clock::use_virtual_time(); }
@@ -79,7 +84,8 @@ class BrokerHarness : public ::testing::Test {
 
   // The broker talks to `ras` when given (a test's wrapper around sim_), else to sim_.
   std::shared_ptr<broker::Broker> make_broker(broker::BrokerConfig config, ras::RasApi* ras = nullptr) {
-    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto log = std::make_shared<spdlog::logger>("test", log_);
+    log->set_level(spdlog::level::debug);
     auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log);
     b->start();
     settle();
@@ -172,6 +178,13 @@ class BrokerHarness : public ::testing::Test {
       return c && c->id != previous && c->state == ConnectionState::connected;
     }, 30s);
   }
+  // How many of the lines the broker logged (the last 1024) contain `text`.
+  std::size_t logged(std::string_view text) const {
+    std::size_t n = 0;
+    for (const auto& line : log_->last_formatted())
+      if (line.find(text) != std::string::npos) ++n;
+    return n;
+  }
   bool saw_event(const std::string& id, ConnectionState state) const {
     for (auto& e : events_)
       if (e.id == id && e.state == state) return true;
@@ -197,6 +210,7 @@ class BrokerHarness : public ::testing::Test {
   std::shared_ptr<broker::Broker> broker_;
   std::vector<Connection> events_;
   std::shared_ptr<void> events_token_;
+  std::shared_ptr<spdlog::sinks::ringbuffer_sink_mt> log_ = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1024);
 };
 
 }  // namespace rasbroker::testing

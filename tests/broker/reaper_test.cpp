@@ -24,27 +24,14 @@ class ReaperTest : public BrokerHarness {
 // RAS answering RasHangUp with 668 (ERROR_NO_CONNECTION: the link went away on its own
 // just then) hands back the same handle to reap: the simulator does the hang-up, this
 // wrapper reports what such a RAS says.
-class HangUpSays668 final : public ras::RasApi {
+class HangUpSays668 final : public ForwardingRas {
  public:
-  explicit HangUpSays668(ras::RasApi& to) : to_(to) {}
+  using ForwardingRas::ForwardingRas;
   std::string backend_name() const override { return "668"; }
-  ras::DialResult dial(const ras::DialRequest& r, ras::DialProgressFn p) override { return to_.dial(r, std::move(p)); }
   std::uint32_t hang_up(ras::Handle h) override {
-    to_.hang_up(h);
+    ForwardingRas::hang_up(h);
     return ras::err::kNoConnection;
   }
-  std::uint32_t get_connect_status(ras::Handle h, ras::ConnectStatus& out) override {
-    return to_.get_connect_status(h, out);
-  }
-  std::uint32_t enum_connections(std::vector<ras::ActiveConnection>& out) override { return to_.enum_connections(out); }
-  std::uint32_t enum_entries(const std::string& pb, std::vector<ras::PhonebookEntry>& out) override {
-    return to_.enum_entries(pb, out);
-  }
-  std::string error_string(std::uint32_t code) override { return to_.error_string(code); }
-  void set_connection_notifier(std::function<void()> changed) override { to_.set_connection_notifier(std::move(changed)); }
-
- private:
-  ras::RasApi& to_;
 };
 
 TEST_F(ReaperTest, HangUpAnswered668IsStillPolledUntilInvalidHandle) {

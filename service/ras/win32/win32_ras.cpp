@@ -153,8 +153,10 @@ std::uint32_t Win32Ras::enum_connections(std::vector<ActiveConnection>& out) {
   });
   if (rc != ERROR_SUCCESS) return rc;
   for (const RASCONNW& c : conns) {
+    // LUID: LowPart DWORD, HighPart LONG; carried as one 64-bit value.
+    const auto luid = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(c.luid.HighPart)) << 32) | c.luid.LowPart;
     out.push_back({from_hrasconn(c.hrasconn), wide_field_text(c.szEntryName), wide_field_text(c.szPhonebook),
-                   wide_field_text(c.szDeviceType), wide_field_text(c.szDeviceName)});
+                   wide_field_text(c.szDeviceType), wide_field_text(c.szDeviceName), c.dwFlags, luid});
   }
   return ERROR_SUCCESS;
 }

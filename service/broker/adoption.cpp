@@ -1,0 +1,108 @@
+// Adoption of connections others dialled (docs/ras-rules.md#adoption): RasEnumConnections
+// names the newcomers, RasGetConnectStatus confirms each one's state before it is recorded —
+// Microsoft calls that pair the most reliable way to know whether a connection is active, and
+// one reading of RasEnumConnections lists connections that are still dialling.
+#include <set>
+
+#include <spdlog/spdlog.h>
+
+#include "broker/broker.hpp"
+
+namespace rasbroker::broker {
+
+using protocol::ConnectionState;
+
+namespace {
+
+// "all-users entry, owner: another account, logon session 0x2d5e1": who dialled an adopted
+// connection, as RASCONN tells the service (the owner flags are relative to its account).
+std::string describe_origin(const ras::ActiveConnection& c) {
+  namespace flag = ras::conn_flags;
+  std::string text = (c.flags & flag::kAllUsers) ? "all-users entry" : "per-user entry";
+  if (!(c.flags & flag::kOwnerKnown)) {
+    text += ", owner unknown";
+  } else {
+    text += (c.flags & flag::kOwnerMatch) ? ", owner: the service's account" : ", owner: another account";
+  }
+  if (c.logon_luid != 0) text += fmt::format(", logon session {:#x}", c.logon_luid);
+  if (c.flags & flag::kGlobalCreds) text += ", default credentials";
+  return text;
+}
+
+}  // namespace
+
+void Broker::adopt_new_connections() {
+  std::vector<ras::ActiveConnection> active;
+  if (auto rc = ras_.enum_connections(active); rc != ras::err::kSuccess) {
+    log_->warn("adoption: RasEnumConnections returned {} ({})", rc, ras_.error_string(rc));
+    return;
+  }
+  std::set<ras::Handle> listed;
+  for (const auto& c : active) {
+    listed.insert(c.handle);
+    if (!find_handle(c.handle)) consider_newcomer(c);
+  }
+  // Forget what RAS no longer lists: hung up by its dialler, or adopted meanwhile.
+  std::erase_if(unadopted_, [&](const auto& kv) { return !listed.contains(kv.first) || find_handle(kv.first); });
+}
+
+void Broker::consider_newcomer(const ras::ActiveConnection& c) {
+  ras::ConnectStatus st;
+  const std::uint32_t rc = ras_.get_connect_status(c.handle, st);
+  const auto seen = unadopted_.find(c.handle);
+  const auto first_time = [&](Unadopted what) {
+    const bool news = seen == unadopted_.end() || seen->second != what;
+    unadopted_[c.handle] = what;
+    return news;
+  };
+  if (rc == ras::err::kInvalidHandle) {
+    // Gone between the two calls: hung up and torn down, or a drop RAS forgot at once.
+    log_->debug("adoption: {} (handle {:#x}) went away before it could be adopted", c.entry, c.handle);
+    unadopted_.erase(c.handle);
+    return;
+  }
+  if (rc != ras::err::kSuccess) {
+    if (first_time(Unadopted::unreadable))
+      log_->warn("adoption: {} (handle {:#x}) not adopted: RasGetConnectStatus returned {} ({}); trying again",
+                 c.entry, c.handle, rc, ras_.error_string(rc));
+    watch_wake_.notify_all();
+    return;
+  }
+  if (st.state == ras::ConnState::Disconnected || st.error != 0) {
+    // Failed or dropped: hanging it up is the job of the program that dialled it (each RasDial
+    // needs its own RasHangUp); adopting it would only report a link that is already down.
+    if (first_time(Unadopted::down))
+      log_->info("adoption: {} (handle {:#x}) not adopted: {} with RAS error {}; the program that dialled it "
+                 "must hang it up",
+                 c.entry, c.handle, ras::state_name(st.state), st.error);
+    return;
+  }
+  if (st.state != ras::ConnState::Connected) {
+    // Someone else's dial in progress (or paused): adopting it now would let a client hang up
+    // a dial its owner is still making. The poll looks again until it connects or goes.
+    if (first_time(Unadopted::dialling))
+      log_->debug("adoption: {} (handle {:#x}) is still dialling ({}); adopted once connected", c.entry, c.handle,
+                  ras::state_name(st.state));
+    watch_wake_.notify_all();
+    return;
+  }
+  unadopted_.erase(c.handle);
+  Record& r = add_record(c.handle, c.entry, c.phonebook);
+  r.info.state = ConnectionState::connected;
+  r.info.ras_state = ras::state_name(st.state);
+  r.info.adopted = true;
+  r.ras_flags = c.flags;
+  r.logon_luid = c.logon_luid;
+  log_->info("adoption: {} {} (handle {:#x}, dialled by another process; {})", r.info.entry, r.info.id, r.handle,
+             describe_origin(c));
+  publish(r);
+  watch_wake_.notify_all();
+}
+
+bool Broker::awaiting_adoption() const {
+  for (const auto& [h, what] : unadopted_)
+    if (what != Unadopted::down) return true;
+  return false;
+}
+
+}  // namespace rasbroker::broker
