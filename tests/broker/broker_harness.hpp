@@ -79,7 +79,8 @@ class BrokerHarness : public ::testing::Test {
 
   // The broker talks to `ras` when given (a test's wrapper around sim_), else to sim_.
   std::shared_ptr<broker::Broker> make_broker(broker::BrokerConfig config, ras::RasApi* ras = nullptr) {
-    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
+    auto log = std::make_shared<spdlog::logger>(
+        "test", log_sink_ ? log_sink_ : std::make_shared<spdlog::sinks::null_sink_mt>());
     auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log);
     b->start();
     settle();
@@ -197,6 +198,7 @@ class BrokerHarness : public ::testing::Test {
   std::shared_ptr<broker::Broker> broker_;
   std::vector<Connection> events_;
   std::shared_ptr<void> events_token_;
+  std::shared_ptr<spdlog::sinks::sink> log_sink_;  // where the broker logs; none: nowhere
 };
 
 }  // namespace rasbroker::testing
