@@ -2,13 +2,18 @@
 // callback comes from, both readings of one link's error before RASCS_Connected, a link lost
 // after it, and dwExtendedError only for the four errors RAS sets it for.
 #include <algorithm>
+#include <chrono>
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "simulator/dial_steps.hpp"
 #include "sim_test_util.hpp"
 
 namespace rasbroker::sim::test {
@@ -190,6 +195,40 @@ TEST_F(Multilink, ExtendedErrorsOnlyWithTheFourErrorsRasSetsThemFor) {
     const bool named = code == 639 || code == 640 || code == 645 || code == 650;
     EXPECT_EQ(has_extended_error(code), named) << code;
   }
+}
+
+// As RAS does it: every link's callback from the engine's own thread, the one for a link lost
+// after Connected included (run under TSan by the linux-tsan preset).
+TEST(MultilinkThreaded, LinkCallbacksComeFromTheEngineThread) {
+  Clock::use_real_time();
+  Simulator sim(parse_scenario_text(two_links(R"("link_fail": {"sub_entry": 2, "after_connected": true,
+                                                                "error": 650, "extended_error": 5})"),
+                                    ""),
+                SimulatorOptions{.mode = Mode::threaded});
+  std::mutex mu;
+  std::condition_variable cv;
+  std::vector<Progress> calls;
+  std::vector<std::thread::id> threads;
+  const auto h = sim.dial(dial_request("Bonded"), [&](const ras::DialProgress& p) {
+    std::lock_guard lock(mu);
+    calls.push_back({p.handle, p.state, p.error, p.sub_entry, p.extended_error});
+    threads.push_back(std::this_thread::get_id());
+    cv.notify_all();
+  }).handle;
+  {
+    std::unique_lock lock(mu);
+    ASSERT_TRUE(cv.wait_for(lock, 10s, [&] { return !calls.empty() && calls.back().error != 0; }));
+    EXPECT_EQ(calls.back(), (Progress{h, S::SubEntryDisconnected, 650, 2, 5}));
+    EXPECT_EQ(calls.size(), dial_step_count(sim.scenario().entries[0]) + 1);
+    for (const auto id : threads) EXPECT_NE(id, std::this_thread::get_id());
+  }
+  EXPECT_EQ(sim.hang_up(h), err::kSuccess);
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  ras::ConnectStatus st;
+  while (sim.get_connect_status(h, st) != err::kInvalidHandle && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(5ms);
+  }
+  EXPECT_TRUE(sim.leak_report().clean()) << sim.leak_report().describe();
 }
 
 TEST(MultilinkScenario, DefaultsAndFullSpecification) {
