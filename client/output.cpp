@@ -86,7 +86,8 @@ std::string since_label(const Connection& c) {
 }
 
 std::string error_label(const protocol::ConnectionError& e) {
-  return std::to_string(e.ras_error) + (e.message.empty() ? "" : ": " + e.message);
+  const std::string extended = e.extended_error ? " (extended error " + std::to_string(e.extended_error) + ")" : "";
+  return std::to_string(e.ras_error) + (e.message.empty() ? "" : ": " + e.message) + extended;
 }
 
 std::string format_connection_table(const std::vector<Connection>& connections) {

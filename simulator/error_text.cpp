@@ -8,7 +8,7 @@
 namespace rasbroker::sim {
 namespace {
 
-constexpr std::array<std::pair<std::uint32_t, std::string_view>, 28> kTexts{{
+constexpr std::array<std::pair<std::uint32_t, std::string_view>, 31> kTexts{{
     {0, "The operation completed successfully."},
     {6, "The handle is invalid."},                                      // ERROR_INVALID_HANDLE
     {87, "The parameter is incorrect."},                                // ERROR_INVALID_PARAMETER
@@ -25,6 +25,9 @@ constexpr std::array<std::pair<std::uint32_t, std::string_view>, 28> kTexts{{
     {629, "The connection was closed by the remote computer."},         // ERROR_REMOTE_DISCONNECTION
     {631, "The connection was closed by the user."},                    // ERROR_USER_DISCONNECTION
     {632, "The structure size is incorrect."},                          // ERROR_INVALID_SIZE
+    {640, "A NetBIOS error occurred."},                                 // ERROR_NETBIOS_ERROR
+    {645, "An internal authentication error occurred."},                // ERROR_AUTH_INTERNAL
+    {650, "The remote access server is not responding."},               // ERROR_SERVER_NOT_RESPONDING
     {651, "The modem (or other connecting device) has reported an error."},  // ERROR_FROM_DEVICE
     {668, "The connection was terminated."},                            // ERROR_NO_CONNECTION
     {678, "The remote computer did not respond."},                      // ERROR_NO_ANSWER

@@ -26,15 +26,19 @@ constexpr std::size_t kMaxEntryName = 256;   // RAS_MaxEntryName
 constexpr std::size_t kMaxDeviceType = 16;   // RAS_MaxDeviceType
 constexpr std::size_t kMaxDeviceName = 128;  // RAS_MaxDeviceName
 constexpr std::size_t kMaxAccount = 272;     // DNLEN + 1 + UNLEN: a DOMAIN\user name
+constexpr std::uint64_t kMaxLinks = 16;      // our bound: enough for any test, keeps the walk short
 
 // RASDT_* values of ras.h (compared case-insensitively).
 constexpr std::array<std::string_view, 14> kDeviceTypes{
     "vpn", "modem", "isdn", "x25", "pad", "GENERIC", "SERIAL", "FRAMERELAY", "ATM", "SONET",
     "SW56", "IRDA", "PARALLEL", "PPPoE"};
 
-constexpr std::array<std::string_view, 15> kEntryKeys{
+constexpr std::array<std::string_view, 19> kEntryKeys{
     "name", "phonebook", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
-    "drop_error", "drop_mode", "teardown_never", "username", "password", "device_type", "device_name", "comment"};
+    "drop_error", "drop_mode", "teardown_never", "username", "password", "device_type", "device_name", "comment",
+    "fail_extended_error", "links", "link_fail", "link_error_ends_dial"};
+constexpr std::array<std::string_view, 6> kLinkFailKeys{"sub_entry",       "state",          "error",
+                                                        "extended_error", "after_connected", "status_error"};
 constexpr std::array<std::string_view, 5> kTopKeys{"entries", "connected", "notifications", "enum_lists", "comment"};
 constexpr std::array<std::string_view, 5> kConnectedKeys{"entry", "account", "logon_luid", "default_credentials",
                                                          "comment"};
@@ -104,6 +108,53 @@ std::string walk_names() {
   return out;
 }
 
+// A state of the dial walk before RASCS_Connected: where a dial or a link can fail.
+ras::ConnState walk_state(const json& v, const std::string& path) {
+  const auto name = string_value(v, path);
+  ras::ConnState state{};
+  if (!ras::parse_state_name(name, state)) fail(path, "unknown state " + quote(name));
+  const auto& walk = dial_walk();
+  if (std::find(walk.begin(), walk.end() - 1, state) == walk.end() - 1) {
+    fail(path, quote(name) + " is not a state the simulated dial passes through (one of " + walk_names() + ")");
+  }
+  return state;
+}
+
+bool boolean(const json& v, const std::string& path) {
+  if (!v.is_boolean()) fail(path, "must be true or false");
+  return v.get<bool>();
+}
+
+// dwExtendedError of a failure with `error`: RAS sets it for four errors only, and so may a scenario.
+std::uint32_t extended_error(const json& v, const std::string& path, std::uint32_t error) {
+  const auto value = error_code(v, path);
+  if (!has_extended_error(error)) {
+    fail(path, "RAS sets an extended error only for errors 639, 640, 645 and 650, not " + std::to_string(error));
+  }
+  return value;
+}
+
+LinkFailure parse_link_fail(const json& v, const std::string& path, std::uint32_t links) {
+  if (!v.is_object()) fail(path, "must be an object");
+  reject_unknown_keys(v, path, kLinkFailKeys);
+  if (links < 2) fail(path, "needs a multilink entry (\"links\" of 2 or more)");
+  const auto at = [&](const char* key) { return path + "." + key; };
+  LinkFailure f;
+  if (!v.contains("sub_entry")) fail(at("sub_entry"), "is required");
+  f.sub_entry = static_cast<std::uint32_t>(unsigned_value(v["sub_entry"], at("sub_entry"), links, "a link number"));
+  if (f.sub_entry == 0) fail(at("sub_entry"), "must be a link number from 1");
+  if (v.contains("after_connected")) f.after_connected = boolean(v["after_connected"], at("after_connected"));
+  if (v.contains("state")) {
+    // A link failing after Connected has no walk state left: it is reported as RASCS_SubEntryDisconnected.
+    if (f.after_connected) fail(at("state"), "does not apply to a link failing after RASCS_Connected");
+    f.state = walk_state(v["state"], at("state"));
+  }
+  if (v.contains("error")) f.error = error_code(v["error"], at("error"));
+  if (v.contains("extended_error")) f.extended_error = extended_error(v["extended_error"], at("extended_error"), f.error);
+  if (v.contains("status_error")) f.status_error = boolean(v["status_error"], at("status_error"));
+  return f;
+}
+
 EntrySpec parse_entry(const json& e, const std::string& path) {
   if (!e.is_object()) fail(path, "must be an object");
   reject_unknown_keys(e, path, kEntryKeys);
@@ -121,20 +172,23 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
   if (e.contains("connect_ms")) spec.connect = millis(e["connect_ms"], at("connect_ms"));
   if (e.contains("teardown_ms")) spec.teardown = millis(e["teardown_ms"], at("teardown_ms"));
 
-  if (e.contains("fail_state")) {
-    const auto name = string_value(e["fail_state"], at("fail_state"));
-    ras::ConnState state{};
-    if (!ras::parse_state_name(name, state)) fail(at("fail_state"), "unknown state " + quote(name));
-    const auto& walk = dial_walk();
-    if (std::find(walk.begin(), walk.end() - 1, state) == walk.end() - 1) {
-      fail(at("fail_state"), quote(name) + " is not a state the simulated dial passes through (one of " +
-                                 walk_names() + ")");
-    }
-    spec.fail_state = state;
-  }
+  if (e.contains("fail_state")) spec.fail_state = walk_state(e["fail_state"], at("fail_state"));
   if (e.contains("fail_error")) {
     if (!e.contains("fail_state")) fail(at("fail_error"), "requires \"fail_state\"");
     spec.fail_error = error_code(e["fail_error"], at("fail_error"));
+  }
+  if (e.contains("fail_extended_error")) {
+    if (!e.contains("fail_state")) fail(at("fail_extended_error"), "requires \"fail_state\"");
+    spec.fail_extended_error = extended_error(e["fail_extended_error"], at("fail_extended_error"), spec.fail_error);
+  }
+  if (e.contains("links")) {
+    spec.links = static_cast<std::uint32_t>(unsigned_value(e["links"], at("links"), kMaxLinks, "a number of links"));
+    if (spec.links == 0) fail(at("links"), "must be at least 1");
+  }
+  if (e.contains("link_fail")) spec.link_fail = parse_link_fail(e["link_fail"], at("link_fail"), spec.links);
+  if (e.contains("link_error_ends_dial")) {
+    if (spec.links < 2) fail(at("link_error_ends_dial"), "needs a multilink entry (\"links\" of 2 or more)");
+    spec.link_error_ends_dial = boolean(e["link_error_ends_dial"], at("link_error_ends_dial"));
   }
   if (e.contains("drop_after_ms")) spec.drop_after = millis(e["drop_after_ms"], at("drop_after_ms"));
   if (e.contains("drop_error")) spec.drop_error = error_code(e["drop_error"], at("drop_error"));
@@ -210,6 +264,11 @@ const std::vector<ras::ConnState>& dial_walk() {
                                    S::DeviceConnected, S::AllDevicesConnected, S::Authenticate,
                                    S::AuthNotify,  S::Authenticated,       S::Connected};
   return walk;
+}
+
+bool has_extended_error(std::uint32_t ras_error) {
+  // ERROR_CANNOT_GET_LANA, ERROR_NETBIOS_ERROR, ERROR_AUTH_INTERNAL, ERROR_SERVER_NOT_RESPONDING (raserror.h).
+  return ras_error == 639 || ras_error == 640 || ras_error == 645 || ras_error == 650;
 }
 
 const EntrySpec* Scenario::find(std::string_view name) const {

@@ -28,6 +28,16 @@ enum class DropMode {
   disconnected_state,  // the handle stays valid: status answers RASCS_Disconnected + drop_error until hung up
 };
 
+// One link of a multilink entry that fails (docs/simulator.md, "Multilink").
+struct LinkFailure {
+  std::uint32_t sub_entry = 2;                            // 1 … links
+  ras::ConnState state = ras::ConnState::Authenticate;   // a walk state before Connected
+  std::uint32_t error = ras::err::kAuthenticationFailure;
+  std::uint32_t extended_error = 0;  // only with an error has_extended_error() accepts
+  bool after_connected = false;      // fails right after RASCS_Connected instead of at `state`
+  bool status_error = false;         // RasGetConnectStatus then reports its error while Connected
+};
+
 struct EntrySpec {
   std::string name;
   std::string phonebook;  // empty: the system phonebook
@@ -35,6 +45,7 @@ struct EntrySpec {
   std::chrono::milliseconds teardown{1500};
   std::optional<ras::ConnState> fail_state;  // one of the dial walk's states before Connected
   std::uint32_t fail_error = ras::err::kAuthenticationFailure;
+  std::uint32_t fail_extended_error = 0;  // only with a fail_error has_extended_error() accepts
   std::optional<std::chrono::milliseconds> drop_after;  // after reaching Connected
   std::uint32_t drop_error = ras::err::kRemoteDisconnection;
   DropMode drop_mode = DropMode::invalid_handle;
@@ -44,6 +55,12 @@ struct EntrySpec {
   std::optional<std::string> password;
   std::string device_type = "vpn";
   std::string device_name = "WAN Miniport (IKEv2)";
+  // Multilink: the sub-entries 1 … links each walk the dial (docs/simulator.md, "Multilink").
+  std::uint32_t links = 1;
+  std::optional<LinkFailure> link_fail;
+  // The two readings of a non-zero dwError on one sub-entry before RASCS_Connected: the
+  // whole dial ends (true), or only that link, reported as RASCS_SubEntryDisconnected (false).
+  bool link_error_ends_dial = true;
 };
 
 // SYSTEM_LUID (winnt.h): the logon session of LocalSystem, the service's account.
@@ -69,6 +86,11 @@ enum class EnumLists {
                 // its dial until it is hung up: dialling, connected, failed, dropped (status still
                 // answers); not one RAS forgot at a drop, not one tearing down
 };
+
+// Whether RAS sets RasDialFunc2's dwExtendedError for `ras_error`: only for
+// ERROR_CANNOT_GET_LANA (639), ERROR_NETBIOS_ERROR (640), ERROR_AUTH_INTERNAL (645) and
+// ERROR_SERVER_NOT_RESPONDING (650) ("RASDIALFUNC2 callback function (ras.h)").
+bool has_extended_error(std::uint32_t ras_error);
 
 struct NotificationSpec {
   std::chrono::milliseconds delay{0};  // deliver each connection notification this late

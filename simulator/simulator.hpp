@@ -170,6 +170,9 @@ class Simulator final : public ras::RasApi {
     std::size_t next_step = 0;
     std::optional<std::size_t> fail_step;
     std::uint32_t fail_error = 0;
+    std::uint32_t fail_extended_error = 0;
+    std::uint32_t link_down = 0;   // multilink: the sub-entry that failed while the rest went on; 0: none
+    std::uint32_t link_error = 0;  // ... and its error
     std::vector<ras::DialProgressFn> listeners;
     std::optional<ConnectionOrigin> origin;  // nullopt: RAS does not know who dialled it
   };
@@ -225,7 +228,13 @@ class Simulator final : public ras::RasApi {
   std::optional<bool> fire_one_locked(Clock::time_point now, Calls& calls);
   void fire_dial_step_locked(Conn& c, const Event& ev, Calls& calls);
   void signal_notifier_locked(Clock::time_point at);
-  void deliver_progress_locked(const Conn& c, ras::ConnState s, std::uint32_t error, Calls& calls);
+  // One progress callback to each of the connection's listeners (`p.handle` is filled in).
+  void deliver_progress_locked(const Conn& c, ras::DialProgress p, Calls& calls);
+  // The dial fails as a whole: the failing callback, then no more notifications.
+  void fail_dial_locked(Conn& c, ras::DialProgress failure, Calls& calls);
+  // RASCONNSTATUS.dwError of a connection whose own error is 0: a failed link's error in the
+  // reading where RAS reports it while the rest of the connection stays up (link_fail.status_error).
+  std::uint32_t link_error_in_status(const Conn& c) const;
   void run();
   // Invokes the change hook (without the lock) if anything changed since the last call.
   void publish_change();

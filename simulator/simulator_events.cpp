@@ -5,6 +5,7 @@
 #include <chrono>
 #include <utility>
 
+#include "simulator/dial_steps.hpp"
 #include "simulator/simulator.hpp"
 
 namespace rasbroker::sim {
@@ -46,12 +47,27 @@ bool Simulator::stale_locked(const Event& ev) const {
   return false;
 }
 
-void Simulator::deliver_progress_locked(const Conn& c, ras::ConnState s, std::uint32_t error, Calls& calls) {
+void Simulator::deliver_progress_locked(const Conn& c, ras::DialProgress p, Calls& calls) {
+  p.handle = c.handle;
   for (const auto& fn : c.listeners) {
     if (!fn) continue;
     ++stats_.progress_callbacks;
-    calls.emplace_back([fn, h = c.handle, s, error] { fn(h, s, error); });
+    calls.emplace_back([fn, p] { fn(p); });
   }
+}
+
+void Simulator::fail_dial_locked(Conn& c, ras::DialProgress failure, Calls& calls) {
+  // The handle stays valid (and must be hung up).
+  c.phase = Phase::failed;
+  c.state = failure.state;
+  c.error = failure.error;
+  deliver_progress_locked(c, failure, calls);
+  c.listeners.clear();  // notifications stop at a non-zero error
+}
+
+std::uint32_t Simulator::link_error_in_status(const Conn& c) const {
+  const auto& failure = spec(c).link_fail;
+  return failure && failure->status_error ? c.link_error : 0;
 }
 
 void Simulator::signal_notifier_locked(Clock::time_point at) {
@@ -66,30 +82,61 @@ void Simulator::signal_notifier_locked(Clock::time_point at) {
 }
 
 void Simulator::fire_dial_step_locked(Conn& c, const Event& ev, Calls& calls) {
-  const auto& walk = dial_walk();
   const std::size_t i = ev.step;
-  c.state = walk[i];
-  if (c.fail_step && *c.fail_step == i) {
-    // The dial fails here; the handle stays valid (and must be hung up).
-    c.phase = Phase::failed;
-    c.error = c.fail_error;
-    deliver_progress_locked(c, c.state, c.error, calls);
-    c.listeners.clear();  // notifications stop at a non-zero error
+  DialStep step = dial_step(spec(c), i);
+  const auto& link_fail = spec(c).link_fail;
+  using ras::ConnState;
+  bool report = true;
+  if (step.state == ConnState::Connected) {
+    // The connection is up as long as one link is (RASCN_Disconnection comes only when every
+    // sub-entry is down): it is reported on a link still up.
+    if (c.link_down == step.sub_entry) ++step.sub_entry;
+  } else if (step.sub_entry == c.link_down) {
+    report = false;  // that link walks no further
+  } else if (step.sub_entry == 1 && c.fail_step && *c.fail_step == walk_index(step.state)) {
+    // The dial fails here. RAS sets dwExtendedError for four errors only.
+    fail_dial_locked(c, {.state = step.state, .error = c.fail_error, .sub_entry = 1,
+                         .extended_error = has_extended_error(c.fail_error) ? c.fail_extended_error : 0}, calls);
     return;
+  } else if (link_fail && !link_fail->after_connected && step.sub_entry == link_fail->sub_entry &&
+             step.state == link_fail->state) {
+    const ras::DialProgress failure{.state = step.state, .error = link_fail->error, .sub_entry = step.sub_entry,
+                                    .extended_error = link_fail->extended_error};
+    if (spec(c).link_error_ends_dial) {  // reading (a): one link's error ends the whole dial
+      fail_dial_locked(c, failure, calls);
+      return;
+    }
+    // Reading (b): only that link goes; the others carry on to RASCS_Connected.
+    deliver_progress_locked(c, {.state = ConnState::SubEntryDisconnected, .error = failure.error,
+                                .sub_entry = failure.sub_entry, .extended_error = failure.extended_error}, calls);
+    c.link_down = failure.sub_entry;
+    c.link_error = failure.error;
+    report = false;
   }
-  deliver_progress_locked(c, c.state, 0, calls);
-  if (c.state == ras::ConnState::Connected) {
+  if (report) {
+    c.state = step.state;
+    deliver_progress_locked(c, {.state = step.state, .sub_entry = step.sub_entry}, calls);
+  }
+  if (step.state == ConnState::Connected) {
     c.phase = Phase::connected;
+    if (link_fail && link_fail->after_connected) {
+      // A link lost once the connection is up: reported, and the connection stays up.
+      deliver_progress_locked(c, {.state = ConnState::SubEntryDisconnected, .error = link_fail->error,
+                                  .sub_entry = link_fail->sub_entry, .extended_error = link_fail->extended_error},
+                              calls);
+      c.link_down = link_fail->sub_entry;
+      c.link_error = link_fail->error;
+    }
     c.listeners.clear();  // notifications stop at RASCS_Connected
     signal_notifier_locked(ev.due);
     if (const auto& after = spec(c).drop_after) schedule_timer_locked(EventKind::drop, c.handle, ev.due + *after);
     return;
   }
-  // State i of the walk is due at dial_start + connect * i / (number of steps).
+  // Step i is due at dial_start + connect * i / (number of steps - 1).
   c.next_step = i + 1;
   const auto connect = std::chrono::duration_cast<Clock::duration>(spec(c).connect);
   const auto due = c.dial_start + connect * static_cast<Clock::rep>(c.next_step) /
-                                       static_cast<Clock::rep>(walk.size() - 1);
+                                       static_cast<Clock::rep>(dial_step_count(spec(c)) - 1);
   schedule_timer_locked(EventKind::dial_step, c.handle, due, c.next_step);
 }
 
@@ -123,7 +170,8 @@ std::optional<bool> Simulator::fire_one_locked(Clock::time_point now, Calls& cal
     case EventKind::progress:
       if (ev.fn) {
         ++stats_.progress_callbacks;
-        calls.emplace_back([fn = std::move(ev.fn), h = ev.handle, s = ev.state, e = ev.error] { fn(h, s, e); });
+        calls.emplace_back([fn = std::move(ev.fn), p = ras::DialProgress{.handle = ev.handle, .state = ev.state,
+                                                                          .error = ev.error}] { fn(p); });
       }
       break;
   }

@@ -100,6 +100,7 @@ ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgre
   if (entry->fail_state) {
     c.fail_step = index_in_walk(*entry->fail_state);
     c.fail_error = entry->fail_error;
+    c.fail_extended_error = entry->fail_extended_error;
   }
   const auto auth = index_in_walk(ConnState::Authenticate);  // unless a fail_state fails earlier
   if (!credentials_accepted(*entry, request) && (!c.fail_step || *c.fail_step >= auth)) {
@@ -156,7 +157,7 @@ std::uint32_t Simulator::get_connect_status(ras::Handle h, ras::ConnectStatus& o
   }
   if (c != nullptr && c->phase != Phase::gone) {
     out.state = c->state;
-    out.error = c->error;
+    out.error = c->error != 0 ? c->error : link_error_in_status(*c);
     out.device_type = spec(*c).device_type;
     out.device_name = spec(*c).device_name;
     return err::kSuccess;

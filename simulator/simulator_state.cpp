@@ -122,6 +122,10 @@ json Simulator::snapshot() const {
       j["default_credentials"] = c.origin->default_credentials;
     }
     if (const auto it = drop_due.find(h); it != drop_due.end()) j["drop_in_ms"] = remaining_ms(it->second, now);
+    if (c.link_down != 0) {  // a multilink connection that lost a link and stayed up
+      j["link_down"] = c.link_down;
+      j["link_error"] = c.link_error;
+    }
     if (const auto it = teardown_due.find(h); it != teardown_due.end()) {
       j["teardown_in_ms"] = remaining_ms(it->second, now);
     }
@@ -176,6 +180,10 @@ void Simulator::restore(const json& state) {
     }
     r.drop_in = optional_ms(j, at, "drop_in_ms");
     r.teardown_in = optional_ms(j, at, "teardown_in_ms");
+    if (j.contains("link_down")) {
+      r.conn.link_down = u32_at(j, at, "link_down");
+      r.conn.link_error = u32_at(j, at, "link_error");
+    }
     if (phase == "connected") {
       r.conn.phase = Phase::connected;
     } else if (phase == "tearing_down") {

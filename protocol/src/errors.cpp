@@ -52,15 +52,19 @@ RpcError RpcError::from_json(const nlohmann::json& error) {
   return RpcError(code, std::move(message), std::move(data));
 }
 
-RpcError RpcError::ras(std::uint32_t ras_error, std::string ras_message, std::string what) {
+RpcError RpcError::ras(std::uint32_t ras_error, std::string ras_message, std::string what,
+                       std::uint32_t extended_error) {
   std::string message = std::move(what);
   if (!ras_message.empty()) {
     if (!message.empty()) message += ": ";
     message += ras_message;
   }
   if (!message.empty()) message += ' ';
-  message += "(RAS error " + std::to_string(ras_error) + ")";
+  message += "(RAS error " + std::to_string(ras_error);
+  if (extended_error != 0) message += ", extended error " + std::to_string(extended_error);
+  message += ")";
   nlohmann::json data = {{"ras_error", ras_error}, {"ras_message", std::move(ras_message)}};
+  if (extended_error != 0) data["ras_extended_error"] = extended_error;
   return RpcError(ErrorCode::ras_failure, std::move(message), std::move(data));
 }
 

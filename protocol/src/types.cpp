@@ -123,6 +123,12 @@ nlohmann::json time_json(const std::optional<TimePoint>& t) {
   return format_rfc3339(*t);
 }
 
+nlohmann::json error_json(const ConnectionError& e) {
+  nlohmann::json j{{"ras_error", e.ras_error}, {"message", e.message}};
+  if (e.extended_error != 0) j["extended_error"] = e.extended_error;  // present only when RAS gave one
+  return j;
+}
+
 }  // namespace
 
 void to_json(nlohmann::json& j, const Connection& c) {
@@ -135,8 +141,7 @@ void to_json(nlohmann::json& j, const Connection& c) {
       {"adopted", c.adopted},
       {"owner", c.owner ? nlohmann::json{{"pid", c.owner->pid}, {"user", c.owner->user}} : nlohmann::json()},
       {"reason", c.reason ? nlohmann::json(to_string(*c.reason)) : nlohmann::json()},
-      {"error", c.error ? nlohmann::json{{"ras_error", c.error->ras_error}, {"message", c.error->message}}
-                        : nlohmann::json()},
+      {"error", c.error ? error_json(*c.error) : nlohmann::json()},
       {"stuck", c.stuck},
       {"dialed_at", time_json(c.dialed_at)},
       {"connected_at", time_json(c.connected_at)},
@@ -184,9 +189,10 @@ Connection read_connection(const nlohmann::json& j, const ReadContext& ctx, cons
     }
   }
   if (const auto error = r.object("error")) {
-    c.error = ConnectionError{
-        static_cast<std::uint32_t>(error->required_integer("ras_error", 0, std::numeric_limits<std::uint32_t>::max())),
-        error->required_string("message")};
+    constexpr auto kMaxError = std::numeric_limits<std::uint32_t>::max();
+    c.error = ConnectionError{static_cast<std::uint32_t>(error->required_integer("ras_error", 0, kMaxError)),
+                              error->required_string("message"),
+                              static_cast<std::uint32_t>(error->integer("extended_error", 0, kMaxError).value_or(0))};
   }
   c.stuck = r.required_boolean("stuck");
   c.dialed_at = read_time(r, "dialed_at");

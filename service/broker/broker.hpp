@@ -83,11 +83,13 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
   // Dial (dial.cpp).
   Record& start_dial(DialPlan plan);  // may throw RpcError; the record exists if RAS gave a handle
-  void on_progress(ras::Handle h, ras::ConnState state, std::uint32_t error);
+  void on_progress(const ras::DialProgress& p);
+  // A connected connection's progress: a multilink entry's links after RASCS_Connected.
+  void on_link_progress(const Record& r, const ras::DialProgress& p);
   boost::asio::awaitable<protocol::Connection> wait_connected(std::uint64_t seq,
                                                               std::optional<Clock::time_point> deadline);
   boost::asio::awaitable<void> dial_deadline(std::uint64_t seq, Clock::time_point deadline);
-  protocol::ConnectionError ras_error(std::uint32_t code);
+  protocol::ConnectionError ras_error(std::uint32_t code, std::uint32_t extended_error = 0);
 
   // Hang-up and reaper (reaper.cpp).
   void begin_hangup(Record& r, protocol::Reason reason);

@@ -22,6 +22,15 @@ using protocol::ErrorCode;
 using protocol::Reason;
 using protocol::RpcError;
 
+namespace {
+
+// ", extended error 5" when RAS gave one (RasDialFunc2's dwExtendedError), else "".
+std::string extended_note(std::uint32_t extended_error) {
+  return extended_error ? fmt::format(", extended error {}", extended_error) : std::string();
+}
+
+}  // namespace
+
 asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
                                                    std::optional<protocol::Owner> owner) {
   if (stopping_) throw RpcError(ErrorCode::shutting_down, "the service is stopping: no new dials");
@@ -77,9 +86,9 @@ Record& Broker::start_dial(DialPlan plan) {
   if (plan.redial.attempts == 0) plan.password.clear();
 
   std::weak_ptr<Broker> weak = weak_from_this();
-  auto progress = [ex = ex_, weak](ras::Handle h, ras::ConnState state, std::uint32_t error) {
-    asio::post(ex, [weak, h, state, error] {
-      if (auto self = weak.lock()) self->on_progress(h, state, error);
+  auto progress = [ex = ex_, weak](const ras::DialProgress& p) {
+    asio::post(ex, [weak, p] {
+      if (auto self = weak.lock()) self->on_progress(p);
     });
   };
   const ras::DialResult result = ras_.dial(request, progress);
@@ -112,28 +121,48 @@ Record& Broker::start_dial(DialPlan plan) {
   return r;
 }
 
-void Broker::on_progress(ras::Handle h, ras::ConnState state, std::uint32_t error) {
-  Record* r = find_handle(h);
+void Broker::on_progress(const ras::DialProgress& p) {
+  Record* r = find_handle(p.handle);
+  if (!r) return;
+  if (r->info.state == ConnectionState::connected) {
+    on_link_progress(*r, p);
+    return;
+  }
   // Late notifications (after a hang-up, or for a handle already gone) mean nothing.
-  if (!r || r->info.state != ConnectionState::dialing) return;
-  const std::string name = ras::state_name(state);
-  if (error == ras::err::kSuccess && state != ras::ConnState::Connected && name == r->info.ras_state) return;
+  if (r->info.state != ConnectionState::dialing) return;
+  const std::string name = ras::state_name(p.state);
+  if (p.error == ras::err::kSuccess && p.state != ras::ConnState::Connected && name == r->info.ras_state) return;
   r->info.ras_state = name;
-  if (error != ras::err::kSuccess) {
-    r->info.error = ras_error(error);
-    log_->warn("dial {}: {} failed at {}: RAS error {} ({})", r->info.entry, r->info.id, r->info.ras_state, error,
-               r->info.error->message);
+  if (p.error != ras::err::kSuccess) {
+    // Before the connection is up, any error fails the dial, one link's of a multilink entry
+    // too: whether RAS goes on with the other links is not documented, and a RASCS_Connected
+    // that never comes would hold the dial until its timeout (docs/ras-rules.md#dial).
+    r->info.error = ras_error(p.error, p.extended_error);
+    log_->warn("dial {}: {} failed at {} on link {}: RAS error {} ({}){}", r->info.entry, r->info.id,
+               r->info.ras_state, p.sub_entry, p.error, r->info.error->message, extended_note(p.extended_error));
     begin_hangup(*r, Reason::dial_failed);
     maybe_redial(*r);
     return;
   }
-  if (state == ras::ConnState::Connected) {
+  if (p.state == ras::ConnState::Connected) {
     r->info.state = ConnectionState::connected;
     r->info.connected_at = std::chrono::system_clock::now();
     log_->info("dial {}: {} connected", r->info.entry, r->info.id);
     watch_wake_.notify_all();
   }
   publish(*r);
+}
+
+void Broker::on_link_progress(const Record& r, const ras::DialProgress& p) {
+  // A multilink connection stays up while any of its links is (RASCN_Disconnection comes
+  // only when every sub-entry is down): a link lost now is reported, never hung up.
+  if (p.error != ras::err::kSuccess) {
+    log_->warn("dial {}: {} link {} failed at {}: RAS error {} ({}){}; the connection stays up", r.info.entry,
+               r.info.id, p.sub_entry, ras::state_name(p.state), p.error, ras_.error_string(p.error),
+               extended_note(p.extended_error));
+  } else if (p.state == ras::ConnState::SubEntryConnected || p.state == ras::ConnState::SubEntryDisconnected) {
+    log_->info("dial {}: {} link {}: {}", r.info.entry, r.info.id, p.sub_entry, ras::state_name(p.state));
+  }
 }
 
 asio::awaitable<protocol::Connection> Broker::wait_connected(std::uint64_t seq,
@@ -158,7 +187,8 @@ asio::awaitable<protocol::Connection> Broker::wait_connected(std::uint64_t seq,
     throw RpcError(ErrorCode::shutting_down,
                    "the service is stopping: dial \"" + last.entry + "\" was hung up before it connected");
   if (last.error)
-    throw RpcError::ras(last.error->ras_error, last.error->message, "dial \"" + last.entry + "\" failed");
+    throw RpcError::ras(last.error->ras_error, last.error->message, "dial \"" + last.entry + "\" failed",
+                        last.error->extended_error);
   throw RpcError(ErrorCode::ras_failure, "dial \"" + last.entry + "\" was hung up before it connected",
                  {{"ras_error", ras::err::kUserDisconnection},
                   {"ras_message", ras_.error_string(ras::err::kUserDisconnection)}});
@@ -177,8 +207,8 @@ asio::awaitable<void> Broker::dial_deadline(std::uint64_t seq, Clock::time_point
   }
 }
 
-protocol::ConnectionError Broker::ras_error(std::uint32_t code) {
-  return protocol::ConnectionError{code, ras_.error_string(code)};
+protocol::ConnectionError Broker::ras_error(std::uint32_t code, std::uint32_t extended_error) {
+  return protocol::ConnectionError{code, ras_.error_string(code), extended_error};
 }
 
 }  // namespace rasbroker::broker

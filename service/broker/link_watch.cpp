@@ -68,6 +68,16 @@ void Broker::check_links() {
       log_->warn("watch: {} {} status returned {} ({})", r->info.entry, r->info.id, rc, ras_.error_string(rc));
       continue;
     }
+    if (st.state == ras::ConnState::Connected && st.error != 0) {
+      // RAS says the connection is up: the error is a link's of a multilink entry that lost
+      // one while others carry it (docs/ras-rules.md#dial). Reported once, not hung up.
+      if (r->logged_link_error != st.error) {
+        r->logged_link_error = st.error;
+        log_->warn("watch: {} {} is up, but RAS reports error {} ({}) for one of its links", r->info.entry,
+                   r->info.id, st.error, ras_.error_string(st.error));
+      }
+      continue;
+    }
     if (st.state == ras::ConnState::Disconnected || st.error != 0) {
       const std::uint32_t why = st.error ? st.error : ras::err::kDisconnection;
       r->info.error = ras_error(why);

@@ -36,6 +36,10 @@ struct Record {
   Clock::time_point hangup_started{};
   Clock::time_point next_poll{};
   std::uint32_t polls = 0;
+
+  // Link watch: the dwError last logged for a connection RAS still reports Connected (a
+  // multilink entry that lost a link), so that each poll does not log it again.
+  std::uint32_t logged_link_error = 0;
 };
 
 }  // namespace rasbroker::broker

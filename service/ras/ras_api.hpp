@@ -57,9 +57,18 @@ struct DialRequest {
   std::string domain;
 };
 
+// One RasDialFunc2 notification (docs/ras-rules.md#dial).
+struct DialProgress {
+  Handle handle = kNullHandle;
+  ConnState state = ConnState::OpenPort;
+  std::uint32_t error = 0;           // dwError: non-zero when `state` failed
+  std::uint32_t sub_entry = 1;       // dwSubEntry: the link (1-based) of a multilink entry that made this call
+  std::uint32_t extended_error = 0;  // dwExtendedError: set by RAS only for errors 639, 640, 645 and 650
+};
+
 // RasDialFunc2 in portable form. May be invoked on any thread, possibly before
 // dial() has returned the handle; it must return quickly and never call dial().
-using DialProgressFn = std::function<void(Handle, ConnState state, std::uint32_t error)>;
+using DialProgressFn = std::function<void(const DialProgress&)>;
 
 struct DialResult {
   std::uint32_t error = err::kSuccess;  // RasDial's return value

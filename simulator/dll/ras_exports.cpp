@@ -24,6 +24,7 @@ using rasbroker::copy_to_wide_field;
 using rasbroker::narrow;
 using rasbroker::ras::ActiveConnection;
 using rasbroker::ras::ConnState;
+using rasbroker::ras::DialProgress;
 using rasbroker::ras::DialProgressFn;
 using rasbroker::ras::Handle;
 using rasbroker::wide_field_text;
@@ -66,35 +67,38 @@ struct SyncDial {
 DialProgressFn make_progress(DWORD notifier_type, LPVOID notifier, ULONG_PTR callback_id,
                              const std::shared_ptr<SyncDial>& sync) {
   if (notifier == nullptr) {
-    return [sync](Handle, ConnState s, std::uint32_t error) {
-      if (error == 0 && s != ConnState::Connected) return;
+    return [sync](const DialProgress& p) {
+      // The outcome: Connected, or an error that ended the dial. A multilink entry's link that
+      // fails alone (RASCS_SubEntryDisconnected) leaves the dial going.
+      if (p.error == 0 ? p.state != ConnState::Connected : p.state == ConnState::SubEntryDisconnected) return;
       std::lock_guard lock(sync->mu);
       sync->done = true;
-      sync->error = error;
+      sync->error = p.error;
       sync->cv.notify_all();
     };
   }
   switch (notifier_type) {
     case 0:
-      return [fn = reinterpret_cast<RASDIALFUNC>(notifier)](Handle, ConnState s, std::uint32_t error) {
-        fn(WM_RASDIALEVENT, to_rascs(s), error);
+      return [fn = reinterpret_cast<RASDIALFUNC>(notifier)](const DialProgress& p) {
+        fn(WM_RASDIALEVENT, to_rascs(p.state), p.error);
       };
     case 1:
-      return [fn = reinterpret_cast<RASDIALFUNC1>(notifier)](Handle h, ConnState s, std::uint32_t error) {
-        fn(to_hrasconn(h), WM_RASDIALEVENT, to_rascs(s), error, 0);
+      return [fn = reinterpret_cast<RASDIALFUNC1>(notifier)](const DialProgress& p) {
+        fn(to_hrasconn(p.handle), WM_RASDIALEVENT, to_rascs(p.state), p.error, p.extended_error);
       };
     case 2: {
       auto stopped = std::make_shared<std::atomic<bool>>(false);
-      return [fn = reinterpret_cast<RASDIALFUNC2>(notifier), callback_id, stopped](Handle h, ConnState s,
-                                                                                   std::uint32_t error) {
+      return [fn = reinterpret_cast<RASDIALFUNC2>(notifier), callback_id, stopped](const DialProgress& p) {
         if (stopped->load()) return;
-        // dwSubEntry 1: the (only) link of the entry.
-        if (fn(callback_id, 1, to_hrasconn(h), WM_RASDIALEVENT, to_rascs(s), error, 0) == 0) stopped->store(true);
+        if (fn(callback_id, p.sub_entry, to_hrasconn(p.handle), WM_RASDIALEVENT, to_rascs(p.state), p.error,
+               p.extended_error) == 0) {
+          stopped->store(true);  // "stops sending callback notifications for all subentries"
+        }
       };
     }
     case 0xFFFFFFFF:
-      return [hwnd = static_cast<HWND>(notifier)](Handle, ConnState s, std::uint32_t error) {
-        PostMessageW(hwnd, WM_RASDIALEVENT, static_cast<WPARAM>(s), static_cast<LPARAM>(error));
+      return [hwnd = static_cast<HWND>(notifier)](const DialProgress& p) {
+        PostMessageW(hwnd, WM_RASDIALEVENT, static_cast<WPARAM>(p.state), static_cast<LPARAM>(p.error));
       };
     default:
       return nullptr;

@@ -65,6 +65,12 @@ TEST(Output, ConnectionDetails) {
             "hangup at:     2026-11-25T13:01:00.000Z\n");
 }
 
+TEST(Output, ErrorLabelNamesAnExtendedError) {
+  EXPECT_EQ(error_label(protocol::ConnectionError{650, "The remote access server is not responding.", 5}),
+            "650: The remote access server is not responding. (extended error 5)");
+  EXPECT_EQ(error_label(protocol::ConnectionError{691, "Access was denied"}), "691: Access was denied");
+}
+
 TEST(Output, Entries) {
   protocol::EntriesResult r;
   EXPECT_EQ(format_entries(r), "No entries.\n");

@@ -108,6 +108,15 @@ TEST(Errors, RasFailureCarriesTheRasErrorAndMessage) {
   EXPECT_EQ(back.data(), e.data());
 }
 
+TEST(Errors, RasFailureNamesTheExtendedErrorWhenRasGaveOne) {
+  const auto e = rp::RpcError::ras(650, "The remote access server is not responding.", "dial \"Old\" failed", 5);
+  EXPECT_STREQ(e.what(), "dial \"Old\" failed: The remote access server is not responding. (RAS error 650, extended "
+                         "error 5)");
+  EXPECT_EQ(e.data()["ras_extended_error"], 5);
+  EXPECT_EQ(rp::RpcError::from_json(e.to_json()).data(), e.data());
+  EXPECT_FALSE(rp::RpcError::ras(691, "x", "y").data().contains("ras_extended_error"));
+}
+
 TEST(Errors, RasFailureWithoutTextStillReadable) {
   EXPECT_STREQ(rp::RpcError::ras(800, "", "dial \"Office VPN\" failed").what(),
                "dial \"Office VPN\" failed (RAS error 800)");

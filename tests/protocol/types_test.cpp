@@ -183,6 +183,23 @@ TEST(Connection, RoundTrips) {
   }
 }
 
+// RasDialFunc2's dwExtendedError: present only when RAS gave one, so a client that predates
+// it reads the same object as before.
+TEST(Connection, ErrorCarriesTheExtendedErrorOnlyWhenThereIsOne) {
+  rp::Connection c = full_connection();
+  c.error = rp::ConnectionError{650, "The remote access server is not responding.", 5};
+  const json j = c;
+  EXPECT_EQ(j["error"], (json{{"ras_error", 650}, {"message", "The remote access server is not responding."},
+                              {"extended_error", 5}}));
+  EXPECT_EQ(json::parse(j.dump()).get<rp::Connection>(), c);
+  c.error->extended_error = 0;
+  EXPECT_FALSE(json(c)["error"].contains("extended_error"));
+  EXPECT_EQ(json(c).get<rp::Connection>(), c);
+  json bad = json(c);
+  bad["error"]["extended_error"] = -1;
+  EXPECT_THROW((void)bad.get<rp::Connection>(), rp::RpcError);
+}
+
 TEST(Connection, FromJsonIgnoresUnknownFieldsAndAcceptsMissingNullables) {
   json j = full_connection();
   j["added_in_v2"] = {{"x", 1}};

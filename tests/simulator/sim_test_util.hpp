@@ -26,9 +26,12 @@ struct Progress {
   ras::Handle handle;
   ras::ConnState state;
   std::uint32_t error;
+  std::uint32_t sub_entry = 1;  // every callback of a single-link entry comes from link 1
+  std::uint32_t extended_error = 0;
   bool operator==(const Progress&) const = default;
   friend void PrintTo(const Progress& p, std::ostream* os) {
-    *os << "{" << format_handle(p.handle) << ", " << ras::state_name(p.state) << ", " << p.error << "}";
+    *os << "{" << format_handle(p.handle) << ", " << ras::state_name(p.state) << ", " << p.error << ", link "
+        << p.sub_entry << ", extended " << p.extended_error << "}";
   }
 };
 
@@ -45,7 +48,9 @@ inline ras::DialRequest dial_request(std::string entry, std::string user = "", s
 struct Recorder {
   std::vector<Progress> calls;
   ras::DialProgressFn fn() {
-    return [this](ras::Handle h, ras::ConnState s, std::uint32_t e) { calls.push_back({h, s, e}); };
+    return [this](const ras::DialProgress& p) {
+      calls.push_back({p.handle, p.state, p.error, p.sub_entry, p.extended_error});
+    };
   }
   std::vector<ras::ConnState> states() const {
     std::vector<ras::ConnState> out;

@@ -362,12 +362,12 @@ TEST_F(SimulatorTest, CallbacksMayCallBackIntoTheSimulator) {
   Simulator sim(scenario(kBasic));
   std::vector<ConnState> seen;
   ras::Handle handle = ras::kNullHandle;
-  handle = sim.dial(request("Office VPN"), [&](ras::Handle h, ConnState s, std::uint32_t) {
-    seen.push_back(s);
+  handle = sim.dial(request("Office VPN"), [&](const ras::DialProgress& p) {
+    seen.push_back(p.state);
     ras::ConnectStatus st;
-    EXPECT_EQ(sim.get_connect_status(h, st), err::kSuccess);
-    if (s == ConnState::AllDevicesConnected) {
-      EXPECT_EQ(sim.hang_up(h), err::kSuccess);
+    EXPECT_EQ(sim.get_connect_status(p.handle, st), err::kSuccess);
+    if (p.state == ConnState::AllDevicesConnected) {
+      EXPECT_EQ(sim.hang_up(p.handle), err::kSuccess);
     }
   }).handle;
   settle(sim);

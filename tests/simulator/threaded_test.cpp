@@ -29,14 +29,14 @@ TEST(ThreadedSimulator, DialConnectHangUpReapWithRealClock) {
     notified = true;
     cv.notify_all();
   });
-  const auto r = sim.dial(dial_request("Quick"), [&](ras::Handle h, ConnState s, std::uint32_t error) {
+  const auto r = sim.dial(dial_request("Quick"), [&](const ras::DialProgress& p) {
     ras::ConnectStatus st;
-    EXPECT_EQ(sim.get_connect_status(h, st), ras::err::kSuccess);  // calling back in is allowed
+    EXPECT_EQ(sim.get_connect_status(p.handle, st), ras::err::kSuccess);  // calling back in is allowed
     std::lock_guard lock(mu);
-    EXPECT_EQ(error, 0u);
-    states.push_back(s);
+    EXPECT_EQ(p.error, 0u);
+    states.push_back(p.state);
     callback_thread = std::this_thread::get_id();
-    if (s == ConnState::Connected) connected = true;
+    if (p.state == ConnState::Connected) connected = true;
     cv.notify_all();
   });
   ASSERT_EQ(r.error, ras::err::kSuccess);
@@ -76,10 +76,10 @@ TEST(ThreadedSimulator, ConcurrentCallersLeaveACleanLedger) {
     for (int round = 0; round < 10; ++round) {
       // Shared: a callback of a shared walk may still be in flight after this round ends.
       auto done = std::make_shared<std::atomic<bool>>(false);
-      const auto r = sim.dial(dial_request(entry), [&sim, done](ras::Handle h, ConnState s, std::uint32_t error) {
+      const auto r = sim.dial(dial_request(entry), [&sim, done](const ras::DialProgress& p) {
         ras::ConnectStatus st;
-        sim.get_connect_status(h, st);
-        if (s == ConnState::Connected || error != 0) *done = true;
+        sim.get_connect_status(p.handle, st);
+        if (p.state == ConnState::Connected || p.error != 0) *done = true;
       });
       ASSERT_EQ(r.error, ras::err::kSuccess);
       const auto deadline = std::chrono::steady_clock::now() + 10s;
@@ -115,7 +115,7 @@ TEST(ThreadedSimulator, DestructorStopsPendingWork) {
   auto sim = std::make_unique<Simulator>(
       parse_scenario_text(R"({"entries": [{"name": "Slow", "connect_ms": 60000}]})", ""),
       SimulatorOptions{.mode = Mode::threaded});
-  sim->dial(dial_request("Slow"), [](ras::Handle, ConnState, std::uint32_t) {});
+  sim->dial(dial_request("Slow"), [](const ras::DialProgress&) {});
   EXPECT_EQ(sim->pump(), 0u);  // threaded mode: pump() does nothing
   sim.reset();                 // joins promptly although events are pending
 }

@@ -29,15 +29,20 @@ std::shared_ptr<const DialProgressFn> DialContexts::find(std::uintptr_t id) {
   return it == contexts_.end() ? nullptr : it->second;
 }
 
-DWORD WINAPI DialContexts::callback(ULONG_PTR id, DWORD, HRASCONN conn, UINT, RASCONNSTATE state, DWORD error,
-                                    DWORD) {
+DWORD WINAPI DialContexts::callback(ULONG_PTR id, DWORD sub_entry, HRASCONN conn, UINT, RASCONNSTATE state,
+                                    DWORD error, DWORD extended_error) {
   // The shared_ptr keeps the function alive for this call even if the dial is released
   // meanwhile; the table lock is not held while it runs.
   const auto progress = instance().find(id);
   if (!progress || !*progress) return 0;  // released: RAS may stop notifying
   try {
-    (*progress)(static_cast<Handle>(reinterpret_cast<std::uintptr_t>(conn)),
-                static_cast<ConnState>(static_cast<std::uint32_t>(state)), error);
+    // The link and the extended error go through as RAS gave them: which link failed, and
+    // the NetBIOS or routing detail of a 639/640/645/650, are what an operator needs.
+    (*progress)(DialProgress{.handle = static_cast<Handle>(reinterpret_cast<std::uintptr_t>(conn)),
+                             .state = static_cast<ConnState>(static_cast<std::uint32_t>(state)),
+                             .error = error,
+                             .sub_entry = sub_entry,
+                             .extended_error = extended_error});
   } catch (...) {
     // Nothing may unwind into RAS's thread.
   }

@@ -27,14 +27,16 @@ struct Progress {
   std::vector<std::uint32_t> errors;
   std::vector<Handle> handles;
   std::vector<std::thread::id> threads;
+  std::vector<DialProgress> calls;  // everything, as the backend passed it on
 
   DialProgressFn fn() {
-    return [this](Handle h, ConnState s, std::uint32_t error) {
+    return [this](const DialProgress& p) {
       std::lock_guard lock(mu);
-      states.push_back(s);
-      errors.push_back(error);
-      handles.push_back(h);
+      states.push_back(p.state);
+      errors.push_back(p.error);
+      handles.push_back(p.handle);
       threads.push_back(std::this_thread::get_id());
+      calls.push_back(p);
       cv.notify_all();
     };
   }
@@ -215,9 +217,7 @@ TEST_F(Win32RasTest, HangUpAfterADropWithAnInvalidHandleReleasesTheDialContext) 
   Progress progress;
   auto token = std::make_shared<int>(0);  // lives as long as the dial context holds the function
   const std::weak_ptr<int> context_alive = token;
-  const auto r = ras.dial(request("Office VPN"), [fn = progress.fn(), token](Handle h, ConnState s, std::uint32_t e) {
-    fn(h, s, e);
-  });
+  const auto r = ras.dial(request("Office VPN"), [fn = progress.fn(), token](const DialProgress& p) { fn(p); });
   token.reset();
   ASSERT_EQ(r.error, 0u);
   ASSERT_TRUE(progress.wait_for(ConnState::Connected));
@@ -228,6 +228,58 @@ TEST_F(Win32RasTest, HangUpAfterADropWithAnInvalidHandleReleasesTheDialContext) 
 
   EXPECT_EQ(ras.hang_up(r.handle), err::kInvalidHandle);
   EXPECT_TRUE(context_alive.expired());
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+// RasDialFunc2's dwSubEntry and dwExtendedError come through the backend as RAS gave them.
+TEST_F(Win32RasTest, EachCallbackCarriesItsLinkAndTheExtendedError) {
+  start(R"({"entries": [{"name": "Bonded", "links": 2, "connect_ms": 40, "teardown_ms": 20,
+                         "link_fail": {"sub_entry": 2, "after_connected": true, "error": 650, "extended_error": 5}},
+                        {"name": "Old", "connect_ms": 20, "teardown_ms": 20, "fail_state": "RASCS_ConnectDevice",
+                         "fail_error": 640, "fail_extended_error": 59}]})");
+  Win32Ras ras(io_.get_executor());
+  Progress bonded;
+  const auto r = ras.dial(request("Bonded"), bonded.fn());
+  ASSERT_EQ(r.error, 0u);
+  ASSERT_TRUE(bonded.wait_for(ConnState::SubEntryDisconnected, 650));
+  {
+    std::lock_guard lock(bonded.mu);
+    const auto& calls = bonded.calls;
+    ASSERT_GE(calls.size(), 4u);
+    EXPECT_EQ(calls[0].sub_entry, 1u);
+    EXPECT_EQ(calls[1].sub_entry, 2u);  // each state on each link in turn
+    EXPECT_EQ(calls[1].state, ConnState::OpenPort);
+    std::vector<std::uint32_t> links_connected;
+    for (const auto& c : calls) {
+      if (c.state == ConnState::SubEntryConnected) links_connected.push_back(c.sub_entry);
+      EXPECT_EQ(c.handle, r.handle);
+    }
+    EXPECT_EQ(links_connected, (std::vector<std::uint32_t>{1, 2}));
+    const auto& connected = calls[calls.size() - 2];
+    EXPECT_EQ(connected.state, ConnState::Connected);
+    EXPECT_EQ(connected.sub_entry, 1u);
+    const auto& lost = calls.back();
+    EXPECT_EQ(lost.sub_entry, 2u);
+    EXPECT_EQ(lost.error, 650u);
+    EXPECT_EQ(lost.extended_error, 5u);
+    for (std::size_t i = 0; i + 1 < calls.size(); ++i) EXPECT_EQ(calls[i].extended_error, 0u);
+  }
+  ConnectStatus st;
+  ASSERT_EQ(ras.get_connect_status(r.handle, st), 0u);
+  EXPECT_EQ(st.state, ConnState::Connected);  // one link lost: the connection stays up
+  ASSERT_EQ(ras.hang_up(r.handle), 0u);
+  EXPECT_EQ(reap(ras, r.handle), err::kInvalidHandle);
+
+  Progress old;
+  const auto failed = ras.dial(request("Old"), old.fn());
+  ASSERT_TRUE(old.wait_for(ConnState::ConnectDevice, 640));
+  {
+    std::lock_guard lock(old.mu);
+    EXPECT_EQ(old.calls.back().sub_entry, 1u);
+    EXPECT_EQ(old.calls.back().extended_error, 59u);
+  }
+  ASSERT_EQ(ras.hang_up(failed.handle), 0u);
+  EXPECT_EQ(reap(ras, failed.handle), err::kInvalidHandle);
   EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cwchar>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -174,6 +175,75 @@ TEST_F(SimDllTest, RasDialWithoutNotifierWaitsForTheOutcome) {
 
   ASSERT_TRUE(wait_until([&] { return RasGetConnectStatusW(h, &st) == ERROR_INVALID_HANDLE; }));
   ASSERT_TRUE(wait_until([&] { return RasGetConnectStatusW(failed, &st) == ERROR_INVALID_HANDLE; }));
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+// What a RasDialFunc1 notifier last got (it has no context argument: a global).
+struct Func1Calls {
+  std::mutex mu;
+  RASCONNSTATE state = RASCS_OpenPort;
+  DWORD error = 0;
+  DWORD extended_error = 0;
+} g_func1;
+
+VOID WINAPI record_func1(HRASCONN, UINT, RASCONNSTATE state, DWORD error, DWORD extended_error) {
+  std::lock_guard lock(g_func1.mu);
+  g_func1.state = state;
+  g_func1.error = error;
+  g_func1.extended_error = extended_error;
+}
+
+TEST_F(SimDllTest, RasDialFunc1GetsTheExtendedError) {
+  start(R"({"entries": [{"name": "Old", "connect_ms": 20, "teardown_ms": 0, "fail_state": "RASCS_ConnectDevice",
+                         "fail_error": 650, "fail_extended_error": 5}]})");
+  RASDIALPARAMSW params{};
+  params.dwSize = sizeof params;
+  wcscpy(params.szEntryName, L"Old");
+  HRASCONN h = nullptr;
+  ASSERT_EQ(RasDialW(nullptr, nullptr, &params, 1, reinterpret_cast<LPVOID>(&record_func1), &h), 0u);
+  ASSERT_TRUE(wait_until([&] {
+    std::lock_guard lock(g_func1.mu);
+    return g_func1.error != 0;
+  }));
+  {
+    std::lock_guard lock(g_func1.mu);
+    EXPECT_EQ(g_func1.state, RASCS_ConnectDevice);
+    EXPECT_EQ(g_func1.error, 650u);
+    EXPECT_EQ(g_func1.extended_error, 5u);
+  }
+  EXPECT_EQ(RasHangUpW(h), 0u);
+  RASCONNSTATUSW st{};
+  st.dwSize = sizeof st;
+  ASSERT_TRUE(wait_until([&] { return RasGetConnectStatusW(h, &st) == ERROR_INVALID_HANDLE; }));
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
+// Without a notifier RasDial returns the dial's outcome: a multilink entry that loses one link
+// but connects on the others has connected (reading b); one whose link error ends the dial has
+// not (reading a).
+TEST_F(SimDllTest, ASynchronousMultilinkDialOutlivesALinkLostAlone) {
+  start(R"({"entries": [
+      {"name": "OnlyTheLink", "links": 2, "connect_ms": 40, "teardown_ms": 0, "link_error_ends_dial": false,
+       "link_fail": {"sub_entry": 2, "state": "RASCS_Authenticate", "error": 691}},
+      {"name": "EndsDial", "links": 2, "connect_ms": 40, "teardown_ms": 0, "link_error_ends_dial": true,
+       "link_fail": {"sub_entry": 2, "state": "RASCS_Authenticate", "error": 691}}]})");
+  RASDIALPARAMSW params{};
+  params.dwSize = sizeof params;
+  wcscpy(params.szEntryName, L"OnlyTheLink");
+  HRASCONN up = nullptr;
+  EXPECT_EQ(RasDialW(nullptr, nullptr, &params, 0, nullptr, &up), 0u);
+  wcscpy(params.szEntryName, L"EndsDial");
+  HRASCONN failed = nullptr;
+  EXPECT_EQ(RasDialW(nullptr, nullptr, &params, 0, nullptr, &failed), 691u);
+  RASCONNSTATUSW st{};
+  st.dwSize = sizeof st;
+  ASSERT_EQ(RasGetConnectStatusW(up, &st), 0u);
+  EXPECT_EQ(st.rasconnstate, RASCS_Connected);
+  for (HRASCONN h : {up, failed}) {
+    ASSERT_NE(h, nullptr);
+    EXPECT_EQ(RasHangUpW(h), 0u);
+    ASSERT_TRUE(wait_until([&] { return RasGetConnectStatusW(h, &st) == ERROR_INVALID_HANDLE; }));
+  }
   EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
 }
 

@@ -35,8 +35,10 @@ class RpcError : public std::runtime_error {
   nlohmann::json to_json() const;  // {"code":..,"message":..[,"data":..]}
   static RpcError from_json(const nlohmann::json& error);  // client side; tolerant
 
-  // A RAS failure: code ras_failure, data {ras_error, ras_message}.
-  static RpcError ras(std::uint32_t ras_error, std::string ras_message, std::string what);
+  // A RAS failure: code ras_failure, data {ras_error, ras_message} and, when RAS gave one,
+  // ras_extended_error (RasDialFunc2's dwExtendedError).
+  static RpcError ras(std::uint32_t ras_error, std::string ras_message, std::string what,
+                      std::uint32_t extended_error = 0);
 
  private:
   ErrorCode code_;

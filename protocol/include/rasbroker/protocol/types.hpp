@@ -36,6 +36,7 @@ struct Owner {
 struct ConnectionError {
   std::uint32_t ras_error = 0;
   std::string message;
+  std::uint32_t extended_error = 0;  // RasDialFunc2's dwExtendedError (only for RAS errors 639, 640, 645, 650); 0: none
   bool operator==(const ConnectionError&) const = default;
 };
 
