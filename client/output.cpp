@@ -207,6 +207,10 @@ std::string error_message(const protocol::RpcError& error) {
       } else if (error.what()[0] != '\0') {
         text += ": " + std::string(error.what());
       }
+      // What to do about it, when the service knows (a dial without a password, EAP).
+      if (d.contains("advice") && d["advice"].is_string() && !d["advice"].get_ref<const std::string&>().empty()) {
+        text += "\n" + d["advice"].get<std::string>();
+      }
       return text;
     }
   }

@@ -34,9 +34,12 @@ constexpr std::array<std::pair<std::uint32_t, std::string_view>, 31> kTexts{{
     {691, "The remote connection was denied because the user name and password combination you "
           "provided is not recognized, or the selected authentication protocol is not permitted on "
           "the remote access server."},                                 // ERROR_AUTHENTICATION_FAILURE
+    {703, "The connection needs information from you, but the application does not allow user "
+          "interaction."},                                              // ERROR_INTERACTIVE_MODE
     {720, "A connection to the remote computer could not be established. You might need to change "
           "the network settings for this connection."},                 // ERROR_PPP_NO_PROTOCOLS_CONFIGURED
     {721, "The remote computer did not respond."},                      // ERROR_PPP_NO_RESPONSE
+    {780, "An attempted function is not valid for this connection."},  // ERROR_INVALID_FUNCTION_FOR_ENTRY
     {800, "Unable to establish the VPN connection. The VPN server may be unreachable, or security "
           "parameters may not be configured properly for this connection."},  // ERROR_AUTOMATIC_VPN_FAILED
     {809, "The network connection between your computer and the VPN server could not be established "

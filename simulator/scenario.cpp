@@ -33,16 +33,19 @@ constexpr std::array<std::string_view, 14> kDeviceTypes{
     "vpn", "modem", "isdn", "x25", "pad", "GENERIC", "SERIAL", "FRAMERELAY", "ATM", "SONET",
     "SW56", "IRDA", "PARALLEL", "PPPoE"};
 
-constexpr std::array<std::string_view, 19> kEntryKeys{
+constexpr std::array<std::string_view, 21> kEntryKeys{
     "name", "phonebook", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
-    "drop_error", "drop_mode", "teardown_never", "username", "password", "device_type", "device_name", "comment",
-    "fail_extended_error", "links", "link_fail", "link_error_ends_dial"};
+    "drop_error", "drop_mode", "teardown_never", "username", "password", "saved_credentials", "eap",
+    "device_type", "device_name", "comment", "fail_extended_error", "links", "link_fail", "link_error_ends_dial"};
 constexpr std::array<std::string_view, 6> kLinkFailKeys{"sub_entry",       "state",          "error",
                                                         "extended_error", "after_connected", "status_error"};
-constexpr std::array<std::string_view, 5> kTopKeys{"entries", "connected", "notifications", "enum_lists", "comment"};
+constexpr std::array<std::string_view, 6> kTopKeys{"entries",    "connected",          "notifications",
+                                                   "enum_lists", "default_creds_flag", "comment"};
 constexpr std::array<std::string_view, 5> kConnectedKeys{"entry", "account", "logon_luid", "default_credentials",
                                                          "comment"};
 constexpr std::uint64_t kMaxLuid = 0xFFFFFFFFFFFFFFFFull;
+constexpr std::array<std::string_view, 4> kSavedCredentialsKeys{"for", "username", "password", "comment"};
+constexpr std::size_t kMaxAccountName = 256;  // UNLEN
 constexpr std::array<std::string_view, 2> kNotificationKeys{"delay_ms", "drop_every"};
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem) {
@@ -96,6 +99,42 @@ std::string non_empty_string(const json& v, const std::string& path, std::size_t
   auto s = v.get<std::string>();
   if (s.size() > max_len) fail(path, "longer than " + std::to_string(max_len) + " characters");
   return s;
+}
+
+// "saved_credentials": one object or an array of them, at most one per "for". Only
+// account names are quoted in messages, never a saved user name or password.
+std::vector<SavedCredentials> parse_saved_credentials(const json& v, const std::string& path) {
+  const bool one = v.is_object();
+  if (!one && !v.is_array()) fail(path, "must be an object or an array of objects");
+  std::vector<SavedCredentials> out;
+  for (std::size_t i = 0; i < (one ? 1 : v.size()); ++i) {
+    const json& c = one ? v : v[i];
+    const std::string at = one ? path : path + "[" + std::to_string(i) + "]";
+    if (!c.is_object()) fail(at, "must be an object");
+    reject_unknown_keys(c, at, kSavedCredentialsKeys);
+    if (c.contains("comment")) string_value(c["comment"], at + ".comment");
+    if (!c.contains("for")) fail(at + ".for", "is required (\"all_users\" or an account name)");
+    SavedCredentials saved;
+    saved.saved_for = non_empty_string(c["for"], at + ".for", kMaxAccountName);
+    if (equals_ignoring_ascii_case(saved.saved_for, kAllUsers)) saved.saved_for = kAllUsers;
+    for (const auto& earlier : out) {
+      if (equals_ignoring_ascii_case(earlier.saved_for, saved.saved_for)) {
+        fail(at + ".for", "credentials for " + quote(saved.saved_for) + " saved twice");
+      }
+    }
+    if (!c.contains("username")) fail(at + ".username", "is required");
+    saved.username = string_value(c["username"], at + ".username");
+    if (c.contains("password")) saved.password = string_value(c["password"], at + ".password");
+    out.push_back(std::move(saved));
+  }
+  return out;
+}
+
+EapMode eap_mode(const json& v, const std::string& path) {
+  const auto mode = string_value(v, path);
+  if (mode == "non_interactive") return EapMode::non_interactive;
+  if (mode == "interactive") return EapMode::interactive;
+  fail(path, "unknown EAP mode " + quote(mode) + " (one of non_interactive, interactive)");
 }
 
 std::string walk_names() {
@@ -213,6 +252,16 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
   if (spec.username.has_value() != spec.password.has_value()) {
     fail(path, "\"username\" and \"password\" must be given together");
   }
+  if (e.contains("saved_credentials")) {
+    spec.saved_credentials = parse_saved_credentials(e["saved_credentials"], at("saved_credentials"));
+  }
+  if (e.contains("eap")) {
+    spec.eap = eap_mode(e["eap"], at("eap"));
+    // The EAP method authenticates with its identity blob, not a user name and password.
+    if (spec.username) {
+      fail(path, "\"eap\" entries authenticate with their EAP identity, not \"username\" and \"password\"");
+    }
+  }
 
   if (e.contains("device_type")) {
     const auto type = non_empty_string(e["device_type"], at("device_type"), kMaxDeviceType);
@@ -326,6 +375,17 @@ Scenario parse_scenario(const json& doc) {
       scenario.enum_lists = EnumLists::not_hung_up;
     } else {
       fail("enum_lists", "unknown value " + quote(lists) + " (one of connected, not_hung_up)");
+    }
+  }
+
+  if (doc.contains("default_creds_flag")) {
+    const auto flag = string_value(doc["default_creds_flag"], "default_creds_flag");
+    if (flag == "input") {
+      scenario.default_creds_flag = DefaultCredsFlag::input;
+    } else if (flag == "output") {
+      scenario.default_creds_flag = DefaultCredsFlag::output;
+    } else {
+      fail("default_creds_flag", "unknown reading " + quote(flag) + " (one of input, output)");
     }
   }
 

@@ -38,6 +38,32 @@ struct LinkFailure {
   bool status_error = false;         // RasGetConnectStatus then reports its error while Connected
 };
 
+// Credentials saved for an entry (RasSetCredentials, or "Save this user name and password"
+// in rasphone), and for whom (docs/simulator.md, "Saved credentials").
+inline constexpr std::string_view kAllUsers = "all_users";
+struct SavedCredentials {
+  // kAllUsers: "for anyone who uses this computer" (RASCM_DefaultCreds); else the account
+  // that saved them for itself, compared without case like Windows account names.
+  std::string saved_for;
+  std::string username;
+  std::optional<std::string> password;  // absent: a user name saved without its password
+};
+
+// How an entry authenticates when it uses EAP (docs/simulator.md, "EAP identity").
+enum class EapMode {
+  none,             // not EAP: RasGetEapUserIdentity answers ERROR_INVALID_FUNCTION_FOR_ENTRY (780)
+  non_interactive,  // the EAP method finds the identity without UI (a certificate, say)
+  interactive,      // the EAP method must ask the user: 703 under RASEAPF_NonInteractive
+};
+
+// What RASCM_DefaultCreds in RASCREDENTIALS.dwMask (an in/out member) means to
+// RasGetCredentials: Microsoft's text allows both (docs/simulator.md, "Saved credentials").
+enum class DefaultCredsFlag {
+  input,   // the caller sets it to ask for the all-users credentials; without it, its own
+  output,  // the caller's setting is ignored; RAS answers the caller's own credentials, else
+           // the all-users ones, and sets the flag when it answered the all-users ones
+};
+
 struct EntrySpec {
   std::string name;
   std::string phonebook;  // empty: the system phonebook
@@ -53,6 +79,9 @@ struct EntrySpec {
   // Credentials the "server" accepts; absent: any credentials are accepted.
   std::optional<std::string> username;
   std::optional<std::string> password;
+  // What was saved for the entry, at most one set per "for" (none: nothing saved).
+  std::vector<SavedCredentials> saved_credentials;
+  EapMode eap = EapMode::none;
   std::string device_type = "vpn";
   std::string device_name = "WAN Miniport (IKEv2)";
   // Multilink: the sub-entries 1 … links each walk the dial (docs/simulator.md, "Multilink").
@@ -106,6 +135,7 @@ struct Scenario {
   std::vector<ConnectionOrigin> connected_origins;  // connected_origins[i] dialled connected[i]
   EnumLists enum_lists = EnumLists::connected;
   NotificationSpec notifications;
+  DefaultCredsFlag default_creds_flag = DefaultCredsFlag::input;
 
   // The entry RAS would find for `name`: phonebook sections are looked up without regard
   // to case (docs/ras-rules.md#entry-names). nullptr when there is none.

@@ -9,6 +9,8 @@
 //   simulator_ras_calls.cpp   the RasApi calls: dial, hang-up, status, enumerations, error texts
 //   simulator_test_hooks.cpp  what tests do to "RAS": drop a link, hang up from outside, unstick
 //   simulator_state.cpp       snapshot() and restore(), for the DLL's state file
+//   simulator_credentials.cpp saved credentials, EAP identities, and what a correct backend
+//                             does with them before RasDial (dial())
 //
 // Entry names are found as RAS finds phonebook sections, without regard to case
 // (docs/ras-rules.md#entry-names): every function taking an entry name finds the scenario's
@@ -24,6 +26,7 @@
 #include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -47,10 +50,41 @@ struct SimulatorOptions {
   std::size_t enum_initial_capacity = 1;
   // enum_connections() gives up with 603 after this many too-small answers in a row.
   std::size_t enum_max_attempts = 8;
-  // The calling process's account and logon session: connections it dials carry them, and
-  // RasEnumConnections' owner flags compare the dialler's account with this one.
+  // The calling process's account and logon session (the service runs as LocalSystem):
+  // connections it dials carry them, RasEnumConnections' owner flags compare the dialler's
+  // account with this one, and it sees the credentials saved for all users and its own
+  // (docs/simulator.md, "Saved credentials").
   std::string account = "SYSTEM";
   std::uint64_t logon_luid = kSystemLogonLuid;
+};
+
+// What RasGetCredentials and RasGetEntryDialParams return in place of a saved password:
+// "a handle to the saved password", 16 asterisks (MS: "RasSetCredentialsA function").
+// RasDial given it uses the saved password. Callers treat it as opaque.
+inline constexpr std::string_view kSavedPasswordHandle = "****************";
+
+// Which saved credentials a lookup asks for: those saved for all users
+// (RASCM_DefaultCreds), or the calling account's own.
+enum class CredentialsScope { all_users, own };
+
+// What RAS tells about saved credentials: never the password itself.
+struct SavedCredentialsInfo {
+  bool found = false;         // credentials were saved in that scope
+  std::string username;
+  bool has_password = false;  // a password was saved with them (RASCM_Password)
+};
+
+// RASEAPUSERIDENTITY: the identity the entry's EAP method found for the calling account.
+struct EapIdentity {
+  std::string username;                // goes into RASDIALPARAMS.szUserName
+  std::vector<std::uint8_t> eap_info;  // goes into RASDIALEXTENSIONS.RasEapInfo
+};
+
+// One RasDial call as RAS receives it: the password taken literally (kSavedPasswordHandle
+// stands for the saved one), and the EAP information when RASDIALEXTENSIONS carried some.
+struct RasDialCall {
+  ras::DialRequest params;
+  std::optional<std::vector<std::uint8_t>> eap_info;
 };
 
 struct SimStats {
@@ -88,6 +122,9 @@ class Simulator final : public ras::RasApi {
 
   // --- RasApi -------------------------------------------------------------------
   std::string backend_name() const override;  // "sim"
+  // What a correct backend does (simulator_credentials.cpp): the entry's EAP identity
+  // without UI (703 and no handle when it needs UI), else, with no password, the saved
+  // credentials the account sees (all-users ones first, then its own), then ras_dial().
   ras::DialResult dial(const ras::DialRequest& request, ras::DialProgressFn progress) override;
   std::uint32_t hang_up(ras::Handle h) override;
   std::uint32_t get_connect_status(ras::Handle h, ras::ConnectStatus& out) override;
@@ -103,6 +140,21 @@ class Simulator final : public ras::RasApi {
   // the number written. Wrong element_size: 632. Null buffer with a capacity: 87.
   std::uint32_t enum_connections_raw(ras::ActiveConnection* buffer, std::size_t& count_in_out,
                                      std::size_t element_size = sizeof(ras::ActiveConnection));
+
+  // --- RasDial as it is, saved credentials, EAP (the DLL's calls) --------------------
+  // RasDial with exactly these parameters: an entry with credentials authenticates the
+  // dial's user name with its password or kSavedPasswordHandle (the password saved for
+  // that user name, as the account sees it); an EAP entry needs `eap_info`, else the dial
+  // fails at RASCS_Authenticate with 703.
+  ras::DialResult ras_dial(const RasDialCall& call, ras::DialProgressFn progress);
+  // The credentials saved for `entry` in `scope`, as the account sees them (RasGetCredentials).
+  // 623 when RAS finds no such entry.
+  std::uint32_t saved_credentials(const std::string& phonebook, const std::string& entry, CredentialsScope scope,
+                                  SavedCredentialsInfo& out) const;
+  // RasGetEapUserIdentity: 623 (no such entry), 780 (not EAP: nothing to pass), 703 (the
+  // method needs UI and `non_interactive` forbids it), else 0 and the identity.
+  std::uint32_t eap_user_identity(const std::string& phonebook, const std::string& entry, bool non_interactive,
+                                  EapIdentity& out) const;
 
   // --- Time -------------------------------------------------------------------------
   // Manual mode: fires every event due at Clock::now() (captured on entry), in time
@@ -218,6 +270,16 @@ class Simulator final : public ras::RasApi {
   void start_teardown_locked(Conn& c, Clock::time_point now);
   void complete_teardown_locked(Conn& c, Clock::time_point at);
   void drop_locked(Conn& c, std::uint32_t error, Clock::time_point at);
+
+  // simulator_ras_calls.cpp: the entry RAS finds for a name and a phonebook ("": any);
+  // nullptr when none.
+  const EntrySpec* find_entry(std::string_view name, std::string_view phonebook) const;
+  // simulator_credentials.cpp: 0 when the "server" accepts the call's credentials, else
+  // the error the dial fails with at RASCS_Authenticate (691, or 703 for EAP without EAP info).
+  std::uint32_t authentication_error(const EntrySpec& entry, const RasDialCall& call) const;
+  // Fills the user name and password handle a correct backend passes for a dial without a
+  // password (the saved credentials the account sees, as Win32Ras reads them).
+  void use_saved_credentials(const std::string& phonebook, ras::DialRequest& params) const;
 
   // simulator_events.cpp: the event queue.
   void schedule_locked(Event ev);

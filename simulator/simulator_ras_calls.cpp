@@ -31,17 +31,6 @@ std::size_t index_in_walk(ConnState s) {
   return static_cast<std::size_t>(std::find(walk.begin(), walk.end(), s) - walk.begin());
 }
 
-// Whether the "server" accepts the dial's credentials: any, for an entry without any; else
-// the entry's user name (compared without case, like Windows account names) with its
-// password, or saved credentials (no password, and no user name or the saved one: the Win32
-// backend fills in the saved password itself, which comes to the same).
-bool credentials_accepted(const EntrySpec& e, const ras::DialRequest& request) {
-  if (!e.username) return true;
-  const bool same_user = equals_ignoring_ascii_case(request.username, *e.username);
-  const bool saved = request.password.empty() && (request.username.empty() || same_user);
-  return saved || (same_user && request.password == *e.password);
-}
-
 // RASCONN.dwFlags as the calling account sees the connection: the owner flags are relative to
 // it, and account names compare without case, as Windows compares them.
 std::uint32_t connection_flags(const EntrySpec& e, const std::optional<ConnectionOrigin>& origin,
@@ -64,16 +53,23 @@ bool Simulator::enumerated(const Conn& c) const {
   return c.phase == Phase::dialing || c.phase == Phase::failed || (c.phase == Phase::dropped && !vanished(c));
 }
 
-ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgressFn progress) {
+const EntrySpec* Simulator::find_entry(std::string_view name, std::string_view phonebook) const {
+  // Entry names are unique in a scenario (as RAS compares them), so the name picks the
+  // entry; a phonebook given with it must be the entry's.
+  const EntrySpec* entry = scenario_.find(name);
+  if (entry == nullptr || (!phonebook.empty() && !same_phonebook(entry->phonebook, phonebook))) return nullptr;
+  return entry;
+}
+
+ras::DialResult Simulator::ras_dial(const RasDialCall& call, ras::DialProgressFn progress) {
+  const ras::DialRequest& request = call.params;
   PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
   ++stats_.dial_calls;
   const auto now = Clock::now();
 
-  // Entry names are unique in a scenario (as RAS compares them), so the name picks the
-  // entry; a phonebook given with it must be the entry's.
-  const EntrySpec* entry = scenario_.find(request.entry);
-  if (entry == nullptr || (!request.phonebook.empty() && !same_phonebook(entry->phonebook, request.phonebook))) {
+  const EntrySpec* entry = find_entry(request.entry, request.phonebook);
+  if (entry == nullptr) {
     ++stats_.dial_errors;
     return {.error = err::kCannotFindPhonebookEntry, .handle = ras::kNullHandle};
   }
@@ -103,9 +99,10 @@ ras::DialResult Simulator::dial(const ras::DialRequest& request, ras::DialProgre
     c.fail_extended_error = entry->fail_extended_error;
   }
   const auto auth = index_in_walk(ConnState::Authenticate);  // unless a fail_state fails earlier
-  if (!credentials_accepted(*entry, request) && (!c.fail_step || *c.fail_step >= auth)) {
+  const auto refused = authentication_error(*entry, call);
+  if (refused != err::kSuccess && (!c.fail_step || *c.fail_step >= auth)) {
     c.fail_step = auth;
-    c.fail_error = err::kAuthenticationFailure;
+    c.fail_error = refused;
   }
   ledger_.dial_ref(c.handle);
   dirty_ = true;

@@ -11,6 +11,7 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.hpp"
+#include "broker/dial_errors.hpp"
 #include "rasbroker/protocol/errors.hpp"
 
 namespace rasbroker::broker {
@@ -71,6 +72,7 @@ asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
   } else if (auto it = config_.redial.find(params.entry); it != config_.redial.end()) {  // any case
     plan.redial = protocol::RedialPolicy{it->second.attempts, it->second.backoff_ms};
   }
+  plan.password_sent = !params.password.empty();
   plan.password = std::move(params.password);
 
   Record& r = start_dial(std::move(plan));
@@ -99,7 +101,7 @@ Record& Broker::start_dial(DialPlan plan) {
     if (result.error == ras::err::kCannotFindPhonebookEntry)
       throw RpcError(ErrorCode::not_found, "no phonebook entry named \"" + plan.entry + "\"",
                      {{"ras_error", result.error}, {"ras_message", ras_.error_string(result.error)}});
-    throw RpcError::ras(result.error, ras_.error_string(result.error), "dial \"" + plan.entry + "\" failed");
+    throw dial_failed_error(plan.entry, result.error, ras_.error_string(result.error), plan.password_sent);
   }
 
   Record& r = add_record(result.handle, plan.entry, plan.phonebook);
@@ -138,8 +140,9 @@ void Broker::on_progress(const ras::DialProgress& p) {
     // too: whether RAS goes on with the other links is not documented, and a RASCS_Connected
     // that never comes would hold the dial until its timeout (docs/ras-rules.md#dial).
     r->info.error = ras_error(p.error, p.extended_error);
-    log_->warn("dial {}: {} failed at {} on link {}: RAS error {} ({}){}", r->info.entry, r->info.id,
-               r->info.ras_state, p.sub_entry, p.error, r->info.error->message, extended_note(p.extended_error));
+    log_->warn("dial {}: {} failed at {} on link {}: RAS error {} ({}){}{}", r->info.entry, r->info.id,
+               r->info.ras_state, p.sub_entry, p.error, r->info.error->message, extended_note(p.extended_error),
+               r->plan && !r->plan->password_sent ? " with the saved credentials" : "");
     begin_hangup(*r, Reason::dial_failed);
     maybe_redial(*r);
     return;
@@ -168,9 +171,11 @@ void Broker::on_link_progress(const Record& r, const ras::DialProgress& p) {
 asio::awaitable<protocol::Connection> Broker::wait_connected(std::uint64_t seq,
                                                              std::optional<Clock::time_point> deadline) {
   protocol::Connection last;
+  bool password_sent = true;
   for (;;) {
     if (Record* r = find_seq(seq)) {
       last = r->info;
+      password_sent = !r->plan || r->plan->password_sent;
       if (last.state == ConnectionState::connected) co_return last;
       if (last.state != ConnectionState::dialing) break;
     } else {
@@ -187,8 +192,8 @@ asio::awaitable<protocol::Connection> Broker::wait_connected(std::uint64_t seq,
     throw RpcError(ErrorCode::shutting_down,
                    "the service is stopping: dial \"" + last.entry + "\" was hung up before it connected");
   if (last.error)
-    throw RpcError::ras(last.error->ras_error, last.error->message, "dial \"" + last.entry + "\" failed",
-                        last.error->extended_error);
+    throw dial_failed_error(last.entry, last.error->ras_error, last.error->message, password_sent,
+                            last.error->extended_error);
   throw RpcError(ErrorCode::ras_failure, "dial \"" + last.entry + "\" was hung up before it connected",
                  {{"ras_error", ras::err::kUserDisconnection},
                   {"ras_message", ras_.error_string(ras::err::kUserDisconnection)}});

@@ -16,6 +16,7 @@ namespace rasbroker::broker {
 struct DialPlan {
   std::string entry, phonebook, username, domain;
   protocol::Secret password;
+  bool password_sent = false;     // false: RAS used the saved credentials (dial_errors.hpp)
   protocol::RedialPolicy redial;  // attempts == 0: never redial
   std::uint32_t redials_used = 0;
   std::optional<protocol::Owner> owner;

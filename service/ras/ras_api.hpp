@@ -30,6 +30,8 @@ constexpr std::uint32_t kUserDisconnection = 631;
 constexpr std::uint32_t kNoConnection = 668;         // ERROR_NO_CONNECTION: already gone
 constexpr std::uint32_t kNoAnswer = 678;
 constexpr std::uint32_t kAuthenticationFailure = 691;
+constexpr std::uint32_t kInteractiveMode = 703;          // ERROR_INTERACTIVE_MODE: needs a user at a screen
+constexpr std::uint32_t kInvalidFunctionForEntry = 780;  // ERROR_INVALID_FUNCTION_FOR_ENTRY: not EAP
 constexpr std::uint32_t kAlreadyDisconnecting = 617; // ERROR_ALREADY_DISCONNECTING
 }  // namespace err
 

@@ -31,6 +31,15 @@ template <std::size_t N>
   return copy_utf8_to_wide_buffer(utf8, field, N);
 }
 
+// One fixed field into another of the same size (RASCREDENTIALSW::szUserName into
+// RASDIALPARAMSW::szUserName): false, and dest holds "", when src has no NUL.
+template <std::size_t N>
+[[nodiscard]] bool copy_wide_field(WCHAR (&dest)[N], const WCHAR (&src)[N]) noexcept {
+  std::size_t n = 0;
+  while (n < N && src[n] != L'\0') ++n;
+  return copy_to_wide_buffer(std::wstring_view(src, n), dest, N);
+}
+
 // A fixed field as UTF-8: up to its first NUL, or all N characters when it has none.
 template <std::size_t N>
 std::string wide_field_text(const WCHAR (&field)[N]) {

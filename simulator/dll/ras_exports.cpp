@@ -12,7 +12,6 @@
 #include <string>
 #include <vector>
 
-#include "rasbroker/protocol/entry_name.hpp"
 #include "simulator/dll/sim_host.hpp"
 #include "simulator/dll/struct_sizes.hpp"
 #include "simulator/error_text.hpp"
@@ -137,13 +136,21 @@ DWORD WINAPI RasDialW(LPRASDIALEXTENSIONS extensions, LPCWSTR phonebook, LPRASDI
   DialProgressFn progress = make_progress(notifier_type, notifier, params->dwCallbackId, sync);
   if (!progress) return ERROR_INVALID_PARAMETER;
 
-  rasbroker::ras::DialRequest request;
+  // RasDial as it is: the password taken literally (the saved-password handle included),
+  // the EAP information only when RASDIALEXTENSIONS carries some.
+  rasbroker::sim::RasDialCall call;
+  rasbroker::ras::DialRequest& request = call.params;
   request.entry = wide_field_text(params->szEntryName);
   request.phonebook = phonebook != nullptr ? narrow(phonebook) : std::string();
   request.username = wide_field_text(params->szUserName);
   request.password = wide_field_text(params->szPassword);
   request.domain = wide_field_text(params->szDomain);
-  const auto result = engine->dial(request, std::move(progress));
+  if (extensions != nullptr && extensions->RasEapInfo.dwSizeofEapInfo != 0) {
+    if (extensions->RasEapInfo.pbEapInfo == nullptr) return ERROR_INVALID_PARAMETER;
+    const BYTE* info = extensions->RasEapInfo.pbEapInfo;
+    call.eap_info.emplace(info, info + extensions->RasEapInfo.dwSizeofEapInfo);
+  }
+  const auto result = engine->ras_dial(call, std::move(progress));
   wipe(request.password);
 
   *out = to_hrasconn(result.handle);
@@ -257,40 +264,6 @@ DWORD WINAPI RasConnectionNotificationW(HRASCONN conn, HANDLE event, DWORD flags
   DWORD error = 0;
   if (!SimHost::instance().engine(error)) return error;
   return SimHost::instance().register_notification(conn, event, flags);
-}
-
-// The credentials "saved" for an entry: those the scenario's server accepts (as if the
-// user had saved the right ones), else none.
-DWORD WINAPI RasGetEntryDialParamsW(LPCWSTR phonebook, LPRASDIALPARAMSW params, LPBOOL has_password) {
-  if (params == nullptr || has_password == nullptr) return ERROR_INVALID_PARAMETER;
-  if (params->dwSize != sizeof(RASDIALPARAMSW)) return ERROR_INVALID_SIZE;
-  DWORD error = 0;
-  const auto engine = SimHost::instance().engine(error);
-  if (!engine) return error;
-
-  const std::string name = wide_field_text(params->szEntryName);
-  std::vector<rasbroker::ras::PhonebookEntry> entries;
-  engine->enum_entries(phonebook != nullptr ? narrow(phonebook) : std::string(), entries);
-  bool exists = false;
-  for (const auto& e : entries) exists = exists || rasbroker::protocol::same_entry(e.name, name);
-  const auto* spec = engine->scenario().find(name);
-  if (!exists || spec == nullptr) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
-
-  SecureZeroMemory(params->szPassword, sizeof params->szPassword);
-  *has_password = FALSE;
-  if (!copy_to_wide_field(params->szPhoneNumber, "") || !copy_to_wide_field(params->szCallbackNumber, "") ||
-      !copy_to_wide_field(params->szUserName, spec->username.value_or("")) ||
-      !copy_to_wide_field(params->szDomain, "")) {
-    return kValueDoesNotFit;
-  }
-  if (spec->password) {
-    std::string password = *spec->password;
-    const bool copied = copy_to_wide_field(params->szPassword, password);  // refused: left empty
-    wipe(password);
-    if (!copied) return kValueDoesNotFit;
-    *has_password = TRUE;
-  }
-  return ERROR_SUCCESS;
 }
 
 }  // extern "C"

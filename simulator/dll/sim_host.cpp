@@ -75,7 +75,8 @@ void SimHost::init_locked() {
   }
   std::shared_ptr<Simulator> engine;
   try {
-    engine = std::make_shared<Simulator>(parse_scenario_text(text, scenario_name), SimulatorOptions{Mode::threaded});
+    engine = std::make_shared<Simulator>(parse_scenario_text(text, scenario_name),
+                                         SimulatorOptions{.mode = Mode::threaded, .account = narrow(config.account)});
   } catch (const std::exception& e) {
     fail_init_locked(config, e.what());
     return;

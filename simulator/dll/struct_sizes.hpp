@@ -13,5 +13,6 @@ static_assert(sizeof(RASCONNSTATUSW) == 564);
 static_assert(sizeof(RASDIALPARAMSW) == 2112);
 static_assert(sizeof(RASENTRYNAMEW) == 1048);
 static_assert(sizeof(RASDIALEXTENSIONS) == 44);
+static_assert(sizeof(RASCREDENTIALSW) == 1068);
 
 }  // namespace rasbroker::sim::dll

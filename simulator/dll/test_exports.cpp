@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "simulator/dll/credential_exports.hpp"
 #include "simulator/dll/sim_host.hpp"
 #include "win32/utf16.hpp"
 #include "win32/wide_field.hpp"
@@ -22,7 +23,8 @@ DWORD WINAPI RasSimResetW(LPCWSTR scenario_path, LPCWSTR state_path) {
   return SimHost::instance().reset(scenario_path, state_path);
 }
 
-// The leak report of the current engine as UTF-16 JSON ({"leaks": [...], "clean": bool}).
+// The leak report of the current engine as UTF-16 JSON ({"leaks": [...], "clean": bool,
+// "eap_identities_not_freed": n}); EAP identity buffers not freed make it unclean too.
 // `chars` holds the buffer's size in characters; on ERROR_INSUFFICIENT_BUFFER it receives
 // the size needed (including the terminating NUL).
 DWORD WINAPI RasSimLeakReportW(LPWSTR buffer, LPDWORD chars) {
@@ -30,7 +32,11 @@ DWORD WINAPI RasSimLeakReportW(LPWSTR buffer, LPDWORD chars) {
   DWORD error = 0;
   const auto engine = SimHost::instance().engine(error);
   if (!engine) return error;
-  const std::wstring text = rasbroker::widen(rasbroker::sim::dll::leak_report_json(engine->leak_report()).dump());
+  nlohmann::json report = rasbroker::sim::dll::leak_report_json(engine->leak_report());
+  const std::size_t identities = rasbroker::sim::dll::eap_identities_not_freed();
+  report["eap_identities_not_freed"] = identities;
+  if (identities != 0) report["clean"] = false;
+  const std::wstring text = rasbroker::widen(report.dump());
   const bool copied = buffer != nullptr && rasbroker::copy_to_wide_buffer(text, buffer, *chars);
   *chars = static_cast<DWORD>(text.size() + 1);
   return copied ? ERROR_SUCCESS : ERROR_INSUFFICIENT_BUFFER;

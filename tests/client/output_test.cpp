@@ -142,6 +142,9 @@ TEST(Output, RasErrorMessage) {
   EXPECT_EQ(error_message(e), "RAS error 691: Access was denied.");
   const protocol::RpcError no_text(protocol::ErrorCode::ras_failure, "dial failed", {{"ras_error", 800}});
   EXPECT_EQ(error_message(no_text), "RAS error 800: dial failed");
+  const protocol::RpcError advised(protocol::ErrorCode::ras_failure, "dial failed",
+                                   {{"ras_error", 703}, {"ras_message", "Needs you."}, {"advice", "Sign in."}});
+  EXPECT_EQ(error_message(advised), "RAS error 703: Needs you.\nSign in.");
   const protocol::RpcError other(protocol::ErrorCode::not_found, "no connection \"X\"");
   EXPECT_EQ(error_message(other), "no connection \"X\"");
 }

@@ -9,7 +9,8 @@ namespace {
 constexpr const char* kBasic = R"({"entries": [
   {"name": "Office VPN", "connect_ms": 800, "teardown_ms": 1500},
   {"name": "Lab", "phonebook": "C:\\pbk\\lab.pbk", "connect_ms": 0, "teardown_ms": 100},
-  {"name": "Secure", "connect_ms": 80, "teardown_ms": 10, "username": "alice", "password": "secret"},
+  {"name": "Secure", "connect_ms": 80, "teardown_ms": 10, "username": "alice", "password": "secret",
+   "saved_credentials": {"for": "all_users", "username": "alice", "password": "secret"}},
   {"name": "Broken", "connect_ms": 80, "teardown_ms": 10, "fail_state": "RASCS_ConnectDevice", "fail_error": 678},
   {"name": "Flaky", "connect_ms": 80, "teardown_ms": 10, "drop_after_ms": 5000, "drop_mode": "disconnected_state"},
   {"name": "Stuck", "connect_ms": 0, "teardown_never": true},

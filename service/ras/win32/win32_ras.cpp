@@ -11,6 +11,7 @@
 
 #include "ras/win32/connection_watch.hpp"
 #include "ras/win32/dial_contexts.hpp"
+#include "ras/win32/dial_credentials.hpp"
 #include "ras/win32/ras_enum.hpp"
 #include "win32/utf16.hpp"
 #include "win32/wide_field.hpp"
@@ -70,44 +71,27 @@ DialResult Win32Ras::dial(const DialRequest& request, DialProgressFn progress) {
   // A value longer than its RASDIALPARAMSW field is refused before any RAS call, never
   // cut (a cut name is another entry or another user): an entry name that long cannot
   // exist, so RAS's own answer for an unknown entry; over-long credentials are an
-  // invalid parameter.
+  // invalid parameter (dial_credentials.cpp).
   constexpr DialResult kNoSuchEntry{ERROR_CANNOT_FIND_PHONEBOOK_ENTRY, kNullHandle};
-  constexpr DialResult kCredentialTooLong{ERROR_INVALID_PARAMETER, kNullHandle};
   WipedDialParams dial;
   RASDIALPARAMSW& p = dial.params;
   if (!copy_to_wide_field(p.szEntryName, request.entry)) return kNoSuchEntry;
-  if (request.password.empty()) {
-    // Saved credentials: what the phonebook holds for the entry (password only if one
-    // was saved: fPassword). RasDial itself would not look them up.
-    BOOL has_password = FALSE;
-    if (const DWORD rc = RasGetEntryDialParamsW(phonebook_arg, &p, &has_password); rc != ERROR_SUCCESS) {
-      return {rc, kNullHandle};
-    }
-    if (!has_password) SecureZeroMemory(p.szPassword, sizeof p.szPassword);
-    if (!request.username.empty()) {
-      // A saved password belongs to the saved user name (compared as Windows does, without
-      // case): another user dials with no password, and RAS says whether that works.
-      const std::wstring user = widen(request.username);
-      const bool same_user =
-          CompareStringOrdinal(user.c_str(), -1, p.szUserName, -1, TRUE) == CSTR_EQUAL;
-      if (!same_user) SecureZeroMemory(p.szPassword, sizeof p.szPassword);
-      if (!copy_to_wide_field(p.szUserName, request.username)) return kCredentialTooLong;
-    }
-    if (!request.domain.empty() && !copy_to_wide_field(p.szDomain, request.domain)) return kCredentialTooLong;
-  } else if (!copy_to_wide_field(p.szUserName, request.username) ||
-             !copy_to_wide_field(p.szPassword, request.password) || !copy_to_wide_field(p.szDomain, request.domain)) {
-    return kCredentialTooLong;
-  }
+  // The EAP identity, the client's credentials or the saved ones; RasDial itself would
+  // look none of them up. Kept until RasDialW returns (the EAP information).
+  win32::DialCredentials credentials;
+  if (const DWORD rc = credentials.fill(phonebook_arg, request, p); rc != ERROR_SUCCESS) return {rc, kNullHandle};
   p.dwSubEntry = 0;  // all links of the entry
 
   // The context must exist before RasDialW: a callback can arrive before it returns.
   const std::uintptr_t id = DialContexts::instance().add(std::move(progress));
   p.dwCallbackId = id;
   HRASCONN conn = nullptr;
-  // No RASDIALEXTENSIONS, so no RDEOPT_PausedStates: a service has no UI to answer a
-  // paused state (retry authentication, expired password, EAP UI); without the option
-  // RAS fails the dial instead of pausing it, which the broker reports and hangs up.
-  const DWORD rc = RasDialW(nullptr, phonebook_arg, &p, 2, reinterpret_cast<LPVOID>(&DialContexts::callback), &conn);
+  // RASDIALEXTENSIONS only to carry an EAP entry's identity, never with RDEOPT_PausedStates:
+  // a service has no UI to answer a paused state (retry authentication, expired password,
+  // EAP UI); without the option RAS fails the dial instead of pausing it, which the broker
+  // reports and hangs up.
+  const DWORD rc = RasDialW(credentials.extensions(), phonebook_arg, &p, 2,
+                            reinterpret_cast<LPVOID>(&DialContexts::callback), &conn);
 
   const Handle h = from_hrasconn(conn);
   if (h == kNullHandle) {

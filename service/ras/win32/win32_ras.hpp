@@ -32,8 +32,9 @@ class Win32Ras final : public RasApi {
   Win32Ras& operator=(const Win32Ras&) = delete;
 
   std::string backend_name() const override;  // "win32"
-  // RasDialW with a RasDialFunc2 notifier; empty username and password: the entry's saved
-  // credentials (RasGetEntryDialParamsW).
+  // RasDialW with a RasDialFunc2 notifier. An EAP entry dials with its EAP identity
+  // (RasGetEapUserIdentityW without UI; ERROR_INTERACTIVE_MODE and no handle when the method
+  // needs UI); no password: the saved credentials (RasGetCredentialsW, all-users ones first).
   DialResult dial(const DialRequest& request, DialProgressFn progress) override;
   std::uint32_t hang_up(Handle h) override;
   std::uint32_t get_connect_status(Handle h, ConnectStatus& out) override;

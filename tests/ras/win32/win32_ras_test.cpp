@@ -361,20 +361,23 @@ TEST_F(Win32RasTest, ErrorStringsForRasAndOtherCodes) {
 
 TEST_F(Win32RasTest, SavedCredentialsAreUsedWhenNoneAreSent) {
   start(R"({"entries": [{"name": "Customer VPN", "connect_ms": 20, "teardown_ms": 0,
-                         "username": "alice", "password": "demo"},
+                         "username": "alice", "password": "demo",
+                         "saved_credentials": {"for": "all_users", "username": "alice", "password": "demo"}},
                         {"name": "Open VPN", "connect_ms": 20, "teardown_ms": 0}]})");
-  // What the backend asks RAS for.
-  RASDIALPARAMSW params{};
-  params.dwSize = sizeof params;
-  wcscpy(params.szEntryName, L"Customer VPN");
-  BOOL has_password = FALSE;
-  ASSERT_EQ(RasGetEntryDialParamsW(nullptr, &params, &has_password), 0u);
-  EXPECT_TRUE(has_password);
-  EXPECT_STREQ(params.szUserName, L"alice");
-  wcscpy(params.szEntryName, L"Open VPN");
-  ASSERT_EQ(RasGetEntryDialParamsW(nullptr, &params, &has_password), 0u);
-  EXPECT_FALSE(has_password);
-  EXPECT_STREQ(params.szUserName, L"");
+  // What the backend asks RAS for: the credentials saved for all users, the password as a
+  // handle. (RasGetEntryDialParams, which it used to ask, shows SYSTEM only its own:
+  // CredentialExportsTest.RasDialTakesTheHandleForTheSavedPassword.)
+  RASCREDENTIALSW creds{};
+  creds.dwSize = sizeof creds;
+  creds.dwMask = RASCM_UserName | RASCM_Password | RASCM_Domain | RASCM_DefaultCreds;
+  ASSERT_EQ(RasGetCredentialsW(nullptr, L"Customer VPN", &creds), 0u);
+  EXPECT_NE(creds.dwMask & RASCM_Password, 0u);
+  EXPECT_STREQ(creds.szUserName, L"alice");
+  EXPECT_STREQ(creds.szPassword, L"****************");
+  creds.dwMask = RASCM_UserName | RASCM_Password | RASCM_DefaultCreds;
+  ASSERT_EQ(RasGetCredentialsW(nullptr, L"Open VPN", &creds), 0u);
+  EXPECT_EQ(creds.dwMask, 0u);
+  EXPECT_STREQ(creds.szUserName, L"");
 
   Win32Ras ras(io_.get_executor());
   Progress saved;

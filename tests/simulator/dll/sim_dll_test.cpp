@@ -264,13 +264,16 @@ TEST_F(SimDllTest, NonAsciiNamesSurviveTheUtf16Boundary) {
 
 TEST_F(SimDllTest, ScenarioValuesTooLongForRasFieldsFailTheCallInsteadOfBeingCut) {
   // The scenario bounds entry and device names, not phonebook paths or credentials; RAS's
-  // structures hold MAX_PATH characters of a path and 256 of a password, with the NUL.
+  // structures hold MAX_PATH characters of a path and 256 of a user name, with the NUL.
+  // A saved password never leaves the DLL, whatever its length: only its handle does.
   const std::string long_phonebook = "C:\\" + std::string(MAX_PATH, 'p') + ".pbk";
-  const std::string longest_password(256, 'x');
+  const std::string longest_user(256, 'u');
+  const nlohmann::json saved_fits = {{"for", "SYSTEM"}, {"username", longest_user}, {"password", std::string(300, 'x')}};
+  const nlohmann::json saved_too_long = {{"for", "SYSTEM"}, {"username", longest_user + "u"}, {"password", "secret"}};
   const nlohmann::json entries_json = {
       {{"name", "Far"}, {"phonebook", long_phonebook}},
-      {{"name", "Fits"}, {"username", "alice"}, {"password", longest_password}},
-      {{"name", "Too long"}, {"username", "alice"}, {"password", longest_password + "x"}}};
+      {{"name", "Fits"}, {"username", longest_user}, {"password", "p"}, {"saved_credentials", saved_fits}},
+      {{"name", "Too long"}, {"username", "alice"}, {"password", "p"}, {"saved_credentials", saved_too_long}}};
   start(nlohmann::json{{"entries", entries_json}, {"connected", {"Far"}}}.dump().c_str());
   std::vector<RASENTRYNAMEW> entries(3);
   entries[0].dwSize = sizeof(RASENTRYNAMEW);
@@ -292,11 +295,13 @@ TEST_F(SimDllTest, ScenarioValuesTooLongForRasFieldsFailTheCallInsteadOfBeingCut
   wcscpy(params.szEntryName, L"Fits");
   ASSERT_EQ(RasGetEntryDialParamsW(nullptr, &params, &has_password), 0u);
   EXPECT_TRUE(has_password);
-  EXPECT_EQ(wcslen(params.szPassword), 256u);
+  EXPECT_EQ(wcslen(params.szUserName), 256u);
+  EXPECT_STREQ(params.szPassword, L"****************");  // the handle, not the password
   wcscpy(params.szEntryName, L"Too long");
   EXPECT_EQ(RasGetEntryDialParamsW(nullptr, &params, &has_password), static_cast<DWORD>(ERROR_CANNOT_LOAD_PHONEBOOK));
   EXPECT_FALSE(has_password);
-  EXPECT_STREQ(params.szPassword, L"");  // no part of the password
+  EXPECT_STREQ(params.szUserName, L"");  // refused, not cut
+  EXPECT_STREQ(params.szPassword, L"");  // nothing of the previous answer either
 }
 
 }  // namespace
