@@ -8,7 +8,7 @@
 namespace rasbroker::sim {
 namespace {
 
-constexpr std::array<std::pair<std::uint32_t, std::string_view>, 31> kTexts{{
+constexpr std::array<std::pair<std::uint32_t, std::string_view>, 33> kTexts{{
     {0, "The operation completed successfully."},
     {6, "The handle is invalid."},                                      // ERROR_INVALID_HANDLE
     {87, "The parameter is incorrect."},                                // ERROR_INVALID_PARAMETER
