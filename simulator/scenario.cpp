@@ -31,10 +31,13 @@ constexpr std::array<std::string_view, 14> kDeviceTypes{
     "vpn", "modem", "isdn", "x25", "pad", "GENERIC", "SERIAL", "FRAMERELAY", "ATM", "SONET",
     "SW56", "IRDA", "PARALLEL", "PPPoE"};
 
-constexpr std::array<std::string_view, 15> kEntryKeys{
-    "name", "phonebook", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
+constexpr std::size_t kMaxAccountName = 256;  // UNLEN
+
+constexpr std::array<std::string_view, 16> kEntryKeys{
+    "name", "phonebook", "user", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
     "drop_error", "drop_mode", "teardown_never", "username", "password", "device_type", "device_name", "comment"};
-constexpr std::array<std::string_view, 4> kTopKeys{"entries", "connected", "notifications", "comment"};
+constexpr std::array<std::string_view, 5> kTopKeys{"entries", "connected", "notifications", "null_phonebook",
+                                                   "comment"};
 constexpr std::array<std::string_view, 2> kNotificationKeys{"delay_ms", "drop_every"};
 
 [[noreturn]] void fail(const std::string& path, const std::string& problem) {
@@ -90,6 +93,19 @@ std::string non_empty_string(const json& v, const std::string& path, std::size_t
   return s;
 }
 
+// A Windows account name: it names a profile folder (C:\Users\<user>), so no character
+// Windows refuses in user names, which also keeps it one path component.
+std::string account_name(const json& v, const std::string& path) {
+  auto name = non_empty_string(v, path, kMaxAccountName);
+  constexpr std::string_view kRefused = "\"/\\[]:;|=,+*?<>";
+  const bool control =
+      std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (control || name.find_first_of(kRefused) != std::string::npos) {
+    fail(path, "not a Windows user name: no control characters and none of \" / \\ [ ] : ; | = , + * ? < >");
+  }
+  return name;
+}
+
 std::string walk_names() {
   std::string out;
   const auto& walk = dial_walk();
@@ -114,6 +130,7 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
     fail(at("name"), quote(spec.name) + " is not a name RAS accepts: " + problem);
   }
   if (e.contains("phonebook")) spec.phonebook = string_value(e["phonebook"], at("phonebook"));
+  if (e.contains("user")) spec.user = account_name(e["user"], at("user"));
   if (e.contains("connect_ms")) spec.connect = millis(e["connect_ms"], at("connect_ms"));
   if (e.contains("teardown_ms")) spec.teardown = millis(e["teardown_ms"], at("teardown_ms"));
 
@@ -226,6 +243,17 @@ Scenario parse_scenario(const json& doc) {
         fail(path, "entry " + quote(name) + " listed twice");
       }
       scenario.connected.push_back(entry->name);
+    }
+  }
+
+  if (doc.contains("null_phonebook")) {
+    const auto reading = string_value(doc["null_phonebook"], "null_phonebook");
+    if (reading == "all_users_and_caller") {
+      scenario.null_phonebook = NullPhonebook::all_users_and_caller;
+    } else if (reading == "system_phonebook") {
+      scenario.null_phonebook = NullPhonebook::system_phonebook;
+    } else {
+      fail("null_phonebook", "unknown reading " + quote(reading) + " (one of all_users_and_caller, system_phonebook)");
     }
   }
 

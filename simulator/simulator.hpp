@@ -30,6 +30,7 @@
 #include "core/clock.hpp"
 #include "ras/ras_api.hpp"
 #include "simulator/ledger.hpp"
+#include "simulator/phonebook_scope.hpp"
 #include "simulator/scenario.hpp"
 
 namespace rasbroker::sim {
@@ -47,6 +48,9 @@ struct SimulatorOptions {
   std::size_t enum_initial_capacity = 1;
   // enum_connections() gives up with 603 after this many too-small answers in a row.
   std::size_t enum_max_attempts = 8;
+  // The account RAS is called by (phonebook_scope.hpp): with a NULL phonebook it finds the
+  // all-users entries and this account's own, not other users'. "SYSTEM": a LocalSystem service.
+  std::string calling_account = std::string(kSystemAccount);
 };
 
 struct SimStats {
@@ -92,6 +96,11 @@ class Simulator final : public ras::RasApi {
   std::uint32_t enum_entries(const std::string& phonebook, std::vector<ras::PhonebookEntry>& out) override;
   std::string error_string(std::uint32_t code) override;
   void set_connection_notifier(std::function<void()> changed) override;
+
+  // The entry RAS finds for the calling account by `name` (any case) in `phonebook` ("":
+  // NULL, phonebook_scope.hpp); nullptr where RAS answers 623. Every call that takes an
+  // entry name (dial, and the DLL's RasGetEntryDialParamsW) looks entries up this way.
+  const EntrySpec* find_entry(std::string_view phonebook, std::string_view name) const;
 
   // --- RasEnumConnections as it really is ----------------------------------------
   // `buffer` holds `count_in_out` elements of `element_size` bytes (the dwSize check).

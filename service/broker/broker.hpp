@@ -83,6 +83,8 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
   // Dial (dial.cpp).
   Record& start_dial(DialPlan plan);  // may throw RpcError; the record exists if RAS gave a handle
+  // The configured phonebook that holds `entry`, for a dial RAS's NULL phonebook did not find.
+  std::optional<std::string> configured_phonebook_of(std::string_view entry);
   void on_progress(ras::Handle h, ras::ConnState state, std::uint32_t error);
   boost::asio::awaitable<protocol::Connection> wait_connected(std::uint64_t seq,
                                                               std::optional<Clock::time_point> deadline);

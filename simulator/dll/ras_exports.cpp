@@ -43,9 +43,7 @@ RASCONNSTATE to_rascs(ConnState s) { return static_cast<RASCONNSTATE>(static_cas
 // caller enumerate again with the same result.
 constexpr DWORD kValueDoesNotFit = ERROR_CANNOT_LOAD_PHONEBOOK;
 
-bool system_phonebook(const std::string& path) {
-  return path.empty() || path == rasbroker::sim::kSystemPhonebook;
-}
+bool system_phonebook(const std::string& path) { return rasbroker::sim::all_users_phonebook(path); }
 
 // Overwrites a std::string's characters before it is freed (passwords).
 void wipe(std::string& s) {
@@ -262,13 +260,10 @@ DWORD WINAPI RasGetEntryDialParamsW(LPCWSTR phonebook, LPRASDIALPARAMSW params, 
   const auto engine = SimHost::instance().engine(error);
   if (!engine) return error;
 
-  const std::string name = wide_field_text(params->szEntryName);
-  std::vector<rasbroker::ras::PhonebookEntry> entries;
-  engine->enum_entries(phonebook != nullptr ? narrow(phonebook) : std::string(), entries);
-  bool exists = false;
-  for (const auto& e : entries) exists = exists || rasbroker::protocol::same_entry(e.name, name);
-  const auto* spec = engine->scenario().find(name);
-  if (!exists || spec == nullptr) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
+  // As RasDial finds entries: another user's own entry is not there for a NULL phonebook.
+  const auto* spec = engine->find_entry(phonebook != nullptr ? narrow(phonebook) : std::string(),
+                                        wide_field_text(params->szEntryName));
+  if (spec == nullptr) return ERROR_CANNOT_FIND_PHONEBOOK_ENTRY;
 
   SecureZeroMemory(params->szPassword, sizeof params->szPassword);
   *has_password = FALSE;

@@ -62,6 +62,8 @@ SimConfig read_sim_config(const wchar_t* scenario_path, const wchar_t* state_pat
   c.scenario_path = scenario_path != nullptr ? scenario_path : lookup(L"RASBROKER_SIM_SCENARIO", L"Scenario");
   c.state_path = state_path != nullptr ? state_path : lookup(L"RASBROKER_SIM_STATE", L"StateFile");
   if (c.state_path.empty() && !c.scenario_path.empty()) c.state_path = c.scenario_path + L".state.json";
+  c.account = lookup(L"RASBROKER_SIM_ACCOUNT", L"Account");
+  if (c.account.empty()) c.account = L"SYSTEM";
   return c;
 }
 

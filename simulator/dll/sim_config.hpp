@@ -10,12 +10,14 @@ namespace rasbroker::sim::dll {
 struct SimConfig {
   std::wstring scenario_path;  // empty: not configured
   std::wstring state_path;     // empty: no state file
+  std::wstring account;        // the calling account (SimulatorOptions::calling_account)
 };
 
-// Environment first (RASBROKER_SIM_SCENARIO, RASBROKER_SIM_STATE), then the registry
-// (HKLM\Software\RasBroker\Simulator, REG_SZ values Scenario and StateFile): a service
-// started by the SCM does not inherit a test's environment. The state file defaults to
-// the scenario path + ".state.json".
+// Environment first (RASBROKER_SIM_SCENARIO, RASBROKER_SIM_STATE, RASBROKER_SIM_ACCOUNT),
+// then the registry (HKLM\Software\RasBroker\Simulator, REG_SZ values Scenario, StateFile
+// and Account): a service started by the SCM does not inherit a test's environment. The
+// state file defaults to the scenario path + ".state.json", the account to SYSTEM (what
+// the service runs as).
 SimConfig read_sim_config();
 // The same, with explicit paths taking precedence (RasSimResetW); null: look up as above.
 SimConfig read_sim_config(const wchar_t* scenario_path, const wchar_t* state_path);

@@ -75,7 +75,9 @@ void SimHost::init_locked() {
   }
   std::shared_ptr<Simulator> engine;
   try {
-    engine = std::make_shared<Simulator>(parse_scenario_text(text, scenario_name), SimulatorOptions{Mode::threaded});
+    SimulatorOptions options{.mode = Mode::threaded};
+    options.calling_account = narrow(config.account);
+    engine = std::make_shared<Simulator>(parse_scenario_text(text, scenario_name), std::move(options));
   } catch (const std::exception& e) {
     fail_init_locked(config, e.what());
     return;

@@ -5,7 +5,8 @@
 
 e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The simulator scenario of both flows: Office VPN with a slow (2 s) teardown, Branch VPN
-# already connected by someone else (to be adopted), Secure VPN behind a password.
+# already connected by someone else (to be adopted), Secure VPN behind a password, Home VPN
+# alice's own (per-user) entry, which the service (SYSTEM) cannot see.
 # shellcheck disable=SC2034  # used by the sourcing script
 scenario=$e2e_dir/scenario.json
 
