@@ -33,14 +33,14 @@ constexpr std::array<std::string_view, 14> kDeviceTypes{
     "vpn", "modem", "isdn", "x25", "pad", "GENERIC", "SERIAL", "FRAMERELAY", "ATM", "SONET",
     "SW56", "IRDA", "PARALLEL", "PPPoE"};
 
-constexpr std::array<std::string_view, 21> kEntryKeys{
-    "name", "phonebook", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
+constexpr std::array<std::string_view, 22> kEntryKeys{
+    "name", "phonebook", "user", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
     "drop_error", "drop_mode", "teardown_never", "username", "password", "saved_credentials", "eap",
     "device_type", "device_name", "comment", "fail_extended_error", "links", "link_fail", "link_error_ends_dial"};
 constexpr std::array<std::string_view, 6> kLinkFailKeys{"sub_entry",       "state",          "error",
                                                         "extended_error", "after_connected", "status_error"};
-constexpr std::array<std::string_view, 6> kTopKeys{"entries",    "connected",          "notifications",
-                                                   "enum_lists", "default_creds_flag", "comment"};
+constexpr std::array<std::string_view, 7> kTopKeys{"entries",    "connected",          "notifications",  "enum_lists",
+                                                   "default_creds_flag", "null_phonebook", "comment"};
 constexpr std::array<std::string_view, 5> kConnectedKeys{"entry", "account", "logon_luid", "default_credentials",
                                                          "comment"};
 constexpr std::uint64_t kMaxLuid = 0xFFFFFFFFFFFFFFFFull;
@@ -137,6 +137,19 @@ EapMode eap_mode(const json& v, const std::string& path) {
   fail(path, "unknown EAP mode " + quote(mode) + " (one of non_interactive, interactive)");
 }
 
+// A Windows account name: it names a profile folder (C:\Users\<user>), so no character
+// Windows refuses in user names, which also keeps it one path component.
+std::string account_name(const json& v, const std::string& path) {
+  auto name = non_empty_string(v, path, kMaxAccountName);
+  constexpr std::string_view kRefused = "\"/\\[]:;|=,+*?<>";
+  const bool control =
+      std::any_of(name.begin(), name.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; });
+  if (control || name.find_first_of(kRefused) != std::string::npos) {
+    fail(path, "not a Windows user name: no control characters and none of \" / \\ [ ] : ; | = , + * ? < >");
+  }
+  return name;
+}
+
 std::string walk_names() {
   std::string out;
   const auto& walk = dial_walk();
@@ -208,6 +221,7 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
     fail(at("name"), quote(spec.name) + " is not a name RAS accepts: " + problem);
   }
   if (e.contains("phonebook")) spec.phonebook = string_value(e["phonebook"], at("phonebook"));
+  if (e.contains("user")) spec.user = account_name(e["user"], at("user"));
   if (e.contains("connect_ms")) spec.connect = millis(e["connect_ms"], at("connect_ms"));
   if (e.contains("teardown_ms")) spec.teardown = millis(e["teardown_ms"], at("teardown_ms"));
 
@@ -386,6 +400,17 @@ Scenario parse_scenario(const json& doc) {
       scenario.default_creds_flag = DefaultCredsFlag::output;
     } else {
       fail("default_creds_flag", "unknown reading " + quote(flag) + " (one of input, output)");
+    }
+  }
+
+  if (doc.contains("null_phonebook")) {
+    const auto reading = string_value(doc["null_phonebook"], "null_phonebook");
+    if (reading == "all_users_and_caller") {
+      scenario.null_phonebook = NullPhonebook::all_users_and_caller;
+    } else if (reading == "system_phonebook") {
+      scenario.null_phonebook = NullPhonebook::system_phonebook;
+    } else {
+      fail("null_phonebook", "unknown reading " + quote(reading) + " (one of all_users_and_caller, system_phonebook)");
     }
   }
 

@@ -17,9 +17,16 @@
 namespace rasbroker::sim {
 
 // RASCONN.szPhonebook reported for entries of the system phonebook (scenario "phonebook"
-// absent or empty). dial() and enum_entries() accept it as a synonym of "".
+// absent or empty, no "user"). dial() and enum_entries() accept it as a synonym of "".
 inline constexpr std::string_view kSystemPhonebook =
     "C:\\ProgramData\\Microsoft\\Network\\Connections\\Pbk\\rasphone.pbk";
+
+// Which phonebooks RAS reads when the caller gives none (a NULL phonebook). Microsoft's text
+// allows both (docs/simulator.md, "Phonebooks and the calling account"); the first is the default.
+enum class NullPhonebook {
+  all_users_and_caller,  // every .pbk of the all-users folder and of the calling account's profile folder
+  system_phonebook,      // the one default file: the all-users rasphone.pbk (kSystemPhonebook)
+};
 
 // What RAS does with a dropped link's handle (docs/simulator.md, "Link drop"). Microsoft's text
 // allows both; the one field report (DotRas issue #80) points to the first, so it is the default.
@@ -66,7 +73,10 @@ enum class DefaultCredsFlag {
 
 struct EntrySpec {
   std::string name;
-  std::string phonebook;  // empty: the system phonebook
+  std::string phonebook;  // empty: the system phonebook, or `user`'s profile phonebook
+  // The account whose own (per-user) phonebook holds the entry, as Settings and
+  // Add-VpnConnection without -AllUserConnection create them; empty: all users.
+  std::string user;
   std::chrono::milliseconds connect{800};
   std::chrono::milliseconds teardown{1500};
   std::optional<ras::ConnState> fail_state;  // one of the dial walk's states before Connected
@@ -136,9 +146,11 @@ struct Scenario {
   EnumLists enum_lists = EnumLists::connected;
   NotificationSpec notifications;
   DefaultCredsFlag default_creds_flag = DefaultCredsFlag::input;
+  NullPhonebook null_phonebook = NullPhonebook::all_users_and_caller;
 
-  // The entry RAS would find for `name`: phonebook sections are looked up without regard
-  // to case (docs/ras-rules.md#entry-names). nullptr when there is none.
+  // The scenario's entry named `name`: phonebook sections are looked up without regard
+  // to case (docs/ras-rules.md#entry-names). nullptr when there is none. Whoever's
+  // phonebook holds it: what a caller's RAS finds is Simulator::find_entry().
   const EntrySpec* find(std::string_view name) const;
 };
 

@@ -33,6 +33,7 @@
 #include "core/clock.hpp"
 #include "ras/ras_api.hpp"
 #include "simulator/ledger.hpp"
+#include "simulator/phonebook_scope.hpp"
 #include "simulator/scenario.hpp"
 
 namespace rasbroker::sim {
@@ -50,11 +51,12 @@ struct SimulatorOptions {
   std::size_t enum_initial_capacity = 1;
   // enum_connections() gives up with 603 after this many too-small answers in a row.
   std::size_t enum_max_attempts = 8;
-  // The calling process's account and logon session (the service runs as LocalSystem):
-  // connections it dials carry them, RasEnumConnections' owner flags compare the dialler's
-  // account with this one, and it sees the credentials saved for all users and its own
-  // (docs/simulator.md, "Saved credentials").
-  std::string account = "SYSTEM";
+  // The calling process's account and logon session ("SYSTEM": a LocalSystem service).
+  // Connections it dials carry them; RasEnumConnections' owner flags compare the dialler's
+  // account with this one; with a NULL phonebook RAS finds the all-users entries and this
+  // account's own, not other users' (phonebook_scope.hpp); it sees the credentials saved for
+  // all users and its own (docs/simulator.md, "Saved credentials").
+  std::string account = std::string(kSystemAccount);
   std::uint64_t logon_luid = kSystemLogonLuid;
 };
 
@@ -133,6 +135,11 @@ class Simulator final : public ras::RasApi {
   std::uint32_t enum_entries(const std::string& phonebook, std::vector<ras::PhonebookEntry>& out) override;
   std::string error_string(std::uint32_t code) override;
   void set_connection_notifier(std::function<void()> changed) override;
+
+  // The entry RAS finds for the calling account by `name` (any case) in `phonebook` ("":
+  // NULL, phonebook_scope.hpp); nullptr where RAS answers 623. Every call that takes an
+  // entry name (dial, saved credentials, EAP identities) looks entries up this way.
+  const EntrySpec* find_entry(std::string_view name, std::string_view phonebook) const;
 
   // --- RasEnumConnections as it really is ----------------------------------------
   // `buffer` holds `count_in_out` elements of `element_size` bytes (the dwSize check).
@@ -271,9 +278,6 @@ class Simulator final : public ras::RasApi {
   void complete_teardown_locked(Conn& c, Clock::time_point at);
   void drop_locked(Conn& c, std::uint32_t error, Clock::time_point at);
 
-  // simulator_ras_calls.cpp: the entry RAS finds for a name and a phonebook ("": any);
-  // nullptr when none.
-  const EntrySpec* find_entry(std::string_view name, std::string_view phonebook) const;
   // simulator_credentials.cpp: 0 when the "server" accepts the call's credentials, else
   // the error the dial fails with at RASCS_Authenticate (691, or 703 for EAP without EAP info).
   std::uint32_t authentication_error(const EntrySpec& entry, const RasDialCall& call) const;

@@ -15,17 +15,6 @@ namespace {
 using ras::ConnState;
 namespace err = ras::err;
 
-// Phonebook paths compare like Windows paths (case-insensitively); "" is the system phonebook.
-bool same_phonebook(std::string_view a, std::string_view b) {
-  if (a.empty()) a = kSystemPhonebook;
-  if (b.empty()) b = kSystemPhonebook;
-  return equals_ignoring_ascii_case(a, b);
-}
-
-std::string phonebook_path(const EntrySpec& e) {
-  return e.phonebook.empty() ? std::string(kSystemPhonebook) : e.phonebook;
-}
-
 std::size_t index_in_walk(ConnState s) {
   const auto& walk = dial_walk();
   return static_cast<std::size_t>(std::find(walk.begin(), walk.end(), s) - walk.begin());
@@ -36,7 +25,7 @@ std::size_t index_in_walk(ConnState s) {
 std::uint32_t connection_flags(const EntrySpec& e, const std::optional<ConnectionOrigin>& origin,
                                const std::string& caller) {
   namespace flag = ras::conn_flags;
-  std::uint32_t flags = same_phonebook(e.phonebook, "") ? flag::kAllUsers : 0;
+  std::uint32_t flags = all_users_phonebook(entry_phonebook(e)) ? flag::kAllUsers : 0;
   if (!origin) return flags;
   flags |= flag::kOwnerKnown;
   if (equals_ignoring_ascii_case(origin->account, caller)) flags |= flag::kOwnerMatch;
@@ -51,14 +40,6 @@ bool Simulator::enumerated(const Conn& c) const {
   if (scenario_.enum_lists == EnumLists::connected) return false;
   // The other reading: listed while RAS still holds the handle for its dialler.
   return c.phase == Phase::dialing || c.phase == Phase::failed || (c.phase == Phase::dropped && !vanished(c));
-}
-
-const EntrySpec* Simulator::find_entry(std::string_view name, std::string_view phonebook) const {
-  // Entry names are unique in a scenario (as RAS compares them), so the name picks the
-  // entry; a phonebook given with it must be the entry's.
-  const EntrySpec* entry = scenario_.find(name);
-  if (entry == nullptr || (!phonebook.empty() && !same_phonebook(entry->phonebook, phonebook))) return nullptr;
-  return entry;
 }
 
 ras::DialResult Simulator::ras_dial(const RasDialCall& call, ras::DialProgressFn progress) {
@@ -188,7 +169,7 @@ std::uint32_t Simulator::enum_connections_raw(ras::ActiveConnection* buffer, std
     const auto& e = spec(c);
     buffer[n++] = ras::ActiveConnection{.handle = h,
                                         .entry = e.name,
-                                        .phonebook = phonebook_path(e),
+                                        .phonebook = entry_phonebook(e),
                                         .device_type = e.device_type,
                                         .device_name = e.device_name,
                                         .flags = connection_flags(e, c.origin, options_.account),
@@ -231,10 +212,20 @@ std::uint32_t Simulator::enum_entries(const std::string& phonebook, std::vector<
   ++stats_.enum_entries_calls;
   out.clear();
   for (const auto& e : scenario_.entries) {
-    if (!phonebook.empty() && !same_phonebook(e.phonebook, phonebook)) continue;
-    out.push_back({.name = e.name, .phonebook = phonebook_path(e)});
+    if (!phonebook_visible(e, phonebook, options_.account, scenario_.null_phonebook)) continue;
+    out.push_back({.name = e.name, .phonebook = entry_phonebook(e)});
   }
   return err::kSuccess;
+}
+
+const EntrySpec* Simulator::find_entry(std::string_view name, std::string_view phonebook) const {
+  // Entry names are unique in a scenario (as RAS compares them), so the name picks the entry;
+  // the phonebook decides whether this caller's RAS reads the file that holds it.
+  const EntrySpec* entry = scenario_.find(name);
+  if (entry == nullptr || !phonebook_visible(*entry, phonebook, options_.account, scenario_.null_phonebook)) {
+    return nullptr;
+  }
+  return entry;
 }
 
 std::string Simulator::error_string(std::uint32_t code) { return ras_error_text(code); }

@@ -83,6 +83,8 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
   // Dial (dial.cpp).
   Record& start_dial(DialPlan plan);  // may throw RpcError; the record exists if RAS gave a handle
+  // The configured phonebook that holds `entry`, for a dial RAS's NULL phonebook did not find.
+  std::optional<std::string> configured_phonebook_of(std::string_view entry);
   void on_progress(const ras::DialProgress& p);
   // A connected connection's progress: a multilink entry's links after RASCS_Connected.
   void on_link_progress(const Record& r, const ras::DialProgress& p);

@@ -12,6 +12,7 @@
 
 #include "broker/broker.hpp"
 #include "broker/dial_errors.hpp"
+#include "rasbroker/protocol/entry_name.hpp"
 #include "rasbroker/protocol/errors.hpp"
 
 namespace rasbroker::broker {
@@ -28,6 +29,20 @@ namespace {
 // ", extended error 5" when RAS gave one (RasDialFunc2's dwExtendedError), else "".
 std::string extended_note(std::uint32_t extended_error) {
   return extended_error ? fmt::format(", extended error {}", extended_error) : std::string();
+}
+
+// RAS's 623 as the client needs it: where the service looked and what makes an entry one
+// it can dial (docs/operations.md, "What the service can dial"). `entry` passed the
+// protocol's entry-name rule (at most 256 characters, no control characters); a named
+// `phonebook` passed require_allowed_phonebook, so it is a file the administrator chose.
+std::string no_such_entry(const std::string& entry, const std::string& phonebook) {
+  if (!phonebook.empty()) return "no phonebook entry named \"" + entry + "\" in the phonebook \"" + phonebook + "\"";
+  return "no phonebook entry named \"" + entry +
+         "\" that the service can see: rasbroker runs as LocalSystem and dials the all-user connections (the "
+         "all-users phonebook) and the entries of the phonebooks in its \"phonebooks\" setting; a connection created "
+         "for one user (in Settings, or by Add-VpnConnection without -AllUserConnection) is not among them. Recreate "
+         "it for all users (Add-VpnConnection -AllUserConnection), or ask an administrator to add a phonebook file "
+         "that holds it to \"phonebooks\"";
 }
 
 }  // namespace
@@ -93,13 +108,24 @@ Record& Broker::start_dial(DialPlan plan) {
       if (auto self = weak.lock()) self->on_progress(p);
     });
   };
-  const ras::DialResult result = ras_.dial(request, progress);
+  ras::DialResult result = ras_.dial(request, progress);
+  if (result.error == ras::err::kCannotFindPhonebookEntry && result.handle == ras::kNullHandle &&
+      request.phonebook.empty()) {
+    // RAS's NULL phonebook is the all-users one (and LocalSystem's own), never a configured
+    // file: an entry that `entries` lists from one is dialled from that file.
+    if (auto file = configured_phonebook_of(plan.entry)) {
+      log_->info("dial {}: not in RAS's default phonebooks; dialling it from the configured phonebook {}",
+                 plan.entry, *file);
+      request.phonebook = plan.phonebook = *file;
+      result = ras_.dial(request, progress);
+    }
+  }
   protocol::wipe(request.password);
 
   if (result.handle == ras::kNullHandle) {
     log_->warn("dial {}: RasDial failed with {} and no handle", plan.entry, result.error);
     if (result.error == ras::err::kCannotFindPhonebookEntry)
-      throw RpcError(ErrorCode::not_found, "no phonebook entry named \"" + plan.entry + "\"",
+      throw RpcError(ErrorCode::not_found, no_such_entry(plan.entry, plan.phonebook),
                      {{"ras_error", result.error}, {"ras_message", ras_.error_string(result.error)}});
     throw dial_failed_error(plan.entry, result.error, ras_.error_string(result.error), plan.password_sent);
   }
@@ -121,6 +147,17 @@ Record& Broker::start_dial(DialPlan plan) {
     maybe_redial(r);
   }
   return r;
+}
+
+std::optional<std::string> Broker::configured_phonebook_of(std::string_view entry) {
+  std::vector<ras::PhonebookEntry> listed;
+  std::vector<std::string> unreadable;
+  if (phonebooks_.list("", ras_, listed, unreadable) != ras::err::kSuccess) return std::nullopt;
+  for (const auto& e : listed) {
+    // The path RAS reports for it must still be one the service may hand to RAS.
+    if (protocol::same_entry(e.name, entry) && phonebooks_.allowed(e.phonebook, ras_)) return e.phonebook;
+  }
+  return std::nullopt;
 }
 
 void Broker::on_progress(const ras::DialProgress& p) {

@@ -43,9 +43,7 @@ RASCONNSTATE to_rascs(ConnState s) { return static_cast<RASCONNSTATE>(static_cas
 // caller enumerate again with the same result.
 constexpr DWORD kValueDoesNotFit = ERROR_CANNOT_LOAD_PHONEBOOK;
 
-bool system_phonebook(const std::string& path) {
-  return path.empty() || path == rasbroker::sim::kSystemPhonebook;
-}
+bool system_phonebook(const std::string& path) { return rasbroker::sim::all_users_phonebook(path); }
 
 // Overwrites a std::string's characters before it is freed (passwords).
 void wipe(std::string& s) {

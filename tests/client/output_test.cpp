@@ -147,6 +147,12 @@ TEST(Output, RasErrorMessage) {
   EXPECT_EQ(error_message(advised), "RAS error 703: Needs you.\nSign in.");
   const protocol::RpcError other(protocol::ErrorCode::not_found, "no connection \"X\"");
   EXPECT_EQ(error_message(other), "no connection \"X\"");
+  // A 623 from the service says why the entry cannot be dialled: shown as it is, not as RAS's text.
+  const std::string why = "no phonebook entry named \"Home VPN\" that the service can see: rasbroker runs as "
+                          "LocalSystem ... Recreate it for all users (Add-VpnConnection -AllUserConnection)";
+  const protocol::RpcError unseen(protocol::ErrorCode::not_found, why,
+                                  {{"ras_error", 623}, {"ras_message", "Cannot find the phone book entry."}});
+  EXPECT_EQ(error_message(unseen), why);
 }
 
 TEST(Output, ErrorDocumentShape) {

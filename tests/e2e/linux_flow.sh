@@ -31,7 +31,12 @@ eventually test -S "$sock" || { cat "$work/daemon.log"; echo "FAIL: daemon never
   || fail "second daemon: rc=$rc $(cat "$work/second.log")"
 
 "$client" --json status >"$work/out" && grep -q '"backend":"sim"' "$work/out" && pass "status" || fail "status: $(cat "$work/out")"
-"$client" entries >"$work/out" && grep -q "Office VPN" "$work/out" && pass "entries" || fail "entries: $(cat "$work/out")"
+"$client" entries >"$work/out" && grep -q "Office VPN" "$work/out" && ! grep -q "Home VPN" "$work/out" \
+  && pass "entries: all-user entries, not alice's own" || fail "entries: $(cat "$work/out")"
+# A per-user entry of another account: not found (exit 6), with why and what to do.
+"$client" dial "Home VPN" >"$work/out" 2>&1; rc=$?
+[ $rc -eq 6 ] && grep -q "LocalSystem" "$work/out" && grep -q -- "-AllUserConnection" "$work/out" \
+  && pass "dial of alice's own entry refused with the helpful message" || fail "per-user dial: rc=$rc $(cat "$work/out")"
 "$client" --json list >"$work/out" && grep -q '"adopted":true' "$work/out" && pass "adopted Branch VPN listed" \
   || fail "adoption: $(cat "$work/out")"
 

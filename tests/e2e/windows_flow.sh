@@ -189,8 +189,8 @@ RASBROKER_SIM_SCENARIO="$win\\scenario.json" RASBROKER_SIM_STATE="$win\\second.s
 # dial --wait, list, a hangup that returns while teardown continues, watch sees gone.
 client_tour() {
   local mode=$1
-  rb entries >"$work/out" && grep -q "Office VPN" "$work/out" && pass "$mode: entries" \
-    || fail "$mode: entries: $(cat "$work/out")"
+  rb entries >"$work/out" && grep -q "Office VPN" "$work/out" && ! grep -q "Home VPN" "$work/out" \
+    && pass "$mode: entries: all-user entries, not alice's own" || fail "$mode: entries: $(cat "$work/out")"
   wine "$win\\rasbroker.exe" --json watch </dev/null >"$work/watch.log" 2>&1 &
   watch_pid=$!
   eventually grep -q . "$work/watch.log" 2>/dev/null || sleep 1
@@ -211,6 +211,12 @@ client_tour() {
   kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null; watch_pid=
 }
 client_tour service
+
+# Home VPN is alice's own entry (Add-VpnConnection without -AllUserConnection): RAS does not
+# show it to the service's account, so the dial is refused, saying why and what to do.
+rb dial "Home VPN" >"$work/out" 2>&1; rc=$?
+[ $rc -eq 6 ] && grep -q "LocalSystem" "$work/out" && grep -q -- "-AllUserConnection" "$work/out" \
+  && pass "dial of alice's own entry refused with the helpful message" || fail "per-user dial: rc=$rc $(cat "$work/out")"
 
 echo "s3cret-Pa55" | wine "$win\\rasbroker.exe" dial "Secure VPN" --user alice --password-stdin --wait >"$work/out" 2>&1 \
   && pass "password from stdin connects" || fail "password dial: $(cat "$work/out")"

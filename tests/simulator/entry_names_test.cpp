@@ -129,7 +129,7 @@ TEST_F(EntryNames, TestHooksNameEntriesTheSameWay) {
 
 TEST_F(EntryNames, RestoreFindsEntriesWhateverTheCase) {
   Simulator before(scenario(kPhonebook));
-  const auto h = before.dial(request("Lab"), {}).handle;
+  const auto h = before.dial(request_in("C:\\pbk\\lab.pbk", "Lab"), {}).handle;
   settle(before);
   auto state = before.snapshot();
   for (auto& c : state["connections"]) {
@@ -142,7 +142,7 @@ TEST_F(EntryNames, RestoreFindsEntriesWhateverTheCase) {
   ASSERT_EQ(conns.size(), 2u);
   EXPECT_EQ(conns[1].handle, h);
   EXPECT_EQ(conns[1].entry, "Lab");
-  EXPECT_EQ(after.dial(request("LAB"), {}).handle, h);  // the restored connection, one more reference
+  EXPECT_EQ(after.dial(request_in("C:\\pbk\\lab.pbk", "LAB"), {}).handle, h);  // the restored one, one more reference
 }
 
 }  // namespace

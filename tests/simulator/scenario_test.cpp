@@ -52,12 +52,12 @@ TEST(Scenario, DefaultsAndFullEntry) {
     // comments are allowed
     "entries": [
       {"name": "Office VPN"},
-      {"name": "Lab", "phonebook": "C:\\pbk\\lab.pbk", "connect_ms": 10, "teardown_ms": 0,
+      {"name": "Lab", "phonebook": "C:\\pbk\\lab.pbk", "user": "alice", "connect_ms": 10, "teardown_ms": 0,
        "fail_state": "RASCS_ConnectDevice", "drop_after_ms": 50, "drop_error": 628,
        "drop_mode": "disconnected_state", "teardown_never": true, "username": "alice", "password": "secret",
        "device_type": "PPPoE", "device_name": "WAN Miniport (PPPOE)"}],
     "connected": ["Office VPN"],
-    "notifications": {"delay_ms": 250, "drop_every": 3}})json");
+    "notifications": {"delay_ms": 250, "drop_every": 3}, "null_phonebook": "system_phonebook"})json");
   ASSERT_EQ(s.entries.size(), 2u);
   const auto& d = s.entries[0];
   EXPECT_EQ(d.connect, 800ms);
@@ -66,10 +66,12 @@ TEST(Scenario, DefaultsAndFullEntry) {
   EXPECT_FALSE(d.drop_after);
   EXPECT_EQ(d.drop_mode, DropMode::invalid_handle);  // DotRas issue #80's reading is the default
   EXPECT_FALSE(d.username);
+  EXPECT_EQ(d.user, "");  // all users
   EXPECT_EQ(d.device_type, "vpn");
   EXPECT_EQ(d.device_name, "WAN Miniport (IKEv2)");
   const auto& l = s.entries[1];
   EXPECT_EQ(l.phonebook, "C:\\pbk\\lab.pbk");
+  EXPECT_EQ(l.user, "alice");
   EXPECT_EQ(l.fail_state, ConnState::ConnectDevice);
   EXPECT_EQ(l.fail_error, 691u);  // default when fail_state is given
   EXPECT_EQ(l.drop_after, 50ms);
@@ -80,10 +82,12 @@ TEST(Scenario, DefaultsAndFullEntry) {
   EXPECT_EQ(s.connected, std::vector<std::string>{"Office VPN"});
   EXPECT_EQ(s.notifications.delay, 250ms);
   EXPECT_EQ(s.notifications.drop_every, 3u);
+  EXPECT_EQ(s.null_phonebook, NullPhonebook::system_phonebook);
 
   // json built in C++ (signed integers) parses the same way.
   const auto j = nlohmann::json{{"entries", {{{"name", "X"}, {"connect_ms", 5}}}}};
   EXPECT_EQ(parse_scenario(j).entries[0].connect, 5ms);
+  EXPECT_EQ(parse_scenario(j).null_phonebook, NullPhonebook::all_users_and_caller);
 }
 
 // Entry names are found as RAS finds phonebook sections: without regard to case.
@@ -149,6 +153,16 @@ TEST(Scenario, RejectsInvalidWithKeyPathAndProblem) {
       {R"({"entries": [{"name": "A"}], "connected": ["Foo"]})", "connected[0]: no entry named \"Foo\""},
       {R"({"entries": [{"name": "A"}], "connected": ["A", "A"]})", "connected[1]: entry \"A\" listed twice"},
       {R"({"entries": [{"name": "A"}], "connected": ["A", "a"]})", "connected[1]: entry \"a\" listed twice"},
+      // Phonebook scope: a user name names a profile folder; one name per machine, whoever owns it.
+      {R"({"entries": [{"name": "A", "user": ""}]})", "entries[0].user: must be a non-empty string"},
+      {R"({"entries": [{"name": "A", "user": "CORP\\alice"}]})",
+       "entries[0].user: not a Windows user name: no control characters and none of"},
+      {R"({"entries": [{"name": "Home VPN"}, {"name": "home vpn", "user": "alice"}]})",
+       "entries[1].name: duplicate entry name \"home vpn\" (entries[0] is \"Home VPN\""},
+      {R"({"entries": [{"name": "A", "user": "bob"}, {"name": "a", "user": "alice"}]})",
+       "entries[1].name: duplicate entry name \"a\""},
+      {R"({"entries": [], "null_phonebook": "default"})",
+       "null_phonebook: unknown reading \"default\" (one of all_users_and_caller, system_phonebook)"},
       {R"({"entries": [], "notifications": {"delay": 5}})", "notifications: unknown key \"delay\""},
       {R"({"entries": [], "notifications": {"drop_every": -2}})",
        "notifications.drop_every: must be a non-negative integer"},

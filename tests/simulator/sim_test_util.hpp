@@ -84,6 +84,12 @@ class VirtualTime : public ::testing::Test {
   static ras::DialRequest request(const char* entry, const char* user = "", const char* pass = "") {
     return dial_request(entry, user, pass);
   }
+  // A dial of `entry` from the phonebook file `phonebook` (saved credentials).
+  static ras::DialRequest request_in(const char* phonebook, const char* entry) {
+    auto r = dial_request(entry);
+    r.phonebook = phonebook;
+    return r;
+  }
   static std::uint32_t status(Simulator& sim, ras::Handle h, ras::ConnectStatus* out = nullptr) {
     ras::ConnectStatus s;
     const auto rc = sim.get_connect_status(h, s);

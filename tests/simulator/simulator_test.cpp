@@ -218,7 +218,7 @@ TEST_F(SimulatorTest, EnumerationListsOnlyConnectedAndLoopsOnBufferTooSmall) {
   SimulatorOptions opts;
   opts.enum_initial_capacity = 0;  // the first call always hits ERROR_BUFFER_TOO_SMALL
   Simulator sim(scenario(kBasic), opts);
-  const auto lab = sim.dial(request("Lab"), {}).handle;        // connects at once
+  const auto lab = sim.dial(request_in("C:\\pbk\\lab.pbk", "Lab"), {}).handle;  // connects at once
   const auto broken = sim.dial(request("Broken"), {}).handle;  // fails
   sim.dial(request("Office VPN"), {});                          // still dialling after 100 ms
   advance(sim, 100ms);
@@ -449,7 +449,10 @@ TEST_F(SimulatorTest, EnumEntriesFiltersByPhonebook) {
   Simulator sim(scenario(kBasic));
   std::vector<ras::PhonebookEntry> entries;
   ASSERT_EQ(sim.enum_entries("", entries), err::kSuccess);
-  EXPECT_EQ(entries.size(), 7u);
+  // A NULL phonebook is the all-users folder's files (and the caller's own): C:\pbk\lab.pbk
+  // is read only when named.
+  EXPECT_EQ(entries.size(), 6u);
+  for (const auto& e : entries) EXPECT_NE(e.name, "Lab");
   ASSERT_EQ(sim.enum_entries("C:\\pbk\\lab.pbk", entries), err::kSuccess);
   ASSERT_EQ(entries.size(), 1u);
   EXPECT_EQ(entries[0].name, "Lab");

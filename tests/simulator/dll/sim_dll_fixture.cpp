@@ -30,6 +30,16 @@ bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds tim
   return true;
 }
 
+std::uint32_t reap_handle(Win32Ras& ras, Handle h) {
+  std::uint32_t rc = 0;
+  wait_until([&] {
+    ConnectStatus st;
+    rc = ras.get_connect_status(h, st);
+    return rc != 0;
+  });
+  return rc;
+}
+
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   while (!done()) {

@@ -12,6 +12,8 @@
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
+#include "ras/win32/win32_ras.hpp"
+
 namespace rasbroker::ras::test {
 
 using namespace std::chrono_literals;
@@ -51,6 +53,9 @@ class SimDll : public ::testing::Test {
 
 // Polls `done` every few milliseconds until it holds or `timeout` passes.
 bool wait_until(const std::function<bool()>& done, std::chrono::milliseconds timeout = 10s);
+// Polls `ras`'s status of `h` like the broker's reaper until RAS lets go of the handle;
+// returns that last answer (6 once the teardown is complete).
+std::uint32_t reap_handle(Win32Ras& ras, Handle h);
 // The same, running `io` on this thread meanwhile.
 bool run_until(boost::asio::io_context& io, const std::function<bool()>& done,
                std::chrono::milliseconds timeout = 10s);

@@ -30,15 +30,7 @@ bool connected(Win32Ras& ras, Handle h) {
   return ras.get_connect_status(h, st) == 0 && st.state == ConnState::Connected;
 }
 
-std::uint32_t reap(Win32Ras& ras, Handle h) {
-  std::uint32_t rc = 0;
-  wait_until([&] {
-    ConnectStatus st;
-    rc = ras.get_connect_status(h, st);
-    return rc != 0;
-  });
-  return rc;
-}
+std::uint32_t reap(Win32Ras& ras, Handle h) { return reap_handle(ras, h); }
 
 using SimDllTest = SimDll;
 
@@ -279,7 +271,8 @@ TEST_F(SimDllTest, ScenarioValuesTooLongForRasFieldsFailTheCallInsteadOfBeingCut
   entries[0].dwSize = sizeof(RASENTRYNAMEW);
   DWORD bytes = static_cast<DWORD>(entries.size() * sizeof(RASENTRYNAMEW));
   DWORD count = 99;
-  EXPECT_EQ(RasEnumEntriesW(nullptr, nullptr, entries.data(), &bytes, &count),
+  // Named: a file outside RAS's phonebook folders is not read for a NULL phonebook.
+  EXPECT_EQ(RasEnumEntriesW(nullptr, widen(long_phonebook).c_str(), entries.data(), &bytes, &count),
             static_cast<DWORD>(ERROR_CANNOT_LOAD_PHONEBOOK));
   EXPECT_EQ(count, 0u);
   std::vector<RASCONNW> conns(1);
