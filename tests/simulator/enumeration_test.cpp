@@ -51,7 +51,9 @@ constexpr const char* kOwners = R"({"entries": [
 TEST_F(Enumeration, FlagsAndLogonSessionAreTheDiallersSeenFromTheCallingAccount) {
   Simulator sim(scenario(kOwners));  // the caller: SYSTEM, logon session 0x3e7 (the service)
   const auto office = sim.dial(request("Office VPN"), {}).handle;
-  const auto home = sim.dial(request("Home"), {}).handle;
+  auto home_request = request("Home");
+  home_request.phonebook = "C:\\Users\\alice\\rasphone.pbk";  // a NULL phonebook would not find it for SYSTEM
+  const auto home = sim.dial(home_request, {}).handle;
   settle(sim);
 
   const auto mine = listed(sim, "Office VPN");
