@@ -72,6 +72,7 @@ asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
 }
 
 Record& Broker::start_dial(DialPlan plan) {
+  require_trusted_phonebook(plan.phonebook);  // here, so that a redial is checked again too
   ras::DialRequest request{plan.entry, plan.phonebook, plan.username, plan.password.reveal(), plan.domain};
   // Redial needs the password later; otherwise it is wiped now.
   if (plan.redial.attempts == 0) plan.password.clear();

@@ -3,8 +3,10 @@
 // this thread, time moves only when the test says so, and no test ever sleeps.
 #include <chrono>
 #include <exception>
+#include <map>
 #include <memory>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -13,7 +15,7 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/sinks/null_sink.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.hpp"
@@ -79,8 +81,14 @@ class BrokerHarness : public ::testing::Test {
 
   // The broker talks to `ras` when given (a test's wrapper around sim_), else to sim_.
   std::shared_ptr<broker::Broker> make_broker(broker::BrokerConfig config, ras::RasApi* ras = nullptr) {
-    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::null_sink_mt>());
-    auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log);
+    auto log = std::make_shared<spdlog::logger>("test", std::make_shared<spdlog::sinks::ostream_sink_mt>(log_));
+    auto trust = [this](const std::string& path) -> std::optional<std::string> {
+      trust_asked_.push_back(path);
+      auto it = untrusted_files_.find(path);
+      if (it == untrusted_files_.end()) return std::nullopt;
+      return it->second;
+    };
+    auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log, trust);
     b->start();
     settle();
     events_token_ = b->subscribe([this](const Connection& c) { events_.push_back(c); });
@@ -188,6 +196,14 @@ class BrokerHarness : public ::testing::Test {
     auto report = sim_->leak_report();
     EXPECT_TRUE(report.clean()) << report.describe();
   }
+
+  // The host's answer to "who else can change this phonebook file?" (security/
+  // file_trust.hpp): every file is trusted unless a test names it here with the reason.
+  // Read at each question, so a test can change it while the broker runs.
+  std::map<std::string, std::string> untrusted_files_;
+  std::vector<std::string> trust_asked_;  // the paths the broker asked about, in order
+  std::ostringstream log_;                // what the broker logged
+  bool logged(const std::string& text) const { return log_.str().find(text) != std::string::npos; }
 
   // Declared first so it is destroyed last: coroutine frames still in io_ may hold
   // the broker, which detaches from the simulator when it dies.
