@@ -220,7 +220,7 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
     log_->error("cannot start: the RAS backend failed: {}", e.what());
     return kExitRasBackend;
   }
-  auto broker = broker::Broker::create(io.get_executor(), *ras, cfg.broker, log_);
+  auto broker = broker::Broker::create(io.get_executor(), *ras, cfg.broker, log_, options_.phonebook_trust);
   broker->start();
   ipc::Dispatcher dispatcher(broker, log_);
   Admission admission(dispatcher, cfg.max_clients, options_.session_limits, log_);

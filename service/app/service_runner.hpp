@@ -3,7 +3,8 @@
 // logging -> listener -> RAS backend -> broker -> dispatcher -> admission -> accept loop,
 // then run, then the graceful stop — reporting every step to a StatusReporter. A host
 // supplies only what is its own (RunnerOptions: its listener, its backend, its log file,
-// its extra configuration checks) and a way to call request_stop().
+// its extra configuration checks, its file permission check) and a way to call
+// request_stop().
 //
 // Threading: run() runs the io_context on the calling thread — the broker's one
 // executor thread. request_stop() may be called from any thread (the SCM's control
@@ -24,6 +25,7 @@
 #include "config/service_config.hpp"
 #include "ipc/session.hpp"
 #include "ras/ras_api.hpp"
+#include "security/file_trust.hpp"
 
 namespace rasbroker::app {
 
@@ -46,6 +48,10 @@ struct RunnerOptions {
   // Makes the RAS backend on the broker's executor; throws: kExitRasBackend. The backend
   // outlives every handler of the io_context.
   std::function<std::unique_ptr<ras::RasApi>(boost::asio::any_io_executor)> make_ras;
+  // Who besides administrators can change a configured phonebook file: the host's answer
+  // from its platform's permissions (security/file_trust.hpp). Empty: no configured
+  // phonebook is dialled from.
+  security::FileTrustCheck phonebook_trust;
   // After a run that stopped normally, with the io_context gone and the backend still
   // there: the host's last word, as the exit code (the dev host checks the simulator's
   // ledger). Empty: kExitOk.

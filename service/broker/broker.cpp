@@ -30,16 +30,17 @@ struct Broker::Subscription {
 };
 
 std::shared_ptr<Broker> Broker::create(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
-                                       std::shared_ptr<spdlog::logger> log) {
-  return std::shared_ptr<Broker>(new Broker(std::move(ex), ras, std::move(config), std::move(log)));
+                                       std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust) {
+  return std::shared_ptr<Broker>(
+      new Broker(std::move(ex), ras, std::move(config), std::move(log), std::move(phonebook_trust)));
 }
 
 Broker::Broker(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
-               std::shared_ptr<spdlog::logger> log)
+               std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust)
     : ex_(ex),
       ras_(ras),
       config_(std::move(config)),
-      phonebooks_(config_.phonebooks),
+      phonebooks_(config_.phonebooks, std::move(phonebook_trust)),
       log_(log ? std::move(log) : spdlog::default_logger()),
       changed_(ex),
       reaper_wake_(ex),
@@ -67,6 +68,10 @@ void Broker::start() {
                  asio::bind_cancellation_slot(watch_cancel_.slot(), asio::detached));
   log_->info("broker started on backend '{}' with {} adopted connection(s)", ras_.backend_name(),
              records_.size());
+  // Checked again at every use; this tells the administrator at once.
+  for (const auto& file : config_.phonebooks)
+    if (auto why = phonebooks_.untrusted(file))
+      log_->warn("phonebooks: not dialled from until fixed: {}. {}", *why, kTrustedPhonebookAdvice);
 }
 
 // ---------------------------------------------------------------- records
@@ -215,13 +220,21 @@ void Broker::require_allowed_phonebook(const std::string& path) {
                                                 "configuration (key phonebooks)");
 }
 
+void Broker::require_trusted_phonebook(const std::string& path) {
+  if (auto why = phonebooks_.untrusted(path))
+    throw RpcError(ErrorCode::unauthorized, "the service does not dial from this phonebook: " + *why + ". " +
+                                                std::string(kTrustedPhonebookAdvice));
+}
+
 std::vector<protocol::EntryInfo> Broker::entries(const std::string& phonebook) {
   require_allowed_phonebook(phonebook);
+  require_trusted_phonebook(phonebook);
   std::vector<ras::PhonebookEntry> found;
-  std::vector<std::string> unreadable;
-  if (auto rc = phonebooks_.list(phonebook, ras_, found, unreadable); rc != ras::err::kSuccess)
+  std::vector<std::string> unreadable, untrusted;
+  if (auto rc = phonebooks_.list(phonebook, ras_, found, unreadable, untrusted); rc != ras::err::kSuccess)
     throw RpcError::ras(rc, ras_.error_string(rc), "cannot list phonebook entries");
   for (const auto& file : unreadable) log_->warn("entries: the configured phonebook {} cannot be read", file);
+  for (const auto& why : untrusted) log_->warn("entries: a configured phonebook is not listed: {}", why);
   std::vector<protocol::EntryInfo> out;
   for (auto& e : found) out.push_back({e.name, e.phonebook});
   return out;

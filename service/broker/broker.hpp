@@ -33,13 +33,17 @@ class Broker : public std::enable_shared_from_this<Broker> {
  public:
   using Listener = std::function<void(const protocol::Connection&)>;
 
+  // `phonebook_trust` answers who besides administrators can change a configured
+  // phonebook file (security/file_trust.hpp; the host's); empty: none is dialled from.
   static std::shared_ptr<Broker> create(boost::asio::any_io_executor ex, ras::RasApi& ras,
-                                        BrokerConfig config, std::shared_ptr<spdlog::logger> log);
+                                        BrokerConfig config, std::shared_ptr<spdlog::logger> log,
+                                        security::FileTrustCheck phonebook_trust = {});
   ~Broker();
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
 
-  // Adopts existing connections and starts the background coroutines. On the executor.
+  // Adopts existing connections and starts the background coroutines; warns of each
+  // configured phonebook that fails the trust check. On the executor.
   void start();
 
   // The protocol methods. Errors are thrown as protocol::RpcError.
@@ -65,7 +69,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
  private:
   Broker(boost::asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
-         std::shared_ptr<spdlog::logger> log);
+         std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust);
 
   struct Subscription;
 
@@ -122,6 +126,9 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
   // Throws unauthorized unless `path` may be dialled from or listed (broker/phonebooks.hpp).
   void require_allowed_phonebook(const std::string& path);
+  // Throws unauthorized, saying why and what to do, while a configured `path` can be
+  // changed by someone other than administrators. Asked before every RasDial.
+  void require_trusted_phonebook(const std::string& path);
 
   // Waits for a change or the deadline; false when the deadline passed.
   boost::asio::awaitable<bool> wait_change(std::optional<Clock::time_point> deadline);

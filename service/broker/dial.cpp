@@ -98,6 +98,7 @@ asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
 }
 
 Record& Broker::start_dial(DialPlan plan) {
+  require_trusted_phonebook(plan.phonebook);  // here, so that a redial is checked again too
   ras::DialRequest request{plan.entry, plan.phonebook, plan.username, plan.password.reveal(), plan.domain};
   // Redial needs the password later; otherwise it is wiped now.
   if (plan.redial.attempts == 0) plan.password.clear();
@@ -113,7 +114,8 @@ Record& Broker::start_dial(DialPlan plan) {
       request.phonebook.empty()) {
     // RAS's NULL phonebook is the all-users one (and LocalSystem's own), never a configured
     // file: an entry that `entries` lists from one is dialled from that file.
-    if (auto file = configured_phonebook_of(plan.entry)) {
+    // Trusted again right before the dial: permissions may change while the service runs.
+    if (auto file = configured_phonebook_of(plan.entry); file && !phonebooks_.untrusted(*file)) {
       log_->info("dial {}: not in RAS's default phonebooks; dialling it from the configured phonebook {}",
                  plan.entry, *file);
       request.phonebook = plan.phonebook = *file;
@@ -150,9 +152,10 @@ Record& Broker::start_dial(DialPlan plan) {
 }
 
 std::optional<std::string> Broker::configured_phonebook_of(std::string_view entry) {
+  // The files `entries` lists from: configured, allowed, and trusted (phonebooks.hpp).
   std::vector<ras::PhonebookEntry> listed;
-  std::vector<std::string> unreadable;
-  if (phonebooks_.list("", ras_, listed, unreadable) != ras::err::kSuccess) return std::nullopt;
+  std::vector<std::string> unreadable, untrusted;
+  if (phonebooks_.list("", ras_, listed, unreadable, untrusted) != ras::err::kSuccess) return std::nullopt;
   for (const auto& e : listed) {
     // The path RAS reports for it must still be one the service may hand to RAS.
     if (protocol::same_entry(e.name, entry) && phonebooks_.allowed(e.phonebook, ras_)) return e.phonebook;

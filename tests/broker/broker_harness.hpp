@@ -3,6 +3,7 @@
 // this thread, time moves only when the test says so, and no test ever sleeps.
 #include <chrono>
 #include <exception>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -86,7 +87,13 @@ class BrokerHarness : public ::testing::Test {
   std::shared_ptr<broker::Broker> make_broker(broker::BrokerConfig config, ras::RasApi* ras = nullptr) {
     auto log = std::make_shared<spdlog::logger>("test", log_);
     log->set_level(spdlog::level::debug);
-    auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log);
+    auto trust = [this](const std::string& path) -> std::optional<std::string> {
+      trust_asked_.push_back(path);
+      auto it = untrusted_files_.find(path);
+      if (it == untrusted_files_.end()) return std::nullopt;
+      return it->second;
+    };
+    auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log, trust);
     b->start();
     settle();
     events_token_ = b->subscribe([this](const Connection& c) { events_.push_back(c); });
@@ -185,6 +192,12 @@ class BrokerHarness : public ::testing::Test {
       if (line.find(text) != std::string::npos) ++n;
     return n;
   }
+  // All of it, for a failure message.
+  std::string log_text() const {
+    std::string all;
+    for (const auto& line : log_->last_formatted()) all += line;
+    return all;
+  }
   bool saw_event(const std::string& id, ConnectionState state) const {
     for (auto& e : events_)
       if (e.id == id && e.state == state) return true;
@@ -201,6 +214,12 @@ class BrokerHarness : public ::testing::Test {
     auto report = sim_->leak_report();
     EXPECT_TRUE(report.clean()) << report.describe();
   }
+
+  // The host's answer to "who else can change this phonebook file?" (security/
+  // file_trust.hpp): every file is trusted unless a test names it here with the reason.
+  // Read at each question, so a test can change it while the broker runs.
+  std::map<std::string, std::string> untrusted_files_;
+  std::vector<std::string> trust_asked_;  // the paths the broker asked about, in order
 
   // Declared first so it is destroyed last: coroutine frames still in io_ may hold
   // the broker, which detaches from the simulator when it dies.

@@ -28,14 +28,7 @@ nlohmann::json bonded(nlohmann::json link_fail, bool link_error_ends_dial) {
              {"link_fail", std::move(link_fail)}}}}};
 }
 
-class MultilinkTest : public BrokerHarness {
- protected:
-  std::string log_text() const {
-    std::string all;
-    for (const auto& line : log_->last_formatted()) all += line;
-    return all;
-  }
-};
+class MultilinkTest : public BrokerHarness {};
 
 // Both readings of one link's error before RASCS_Connected (the simulator's
 // link_error_ends_dial) by both readings of RasGetConnectStatus once a link is lost while the

@@ -1,7 +1,10 @@
 #include "host/linux/dev_host.hpp"
 
+#include <unistd.h>
+
 #include <cstdlib>
 
+#include "host/linux/file_trust.hpp"
 #include "host/linux/unix_listener.hpp"
 #include "simulator/scenario.hpp"
 #include "simulator/simulator.hpp"
@@ -40,6 +43,9 @@ app::RunnerOptions dev_host_runner_options(const DevHostOptions& options, std::s
         std::make_unique<sim::Simulator>(std::move(run->scenario), sim::SimulatorOptions{.mode = sim::Mode::threaded});
     run->simulator = simulator.get();
     return std::unique_ptr<ras::RasApi>(std::move(simulator));
+  };
+  o.phonebook_trust = [service_uid = geteuid()](const std::string& path) {
+    return posix_file_trust(path, service_uid);
   };
   o.after_stop = [run, log] {
     const auto report = run->simulator->leak_report();

@@ -1,7 +1,8 @@
 #pragma once
 // What the Linux dev host plugs into the service core (app::ServiceRunner): the Unix
 // socket, the RAS simulator built from a scenario file, and at exit the simulator's
-// ledger. main.cpp adds the command line and the signals.
+// ledger; a configured phonebook is dialled from only while posix_file_trust (file_trust.hpp)
+// finds nobody else can change it. main.cpp adds the command line and the signals.
 #include <memory>
 #include <string>
 

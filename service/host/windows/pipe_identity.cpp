@@ -39,6 +39,8 @@ std::optional<std::vector<BYTE>> thread_token_user(std::string& why) {
   return buffer;
 }
 
+}  // namespace
+
 std::string account_name(PSID sid) {
   wchar_t name[256], domain[256];
   DWORD name_len = 256, domain_len = 256;
@@ -52,8 +54,6 @@ std::string account_name(PSID sid) {
   if (!ConvertSidToStringSidW(sid, text.out())) return "unknown";
   return narrow(text.get());
 }
-
-}  // namespace
 
 std::optional<std::string> pipe_client_user(HANDLE pipe, std::string& why) {
   if (!ImpersonateNamedPipeClient(pipe)) {

@@ -8,6 +8,10 @@
 
 namespace rasbroker::winhost {
 
+// "DOMAIN\name" of an account (LookupAccountSidW); its SID string when it has no name
+// (deleted, or from a domain out of reach).
+std::string account_name(PSID sid);
+
 // GetNamedPipeClientProcessId; 0 when unknown.
 std::int64_t pipe_client_pid(HANDLE pipe);
 

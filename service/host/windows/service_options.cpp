@@ -1,5 +1,6 @@
 #include "host/windows/service_options.hpp"
 
+#include "host/windows/file_trust.hpp"
 #include "host/windows/logging.hpp"
 #include "host/windows/pipe_listener.hpp"
 #include "host/windows/pipe_security.hpp"
@@ -23,6 +24,7 @@ app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_pt
     return std::make_unique<PipeListener>(io, PipeListenerOptions{.pipe_name = cfg.pipe_name, .sddl = *sddl}, log);
   };
   o.make_ras = std::move(options.make_ras);
+  o.phonebook_trust = windows_file_trust;
   o.on_listening = std::move(options.on_listening);
   return o;
 }

@@ -27,7 +27,9 @@ struct ServiceOptions {
 
 // allowed_groups are resolved to SIDs with the configuration (an unknown group is a bad
 // configuration); the pipe gets the DACL made from them (security/pipe_sddl.hpp). The log
-// file is added to `log`, which already has its early sinks (Event Log, console).
+// file is added to `log`, which already has its early sinks (Event Log, console). A
+// configured phonebook is dialled from only while windows_file_trust (file_trust.hpp)
+// finds that no one but Administrators and SYSTEM can change it.
 app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_ptr<spdlog::logger> log);
 
 }  // namespace rasbroker::winhost

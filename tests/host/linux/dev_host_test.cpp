@@ -3,6 +3,8 @@
 // deciding the exit code.
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include <boost/asio/io_context.hpp>
@@ -15,6 +17,7 @@
 using namespace rasbroker;
 using namespace rasbroker::app;
 using namespace rasbroker::app::test;
+using nlohmann::json;
 namespace fs = std::filesystem;
 
 namespace {
@@ -96,4 +99,32 @@ TEST_F(DevHostTest, AStaleSocketFileIsReplaced) {
   runner.request_stop("test");
   EXPECT_EQ(runner.run(), 0);
   EXPECT_TRUE(log_.contains("removing stale socket " + opt_.socket_path)) << log_.text();
+}
+
+// The dev host wires its stat() check (host/linux/file_trust.hpp): a configured phonebook
+// others can write is not dialled from, as its permissions are at the moment of the dial.
+TEST_F(DevHostTest, AConfiguredPhonebookOthersCanWriteIsNotDialledFrom) {
+  ASSERT_EQ(chmod(dir_.path().c_str(), 0755), 0);
+  const std::string pbk = dir_.write("lab.pbk", "[Lab]\n");
+  ASSERT_EQ(chmod(pbk.c_str(), 0666), 0);
+  opt_.scenario_path = dir_.write(
+      "scenario.json",
+      json{{"entries", {{{"name", "Lab"}, {"phonebook", pbk}, {"connect_ms", 50}, {"teardown_ms", 100}}}}}.dump());
+  opt_.config_path = dir_.write("config.json", json{{"phonebooks", {pbk}}}.dump());
+  RecordingReporter reporter;
+  ServiceThread service(host::dev_host_runner_options(opt_, log_.logger()), reporter, log_.logger());
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  EXPECT_TRUE(log_.contains("phonebooks: not dialled from until fixed: " + pbk + " is writable by")) << log_.text();
+
+  LineClient client(opt_.socket_path);
+  const json lab = {{"entry", "Lab"}, {"phonebook", pbk}, {"wait", "connected"}};
+  const auto refused = client.call("dial", lab);
+  EXPECT_EQ(refused["error"]["code"], 4) << refused.dump();
+  EXPECT_NE(refused["error"]["message"].get<std::string>().find(pbk + " is writable by"), std::string::npos)
+      << refused.dump();
+
+  ASSERT_EQ(chmod(pbk.c_str(), 0644), 0);  // fixed: no restart needed
+  const auto dial = client.call("dial", lab);
+  EXPECT_EQ(dial["result"]["state"], "connected") << dial.dump();
+  EXPECT_EQ(service.stop("SIGTERM"), 0);
 }

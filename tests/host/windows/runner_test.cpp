@@ -100,6 +100,31 @@ TEST_F(ServiceRunnerTest, StartRunStopReportsWhatTheScmNeeds) {
   EXPECT_NE(text.find("service settings not applied (not under the SCM in this test)"), std::string::npos) << text;
 }
 
+// The service wires the Windows check (host/windows/file_trust.hpp): a configured phonebook
+// Everyone may write is named in the log at start and not dialled from.
+TEST_F(ServiceRunnerTest, AConfiguredPhonebookEveryoneMayWriteIsNotDialledFrom) {
+  const std::string pbk = dir_.write("lab.pbk", "[Office VPN]\r\n");
+  set_path_dacl(widen(pbk), "D:P(A;;FA;;;SY)(A;;FA;;;BA)(A;;FA;;;WD)");
+  RecordingReporter reporter;
+  ServiceThread service(runner_options(write_config({{"phonebooks", {pbk}}})), reporter, log_);
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  {
+    LineClient client(pipe_name_);
+    const auto refused = client.call("dial", {{"entry", "Office VPN"}, {"phonebook", pbk}});
+    EXPECT_EQ(refused["error"]["code"], 4) << refused.dump();
+    const std::string message = refused["error"]["message"].get<std::string>();
+    EXPECT_NE(message.find(pbk + " is writable by "), std::string::npos) << message;
+    EXPECT_NE(message.find("Everyone"), std::string::npos) << message;
+    EXPECT_NE(message.find("writable only by Administrators and SYSTEM"), std::string::npos) << message;
+  }
+  EXPECT_EQ(sim_.stats().dial_calls, 0u);
+  EXPECT_EQ(service.stop(), 0);
+  std::ifstream log_file(dir_.path() / L"logs" / L"rasbroker.log");
+  const std::string text((std::istreambuf_iterator<char>(log_file)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("phonebooks: not dialled from until fixed: " + pbk + " is writable by "), std::string::npos)
+      << text;
+}
+
 TEST_F(ServiceRunnerTest, MissingConfigFileMeansDefaults) {
   // Defaults include the pipe name "rasbroker": only check that the config is not an error.
   RecordingReporter reporter;

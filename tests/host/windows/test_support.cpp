@@ -1,5 +1,8 @@
 #include "test_support.hpp"
 
+#include <aclapi.h>
+#include <sddl.h>
+
 #include <atomic>
 #include <future>
 
@@ -8,6 +11,8 @@
 #include <boost/asio/post.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 
+#include "host/windows/win32_util.hpp"
+
 namespace rasbroker::winhost::test {
 
 namespace asio = boost::asio;
@@ -15,6 +20,21 @@ namespace asio = boost::asio;
 std::string unique_pipe_name(const std::string& tag) {
   static std::atomic<int> counter{0};
   return "rasbroker-test-" + std::to_string(GetCurrentProcessId()) + "-" + std::to_string(++counter) + "-" + tag;
+}
+
+void set_path_dacl(const std::wstring& path, const std::string& dacl_sddl) {
+  LocalPtr<void> sd;
+  if (!ConvertStringSecurityDescriptorToSecurityDescriptorW(widen(dacl_sddl).c_str(), SDDL_REVISION_1, sd.out(),
+                                                            nullptr))
+    throw Win32Error("ConvertStringSecurityDescriptorToSecurityDescriptor " + dacl_sddl, GetLastError());
+  BOOL present = FALSE, defaulted = FALSE;
+  PACL dacl = nullptr;
+  if (!GetSecurityDescriptorDacl(sd.get(), &present, &dacl, &defaulted))
+    throw Win32Error("GetSecurityDescriptorDacl", GetLastError());
+  const DWORD rc = SetNamedSecurityInfoW(const_cast<wchar_t*>(path.c_str()), SE_FILE_OBJECT,
+                                         DACL_SECURITY_INFORMATION | PROTECTED_DACL_SECURITY_INFORMATION, nullptr,
+                                         nullptr, dacl, nullptr);
+  if (rc != ERROR_SUCCESS) throw Win32Error("SetNamedSecurityInfo " + narrow(path), rc);
 }
 
 std::shared_ptr<spdlog::logger> test_logger() {

@@ -26,6 +26,10 @@ namespace rasbroker::winhost::test {
 // Unique per process and call: tests never collide with each other or a real service.
 std::string unique_pipe_name(const std::string& tag);
 
+// Gives a file or folder a protected DACL written as SDDL ("D:P(A;;FA;;;SY)..."). Under
+// Wine this sets Unix mode bits: Everyone's rights become the "other" bits.
+void set_path_dacl(const std::wstring& path, const std::string& dacl_sddl);
+
 // Warnings and errors to stderr (a failing test shows them); the rest is dropped.
 std::shared_ptr<spdlog::logger> test_logger();
 
