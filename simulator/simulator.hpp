@@ -281,6 +281,8 @@ class Simulator final : public ras::RasApi {
   // simulator_credentials.cpp: 0 when the "server" accepts the call's credentials, else
   // the error the dial fails with at RASCS_Authenticate (691, or 703 for EAP without EAP info).
   std::uint32_t authentication_error(const EntrySpec& entry, const RasDialCall& call) const;
+  // Whether the call dials with the credentials saved for all users (RASCF_GlobalCreds).
+  bool dialled_with_default_credentials(const EntrySpec& entry, const RasDialCall& call) const;
   // Fills the user name and password handle a correct backend passes for a dial without a
   // password (the saved credentials the account sees, as Win32Ras reads them).
   void use_saved_credentials(const std::string& phonebook, ras::DialRequest& params) const;

@@ -92,6 +92,14 @@ std::uint32_t Simulator::authentication_error(const EntrySpec& entry, const RasD
   return *password == *entry.password ? err::kSuccess : err::kAuthenticationFailure;
 }
 
+bool Simulator::dialled_with_default_credentials(const EntrySpec& entry, const RasDialCall& call) const {
+  // The password handle stood for the password saved for all users (saved_password_for
+  // prefers those): RASCONN reports RASCF_GlobalCreds, "the default credentials".
+  if (call.params.password != kSavedPasswordHandle) return false;
+  const SavedCredentials* all = saved_in(entry, CredentialsScope::all_users, options_.account);
+  return all != nullptr && all->password && equals_ignoring_ascii_case(all->username, call.params.username);
+}
+
 void Simulator::use_saved_credentials(const std::string& phonebook, ras::DialRequest& params) const {
   // As Win32Ras: the credentials saved for all users first, then the account's own.
   SavedCredentialsInfo saved;

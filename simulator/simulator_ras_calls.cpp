@@ -71,8 +71,7 @@ ras::DialResult Simulator::ras_dial(const RasDialCall& call, ras::DialProgressFn
   }
 
   Conn& c = add_connection_locked(*entry, now, /*external=*/false);
-  // Whether the dial used the all-users default credentials is not modelled: never GlobalCreds.
-  c.origin = ConnectionOrigin{options_.account, options_.logon_luid, /*default_credentials=*/false};
+  c.origin = ConnectionOrigin{options_.account, options_.logon_luid, dialled_with_default_credentials(*entry, call)};
   if (progress) c.listeners.push_back(std::move(progress));
   if (entry->fail_state) {
     c.fail_step = index_in_walk(*entry->fail_state);

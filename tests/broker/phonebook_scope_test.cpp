@@ -83,6 +83,16 @@ TEST_P(PhonebookScopeTest, AConfiguredPhonebooksEntryIsDialledByItsNameAlone) {
   expect_nothing_leaked();
 }
 
+TEST_P(PhonebookScopeTest, AnEntryOfAConfiguredPhonebookOthersCanChangeIsNotDialledByName) {
+  make_scoped({kAlicePhonebook});
+  untrusted_files_[kAlicePhonebook] = std::string(kAlicePhonebook) + " is writable by CONTOSO\\alice";
+  const auto error = dial("Home VPN", DialWait::connected)->rpc_error();
+  EXPECT_EQ(error.code(), ErrorCode::not_found);  // as if the file were not configured
+  EXPECT_EQ(sim_->stats().dial_calls, 1u);        // the NULL phonebook's RasDial only
+  EXPECT_FALSE(find("Home VPN"));
+  expect_nothing_leaked();
+}
+
 TEST_P(PhonebookScopeTest, ANamedPhonebookWithoutTheEntrySaysWhichFile) {
   make_scoped({"D:\\lab\\lab.pbk"});
   auto p = dial_params("Home VPN");

@@ -1,6 +1,7 @@
 // Saved credentials (where they were saved, which account sees them, the password handle)
 // and EAP identities (non-interactive, interactive, not EAP) in the simulator engine.
 #include <string>
+#include <vector>
 
 #include "sim_test_util.hpp"
 
@@ -115,6 +116,30 @@ TEST_F(CredentialsTest, ADialWithoutAPasswordUsesTheSavedCredentialsTheAccountSe
   EXPECT_TRUE(refused_691(dial_to_end(alice, request("System VPN"))));
   EXPECT_TRUE(sim.leak_report().clean()) << sim.leak_report().describe();
   EXPECT_TRUE(alice.leak_report().clean()) << alice.leak_report().describe();
+}
+
+TEST_F(CredentialsTest, AConnectionDialledWithTheAllUsersCredentialsIsFlaggedGlobalCreds) {
+  Simulator sim = make();
+  const auto flags_of = [&](const ras::DialRequest& request) {
+    const auto r = sim.dial(request, {});
+    settle(sim);
+    std::vector<ras::ActiveConnection> conns;
+    EXPECT_EQ(sim.enum_connections(conns), err::kSuccess);
+    std::uint32_t flags = 0xFFFFFFFF;
+    for (const auto& c : conns)
+      if (c.handle == r.handle) flags = c.flags;
+    EXPECT_EQ(sim.hang_up(r.handle), err::kSuccess);
+    settle(sim);
+    EXPECT_EQ(status(sim, r.handle), err::kInvalidHandle);
+    return flags;
+  };
+  namespace flag = ras::conn_flags;
+  EXPECT_TRUE(flags_of(request("All Users VPN")) & flag::kGlobalCreds);         // the saved all-users password
+  EXPECT_TRUE(flags_of(request("Both")) & flag::kGlobalCreds);                  // all-users ones first
+  EXPECT_FALSE(flags_of(request("System VPN")) & flag::kGlobalCreds);           // SYSTEM's own
+  EXPECT_FALSE(flags_of(request("All Users VPN", "alice", "secret")) & flag::kGlobalCreds);  // sent by the client
+  EXPECT_FALSE(flags_of(request("Open VPN")) & flag::kGlobalCreds);             // nothing saved
+  EXPECT_TRUE(sim.leak_report().clean()) << sim.leak_report().describe();
 }
 
 TEST_F(CredentialsTest, RasDialTakesThePasswordHandleForTheSavedPasswordAndAnEmptyOneLiterally) {

@@ -24,10 +24,10 @@ namespace {
 class DialEnd {
  public:
   DialProgressFn fn() {
-    return [this](Handle, ConnState s, std::uint32_t error) {
-      if (error == 0 && s != ConnState::Connected) return;
+    return [this](const DialProgress& p) {
+      if (p.error == 0 && p.state != ConnState::Connected) return;
       std::lock_guard lock(mu_);
-      if (!end_) end_ = std::pair{s, error};
+      if (!end_) end_ = std::pair{p.state, p.error};
       cv_.notify_all();
     };
   }

@@ -23,7 +23,8 @@ constexpr const char* kAlicePhonebook =
 
 constexpr const char* kScenario = R"({"entries": [
   {"name": "Office VPN", "connect_ms": 0, "teardown_ms": 0},
-  {"name": "Home VPN", "user": "alice", "connect_ms": 0, "teardown_ms": 0, "username": "alice", "password": "pw"}]})";
+  {"name": "Home VPN", "user": "alice", "connect_ms": 0, "teardown_ms": 0, "username": "alice", "password": "pw",
+   "saved_credentials": {"for": "alice", "username": "alice", "password": "pw"}}]})";
 
 DialRequest request(const char* entry, const char* phonebook = "", const char* user = "", const char* password = "") {
   return DialRequest{entry, phonebook, user, password, ""};
@@ -73,12 +74,13 @@ TEST_F(Win32PhonebookScopeTest, NamingTheUsersPhonebookFindsAndDialsTheEntry) {
   RASDIALPARAMSW params{};
   params.dwSize = sizeof params;
   wcscpy(params.szEntryName, L"home vpn");
-  BOOL has_password = FALSE;
-  ASSERT_EQ(RasGetEntryDialParamsW(alice.c_str(), &params, &has_password), 0u);
-  EXPECT_STREQ(params.szUserName, L"alice");
+  BOOL has_password = TRUE;
+  ASSERT_EQ(RasGetEntryDialParamsW(alice.c_str(), &params, &has_password), 0u);  // found...
+  EXPECT_STREQ(params.szUserName, L"");  // ...but what alice saved for herself is hers, not SYSTEM's
+  EXPECT_FALSE(has_password);
 
   Win32Ras ras(io_.get_executor());
-  const auto r = ras.dial(request("Home VPN", kAlicePhonebook), {});  // with alice's saved credentials
+  const auto r = ras.dial(request("Home VPN", kAlicePhonebook, "alice", "pw"), {});  // the client sends them
   ASSERT_EQ(r.error, 0u);
   ASSERT_NE(r.handle, kNullHandle);
   ASSERT_TRUE(wait_until([&] {
