@@ -5,9 +5,12 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <iterator>
 #include <set>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -130,11 +133,22 @@ std::vector<SavedCredentials> parse_saved_credentials(const json& v, const std::
   return out;
 }
 
+// A string that must be one of `choices`; `what` names it in the error ("drop mode").
+template <typename E>
+E one_of(const json& v, const std::string& path, std::initializer_list<std::pair<std::string_view, E>> choices,
+         std::string_view what) {
+  const auto value = string_value(v, path);
+  std::string names;
+  for (const auto& [name, choice] : choices) {
+    if (value == name) return choice;
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  fail(path, "unknown " + std::string(what) + " " + quote(value) + " (one of " + names + ")");
+}
+
 EapMode eap_mode(const json& v, const std::string& path) {
-  const auto mode = string_value(v, path);
-  if (mode == "non_interactive") return EapMode::non_interactive;
-  if (mode == "interactive") return EapMode::interactive;
-  fail(path, "unknown EAP mode " + quote(mode) + " (one of non_interactive, interactive)");
+  return one_of<EapMode>(v, path, {{"non_interactive", EapMode::non_interactive}, {"interactive", EapMode::interactive}},
+                         "EAP mode");
 }
 
 // A Windows account name: it names a profile folder (C:\Users\<user>), so no character
@@ -246,14 +260,10 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
   if (e.contains("drop_after_ms")) spec.drop_after = millis(e["drop_after_ms"], at("drop_after_ms"));
   if (e.contains("drop_error")) spec.drop_error = error_code(e["drop_error"], at("drop_error"));
   if (e.contains("drop_mode")) {
-    const auto mode = string_value(e["drop_mode"], at("drop_mode"));
-    if (mode == "invalid_handle") {
-      spec.drop_mode = DropMode::invalid_handle;
-    } else if (mode == "disconnected_state") {
-      spec.drop_mode = DropMode::disconnected_state;
-    } else {
-      fail(at("drop_mode"), "unknown drop mode " + quote(mode) + " (one of invalid_handle, disconnected_state)");
-    }
+    spec.drop_mode = one_of<DropMode>(e["drop_mode"], at("drop_mode"),
+                                      {{"invalid_handle", DropMode::invalid_handle},
+                                       {"disconnected_state", DropMode::disconnected_state}},
+                                      "drop mode");
   }
   if (e.contains("teardown_never")) {
     if (!e["teardown_never"].is_boolean()) fail(at("teardown_never"), "must be true or false");
@@ -382,36 +392,23 @@ Scenario parse_scenario(const json& doc) {
   }
 
   if (doc.contains("enum_lists")) {
-    const auto lists = string_value(doc["enum_lists"], "enum_lists");
-    if (lists == "connected") {
-      scenario.enum_lists = EnumLists::connected;
-    } else if (lists == "not_hung_up") {
-      scenario.enum_lists = EnumLists::not_hung_up;
-    } else {
-      fail("enum_lists", "unknown value " + quote(lists) + " (one of connected, not_hung_up)");
-    }
+    scenario.enum_lists = one_of<EnumLists>(
+        doc["enum_lists"], "enum_lists",
+        {{"connected", EnumLists::connected}, {"not_hung_up", EnumLists::not_hung_up}}, "value");
   }
 
   if (doc.contains("default_creds_flag")) {
-    const auto flag = string_value(doc["default_creds_flag"], "default_creds_flag");
-    if (flag == "input") {
-      scenario.default_creds_flag = DefaultCredsFlag::input;
-    } else if (flag == "output") {
-      scenario.default_creds_flag = DefaultCredsFlag::output;
-    } else {
-      fail("default_creds_flag", "unknown reading " + quote(flag) + " (one of input, output)");
-    }
+    scenario.default_creds_flag = one_of<DefaultCredsFlag>(
+        doc["default_creds_flag"], "default_creds_flag",
+        {{"input", DefaultCredsFlag::input}, {"output", DefaultCredsFlag::output}}, "reading");
   }
 
   if (doc.contains("null_phonebook")) {
-    const auto reading = string_value(doc["null_phonebook"], "null_phonebook");
-    if (reading == "all_users_and_caller") {
-      scenario.null_phonebook = NullPhonebook::all_users_and_caller;
-    } else if (reading == "system_phonebook") {
-      scenario.null_phonebook = NullPhonebook::system_phonebook;
-    } else {
-      fail("null_phonebook", "unknown reading " + quote(reading) + " (one of all_users_and_caller, system_phonebook)");
-    }
+    scenario.null_phonebook = one_of<NullPhonebook>(
+        doc["null_phonebook"], "null_phonebook",
+        {{"all_users_and_caller", NullPhonebook::all_users_and_caller},
+         {"system_phonebook", NullPhonebook::system_phonebook}},
+        "reading");
   }
 
   if (doc.contains("notifications")) {
