@@ -5,7 +5,6 @@
 #include <array>
 #include <filesystem>
 #include <fstream>
-#include <initializer_list>
 #include <iterator>
 #include <set>
 #include <sstream>
@@ -16,15 +15,14 @@
 
 #include "rasbroker/protocol/entry_name.hpp"
 #include "core/ascii_case.hpp"
+#include "simulator/scenario_json.hpp"
 
 namespace rasbroker::sim {
 namespace {
 
 using nlohmann::json;
+using namespace scenario_json;
 
-// Largest accepted millisecond value: fits a DWORD-sized timeout and never overflows.
-constexpr std::uint64_t kMaxMs = 2147483647;
-constexpr std::uint64_t kMaxError = 0xFFFFFFFFu;
 constexpr std::size_t kMaxEntryName = 256;   // RAS_MaxEntryName
 constexpr std::size_t kMaxDeviceType = 16;   // RAS_MaxDeviceType
 constexpr std::size_t kMaxDeviceName = 128;  // RAS_MaxDeviceName
@@ -50,59 +48,6 @@ constexpr std::uint64_t kMaxLuid = 0xFFFFFFFFFFFFFFFFull;
 constexpr std::array<std::string_view, 4> kSavedCredentialsKeys{"for", "username", "password", "comment"};
 constexpr std::size_t kMaxAccountName = 256;  // UNLEN
 constexpr std::array<std::string_view, 2> kNotificationKeys{"delay_ms", "drop_every"};
-
-[[noreturn]] void fail(const std::string& path, const std::string& problem) {
-  throw ScenarioError(path + ": " + problem);
-}
-
-std::string quote(std::string_view s) { return "\"" + std::string(s) + "\""; }
-
-template <std::size_t N>
-void reject_unknown_keys(const json& object, const std::string& path,
-                         const std::array<std::string_view, N>& known) {
-  for (const auto& item : object.items()) {
-    if (std::find(known.begin(), known.end(), item.key()) == known.end()) {
-      fail(path, "unknown key " + quote(item.key()));
-    }
-  }
-}
-
-std::uint64_t unsigned_value(const json& v, const std::string& path, std::uint64_t max,
-                             const char* what) {
-  // Booleans and floats are not integers here. Parsed text stores non-negative integers
-  // as number_unsigned; json built in C++ from int literals stores number_integer.
-  if (!v.is_number_integer() || (!v.is_number_unsigned() && v.get<std::int64_t>() < 0)) {
-    fail(path, std::string("must be ") + what);
-  }
-  const auto value = v.get<std::uint64_t>();
-  if (value > max) fail(path, "must be at most " + std::to_string(max));
-  return value;
-}
-
-std::chrono::milliseconds millis(const json& v, const std::string& path) {
-  return std::chrono::milliseconds(
-      static_cast<std::int64_t>(unsigned_value(v, path, kMaxMs, "a non-negative integer")));
-}
-
-std::uint32_t error_code(const json& v, const std::string& path) {
-  const auto value = unsigned_value(v, path, kMaxError, "a non-zero error code");
-  if (value == 0) fail(path, "must be a non-zero error code");
-  return static_cast<std::uint32_t>(value);
-}
-
-std::string string_value(const json& v, const std::string& path) {
-  if (!v.is_string()) fail(path, "must be a string");
-  return v.get<std::string>();
-}
-
-std::string non_empty_string(const json& v, const std::string& path, std::size_t max_len) {
-  if (!v.is_string() || v.get_ref<const std::string&>().empty()) {
-    fail(path, "must be a non-empty string");
-  }
-  auto s = v.get<std::string>();
-  if (s.size() > max_len) fail(path, "longer than " + std::to_string(max_len) + " characters");
-  return s;
-}
 
 // "saved_credentials": one object or an array of them, at most one per "for". Only
 // account names are quoted in messages, never a saved user name or password.
@@ -131,19 +76,6 @@ std::vector<SavedCredentials> parse_saved_credentials(const json& v, const std::
     out.push_back(std::move(saved));
   }
   return out;
-}
-
-// A string that must be one of `choices`; `what` names it in the error ("drop mode").
-template <typename E>
-E one_of(const json& v, const std::string& path, std::initializer_list<std::pair<std::string_view, E>> choices,
-         std::string_view what) {
-  const auto value = string_value(v, path);
-  std::string names;
-  for (const auto& [name, choice] : choices) {
-    if (value == name) return choice;
-    names += (names.empty() ? "" : ", ") + std::string(name);
-  }
-  fail(path, "unknown " + std::string(what) + " " + quote(value) + " (one of " + names + ")");
 }
 
 EapMode eap_mode(const json& v, const std::string& path) {
@@ -184,11 +116,6 @@ ras::ConnState walk_state(const json& v, const std::string& path) {
     fail(path, quote(name) + " is not a state the simulated dial passes through (one of " + walk_names() + ")");
   }
   return state;
-}
-
-bool boolean(const json& v, const std::string& path) {
-  if (!v.is_boolean()) fail(path, "must be true or false");
-  return v.get<bool>();
 }
 
 // dwExtendedError of a failure with `error`: RAS sets it for four errors only, and so may a scenario.
