@@ -190,15 +190,17 @@ bool ServiceRunner::load_config(config::ServiceConfig& cfg) {
   return true;
 }
 
+std::uint32_t stop_budget_ms(const config::ServiceConfig& cfg) {
+  return static_cast<std::uint32_t>(cfg.broker.stop_timeout.count()) + kFinalCleanupMs + kStopMarginMs;
+}
+
 ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras::RasApi>& ras) {
   report(ServiceState::start_pending, kStartStepHintMs);
 
   // 1. Configuration: everything a human can get wrong is checked before anything starts.
   config::ServiceConfig cfg;
   if (!load_config(cfg)) return kExitBadConfig;
-  const auto stop_budget =
-      static_cast<std::uint32_t>(cfg.broker.stop_timeout.count()) + kFinalCleanupMs + kStopMarginMs;
-  if (auto why = reporter_.apply_settings(stop_budget); !why.empty())
+  if (auto why = reporter_.apply_settings(stop_budget_ms(cfg)); !why.empty())
     log_->warn("service settings not applied ({}); a system shutdown may cut the stop short", why);
   report(ServiceState::start_pending, kStartStepHintMs);
 

@@ -61,6 +61,10 @@ struct RunnerOptions {
   ipc::SessionLimits session_limits{};  // per client (tests shorten them)
 };
 
+// The most a stop can take with `cfg` (stop_timeout_ms, the final clean-up and a margin):
+// what the Windows service sets as its preshutdown timeout.
+std::uint32_t stop_budget_ms(const config::ServiceConfig& cfg);
+
 class ServiceRunner {
  public:
   // `log` already has its early sinks (Event Log, console); run() may add a file.

@@ -28,6 +28,7 @@ enum ExitCode : std::uint32_t {
   kExitRasBackend = 4,      // the RAS backend could not be initialised (dev host: or it leaked handles)
   kExitNotUnderScm = 5,     // Windows: StartServiceCtrlDispatcher failed; process exit code only
   kExitInternal = 6,        // unexpected exception
+  kExitAdminFailed = 7,     // Windows: an admin verb (set-recovery, ...) failed; process exit code only
 };
 
 struct ServiceStatus {
@@ -44,8 +45,8 @@ class StatusReporter {
   virtual void report(const ServiceStatus& status) = 0;
   // Called once the configuration is known, with the most a stop can take. Under the
   // SCM this becomes the service's preshutdown timeout (Windows' default, 10 s on
-  // current versions, is shorter than stop_timeout_ms), and the display name and
-  // description are set. Returns "" or why that failed (logged; the service runs on).
+  // current versions, is shorter than stop_timeout_ms). Returns "" or why that failed
+  // (logged; the service runs on).
   virtual std::string apply_settings(std::uint32_t /*stop_budget_ms*/) { return {}; }
 };
 

@@ -1,9 +1,9 @@
 #pragma once
 // Scoped Win32 handles: one owning type, ScopedHandle<Traits>, and one Traits per way
 // Windows frees a thing — CloseHandle (kernel objects), CloseServiceHandle (the SCM and
-// its services), LocalFree (what the Win32 API allocates for the caller: SIDs, SDDL
-// strings, security descriptors, CommandLineToArgvW's array, FormatMessage's buffer) and
-// CoTaskMemFree (shell and COM strings). The project's only calls of those functions are
+// its services), RegCloseKey (registry keys), LocalFree (what the Win32 API allocates for
+// the caller: SIDs, SDDL strings, security descriptors, CommandLineToArgvW's array,
+// FormatMessage's buffer) and CoTaskMemFree (shell and COM strings). The project's only calls of those functions are
 // here: whatever a caller does, including throwing, the thing is freed once.
 #ifdef _WIN32
 #include <windows.h>
@@ -81,6 +81,15 @@ struct ServiceHandleTraits {
   static bool close(pointer h) noexcept { return CloseServiceHandle(h) != 0; }
 };
 
+// Registry keys (RegOpenKeyEx, RegCreateKeyEx). Never a predefined key (HKEY_LOCAL_MACHINE):
+// those are not closed.
+struct RegistryKeyTraits {
+  using pointer = HKEY;
+  static pointer none() noexcept { return nullptr; }
+  static bool valid(pointer h) noexcept { return h != nullptr; }
+  static bool close(pointer h) noexcept { return RegCloseKey(h) == ERROR_SUCCESS; }
+};
+
 // Memory the Win32 API allocated with LocalAlloc for the caller, seen as a T*.
 template <typename T>
 struct LocalMemoryTraits {
@@ -104,6 +113,7 @@ struct CoTaskMemoryTraits {
 
 using UniqueHandle = ScopedHandle<KernelHandleTraits>;
 using ServiceHandle = ScopedHandle<ServiceHandleTraits>;
+using RegistryKey = ScopedHandle<RegistryKeyTraits>;
 // e.g. LocalPtr<wchar_t> (an SDDL string), LocalPtr<void> (a SID or security descriptor)
 template <typename T>
 using LocalPtr = ScopedHandle<LocalMemoryTraits<T>>;

@@ -150,6 +150,54 @@ rb status >"$work/out" 2>&1; rc=$?
 
 w sc create RasBroker binPath= "$win\\rasbrokerd.exe" >"$work/out" 2>&1 && pass "sc create" || fail "sc create: $(cat "$work/out")"
 
+# ---------------------------------------------------------------- the admin verbs
+# What docs/operations.md's hand install runs after `sc create` (and the MSI's custom
+# actions will): each twice, the second changing nothing. configure-service takes the
+# preshutdown timeout from --config (stop_timeout_ms 10 s + 5 s); the service sets it
+# again from its own configuration at every start (checked below).
+admin() { w "$win\\rasbrokerd.exe" "$@" >"$work/out" 2>"$work/err"; }
+svc_key='HKLM\System\CurrentControlSet\Services\RasBroker'
+svc_reg() { w reg query "$svc_key" 2>/dev/null | tr -d '\r'; }
+echo '{"stop_timeout_ms": 10000}' >"$dir/short.json"
+admin configure-service --config "$win\\short.json" && admin configure-service --config "$win\\short.json" \
+  && grep -q "preshutdown timeout (15000 ms) set" "$work/out" && pass "configure-service (twice)" \
+  || fail "configure-service: $(cat "$work/out" "$work/err")"
+svc_reg >"$work/svc"
+grep -q "DisplayName.*RAS Connection Broker" "$work/svc" && grep -q "Description.*Owns every RAS" "$work/svc" \
+  && pass "display name and description set" || fail "service settings: $(cat "$work/svc")"
+grep -q "DependOnService.*REG_MULTI_SZ.*RasMan" "$work/svc" && pass "depends on RasMan" \
+  || fail "dependency: $(cat "$work/svc")"
+grep -qi "PreshutdownTimeout.*0x3a98" "$work/svc" && pass "preshutdown timeout 15000 ms from --config" \
+  || fail "preshutdown timeout: $(cat "$work/svc")"
+admin set-recovery && admin set-recovery && grep -q "restart after 5 s, 10 s, 60 s" "$work/out" \
+  && admin clear-recovery && grep -q "recovery actions removed" "$work/out" && admin set-recovery \
+  && pass "set-recovery, clear-recovery (Wine stores no failure actions: read back on Windows only)" \
+  || fail "recovery: $(cat "$work/out" "$work/err")"
+admin set-recovery --bogus; rc=$?
+[ $rc -eq 1 ] && pass "a verb's bad option: exit 1" || fail "bad option: rc=$rc $(cat "$work/err")"
+
+env_key='HKLM\System\CurrentControlSet\Control\Session Manager\Environment'
+machine_path() { w reg query "$env_key" /v Path 2>/dev/null | tr -d '\r' | sed -n 's/^ *Path *REG_EXPAND_SZ *//Ip'; }
+path_before=$(machine_path)
+admin add-to-path && admin add-to-path && grep -q "already there, unchanged" "$work/out" \
+  && [ "$(machine_path)" = "$path_before;$win" ] && pass "add-to-path (twice): the install folder appended once" \
+  || fail "add-to-path: '$(machine_path)' $(cat "$work/out" "$work/err")"
+admin remove-from-path && admin remove-from-path && grep -q "not there, unchanged" "$work/out" \
+  && [ "$(machine_path)" = "$path_before" ] && pass "remove-from-path (twice): PATH as before" \
+  || fail "remove-from-path: '$(machine_path)' $(cat "$work/out" "$work/err")"
+
+admin set-config --on-stop sometimes --pipe-name rasbroker; rc=$?
+[ $rc -eq 2 ] && grep -q '"on_stop" must be "hangup" or "leave"' "$work/err" && grep -q "nothing was changed" "$work/err" \
+  && [ ! -e "$data/config.json" ] && pass "set-config with a bad value: exit 2, the reason on stderr, no file" \
+  || fail "set-config bad value: rc=$rc $(cat "$work/out" "$work/err")"
+echo '{"max_clients": 9, "on_stop": "leave"}' >"$data/config.json"
+admin set-config --allowed-groups Users --pipe-name rasbroker --on-stop hangup \
+  && admin set-config --allowed-groups Users --pipe-name rasbroker --on-stop hangup \
+  && grep -q "unchanged" "$work/out" \
+  && python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d=={"max_clients":9,"on_stop":"hangup","allowed_groups":["Users"],"pipe_name":"rasbroker"} else 1)' "$data/config.json" \
+  && pass "set-config (twice): given keys written, the administrator's max_clients kept" \
+  || fail "set-config: $(cat "$data/config.json" "$work/out" "$work/err")"
+
 # ---------------------------------------------------------------- a failed start
 echo '{"max_clients": 0}' >"$data/config.json"
 w sc start RasBroker >/dev/null 2>&1
@@ -167,14 +215,10 @@ eventually is_state RUNNING && pass "sc start: RUNNING" || { fail "never RUNNING
 
 rb --json status >"$work/out" && grep -q '"backend":"win32"' "$work/out" && pass "status over the pipe (win32 backend)" \
   || fail "status: $(cat "$work/out")"
-# The service sets its own display name, description and preshutdown timeout (stop_timeout_ms
-# 30 s + 5 s), so a plain `sc create` gives the installed service.
-svc_key='HKLM\System\CurrentControlSet\Services\RasBroker'
-w reg query "$svc_key" >"$work/out" 2>&1
-tr -d '\r' <"$work/out" >"$work/svc"
-grep -q "DisplayName.*RAS Connection Broker" "$work/svc" && grep -q "Description.*Owns every RAS" "$work/svc" \
-  && pass "display name and description set" || fail "service settings: $(cat "$work/svc")"
-grep -qi "PreshutdownTimeout.*0x88b8" "$work/svc" && pass "preshutdown timeout 35000 ms" \
+# At start the service sets its preshutdown timeout from its own configuration
+# (stop_timeout_ms 30 s + 5 s), over configure-service's 15 s above.
+svc_reg >"$work/svc"
+grep -qi "PreshutdownTimeout.*0x88b8" "$work/svc" && pass "preshutdown timeout 35000 ms, set at start" \
   || fail "preshutdown timeout: $(cat "$work/svc")"
 rb --json list >"$work/out" && grep -q '"adopted":true' "$work/out" && pass "adopted Branch VPN listed" \
   || fail "adoption: $(cat "$work/out")"

@@ -1,7 +1,8 @@
 // rasbrokerd.exe: the RAS connection broker as a Windows service ("RasBroker"), or in
 // the foreground with --console. The lifecycle is the service core's (app::ServiceRunner,
 // with service_options.hpp); scm.cpp and console.cpp only connect it to the SCM or to
-// the console. docs/operations.md is the manual.
+// the console. The admin verbs an installer runs (configure-service, set-recovery, ...)
+// are admin_verbs.hpp's. docs/operations.md is the manual.
 #include <windows.h>
 
 #include <algorithm>
@@ -14,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "host/windows/admin_verbs.hpp"
 #include "host/windows/console.hpp"
 #include "host/windows/data_folder.hpp"
 #include "host/windows/logging.hpp"
@@ -93,6 +95,7 @@ int main() {
   app.add_option("--log-level", opt.log_level, "trace|debug|info|warn|error|critical|off (overrides the config)");
   app.add_option("--stop-console", opt.stop_console_pid,
                  "Stop the `rasbrokerd --console` instance with this process id, gracefully, and exit");
+  AdminVerbs verbs(app, opt.config);
   app.name("rasbrokerd");  // argv[0] is dropped below: name the program for --help
   // main's argv is in the ANSI code page; if even splitting fails (no memory), no options.
   auto args = utf8_argv(GetCommandLineW()).value_or(std::vector<std::string>{});
@@ -105,6 +108,7 @@ int main() {
     return printed == 0 ? kExitOk : kExitUsage;
   }
 
+  if (verbs.chosen()) return verbs.run();
   if (opt.stop_console_pid != 0) {
     std::string why;
     if (!signal_console_stop(opt.stop_console_pid, why)) {

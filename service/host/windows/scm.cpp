@@ -39,8 +39,10 @@ class ScmStatusReporter final : public StatusReporter {
     SERVICE_STATUS s = to_service_status(status);
     SetServiceStatus(handle_, &s);
   }
-  // The service's own settings, whoever installed it (sc create, the MSI): a system
-  // shutdown waits for the whole stop, and the service says what it is.
+  // The preshutdown timeout follows stop_timeout_ms, which an administrator may change
+  // between starts: a system shutdown then waits for the whole stop. The display name,
+  // description and dependency are the installer's (the MSI, or `rasbrokerd.exe
+  // configure-service` after `sc create`: admin_service.hpp), set once.
   std::string apply_settings(std::uint32_t stop_budget_ms) override {
     const ServiceHandle scm(OpenSCManagerW(nullptr, nullptr, SC_MANAGER_CONNECT));
     if (!scm) return "OpenSCManager: " + win32_error_text(GetLastError());
@@ -49,13 +51,6 @@ class ScmStatusReporter final : public StatusReporter {
     SERVICE_PRESHUTDOWN_INFO preshutdown{stop_budget_ms};
     if (!ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_PRESHUTDOWN_INFO, &preshutdown))
       return "cannot set the preshutdown timeout: " + win32_error_text(GetLastError());
-    if (!ChangeServiceConfigW(service.get(), SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, SERVICE_NO_CHANGE, nullptr, nullptr,
-                              nullptr, nullptr, nullptr, nullptr, kServiceDisplayName))
-      return "cannot set the display name: " + win32_error_text(GetLastError());
-    std::wstring text(kServiceDescription);
-    SERVICE_DESCRIPTIONW description{text.data()};
-    if (!ChangeServiceConfig2W(service.get(), SERVICE_CONFIG_DESCRIPTION, &description))
-      return "cannot set the description: " + win32_error_text(GetLastError());
     return {};
   }
 

@@ -1,0 +1,108 @@
+#include "host/windows/admin_verbs.hpp"
+
+#include <iostream>
+#include <stdexcept>
+
+#include "app/service_runner.hpp"
+#include "app/service_status.hpp"
+#include "config/service_config.hpp"
+#include "host/windows/admin_config.hpp"
+#include "host/windows/admin_path.hpp"
+#include "host/windows/admin_service.hpp"
+#include "host/windows/data_folder.hpp"
+#include "host/windows/scm.hpp"
+#include "host/windows/win32_util.hpp"
+
+namespace rasbroker::winhost {
+namespace {
+
+std::string describe(const RecoveryPolicy& policy) {
+  std::string text = "restart after";
+  for (std::size_t i = 0; i < policy.restart_delays_ms.size(); ++i)
+    text += (i == 0 ? " " : ", ") + std::to_string(policy.restart_delays_ms[i] / 1000) + " s";
+  return text + " (the last for every further failure); failure count reset after " +
+         std::to_string(policy.reset_after_s) + " s without one";
+}
+
+std::string folder_or_own(const std::string& folder) { return folder.empty() ? narrow(own_folder()) : folder; }
+
+}  // namespace
+
+AdminVerbs::AdminVerbs(CLI::App& app, std::string& config_path) : config_path_(config_path) {
+  configure_service_ = app.add_subcommand(
+      "configure-service",
+      "Set the RasBroker service's display name, description, dependency on RasMan and preshutdown timeout "
+      "(from --config's stop_timeout_ms), after `sc create`");
+  configure_service_->add_option("--config", config_path_, "Configuration file (JSON)")->capture_default_str();
+  set_recovery_ = app.add_subcommand("set-recovery", "Restart the RasBroker service when it fails: " +
+                                                         describe(kRecoveryPolicy));
+  clear_recovery_ = app.add_subcommand("clear-recovery", "Remove the RasBroker service's recovery actions");
+  add_to_path_ = app.add_subcommand("add-to-path", "Add the install folder to the machine PATH (once)");
+  remove_from_path_ = app.add_subcommand("remove-from-path", "Remove the install folder from the machine PATH");
+  for (auto* verb : {add_to_path_, remove_from_path_})
+    verb->add_option("--folder", folder_, "The folder (default: the folder of this rasbrokerd.exe)");
+  set_config_ = app.add_subcommand(
+      "set-config", "Write install-time settings into the configuration file, keeping every other key");
+  set_config_->add_option("--config", config_path_, "Configuration file (JSON)")->capture_default_str();
+  set_config_->add_option("--allowed-groups", settings_.allowed_groups,
+                          "allowed_groups: group names or SIDs separated by ';' (MSI: ALLOWEDGROUPS)");
+  set_config_->add_option("--pipe-name", settings_.pipe_name, "pipe_name (MSI: PIPENAME)");
+  set_config_->add_option("--on-stop", settings_.on_stop, "on_stop: hangup or leave (MSI: ONSTOP)");
+  app.require_subcommand(0, 1);
+}
+
+bool AdminVerbs::chosen() const {
+  for (const auto* verb : {configure_service_, set_recovery_, clear_recovery_, add_to_path_, remove_from_path_, set_config_})
+    if (verb->parsed()) return true;
+  return false;
+}
+
+int AdminVerbs::run() const {
+  const CLI::App* verb = nullptr;
+  for (const auto* v : {configure_service_, set_recovery_, clear_recovery_, add_to_path_, remove_from_path_, set_config_})
+    if (v->parsed()) verb = v;
+  const std::string name = verb->get_name();
+  const std::string service = narrow(kServiceName);
+  try {
+    if (verb == configure_service_) {
+      const auto cfg = config::load_service_config(config_path_, true);
+      configure_service(kServiceName, app::stop_budget_ms(cfg));
+      std::cout << "service " << service << ": display name, description, dependency on RasMan and preshutdown timeout ("
+                << app::stop_budget_ms(cfg) << " ms) set\n";
+    } else if (verb == set_recovery_) {
+      set_recovery_actions(kServiceName, kRecoveryPolicy);
+      std::cout << "service " << service << ": recovery set: " << describe(kRecoveryPolicy) << "\n";
+    } else if (verb == clear_recovery_) {
+      clear_recovery_actions(kServiceName);
+      std::cout << "service " << service << ": recovery actions removed\n";
+    } else if (verb == add_to_path_ || verb == remove_from_path_) {
+      const std::string folder = folder_or_own(folder_);
+      const bool changed =
+          verb == add_to_path_ ? add_to_machine_path(widen(folder)) : remove_from_machine_path(widen(folder));
+      std::cout << "machine PATH: " << folder
+                << (changed ? (verb == add_to_path_ ? " added" : " removed")
+                            : (verb == add_to_path_ ? " already there, unchanged" : " not there, unchanged"))
+                << "\n";
+    } else {
+      // The default file's folder is created, or its access list repaired, as the service
+      // does at start: a configuration only administrators can change.
+      if (config_path_ == narrow(default_config_path())) {
+        if (auto why = secure_data_folder(default_data_dir()); !why.empty()) throw std::runtime_error(why);
+      }
+      const bool changed = write_install_settings(config_path_, settings_);
+      std::cout << config_path_ << (changed ? ": settings written" : ": already as given, unchanged") << "\n";
+    }
+    return app::kExitOk;
+  } catch (const config::ConfigError& e) {
+    std::cerr << "rasbrokerd " << name << ": " << e.what() << "\nnothing was changed\n";
+    return app::kExitBadConfig;
+  } catch (const std::invalid_argument& e) {
+    std::cerr << "rasbrokerd " << name << ": " << e.what() << "\nnothing was changed\n";
+    return app::kExitBadConfig;
+  } catch (const std::exception& e) {
+    std::cerr << "rasbrokerd " << name << ": " << e.what() << "\n";
+    return app::kExitAdminFailed;
+  }
+}
+
+}  // namespace rasbroker::winhost
