@@ -2,9 +2,10 @@
 // Scoped Win32 handles: one owning type, ScopedHandle<Traits>, and one Traits per way
 // Windows frees a thing — CloseHandle (kernel objects), CloseServiceHandle (the SCM and
 // its services), LocalFree (what the Win32 API allocates for the caller: SIDs, SDDL
-// strings, security descriptors, CommandLineToArgvW's array, FormatMessage's buffer) and
-// CoTaskMemFree (shell and COM strings). The project's only calls of those functions are
-// here: whatever a caller does, including throwing, the thing is freed once.
+// strings, security descriptors, CommandLineToArgvW's array, FormatMessage's buffer),
+// CoTaskMemFree (shell and COM strings), RegCloseKey (registry keys) and
+// DeregisterEventSource (Event Log sources). The project's only calls of those functions
+// are here: whatever a caller does, including throwing, the thing is freed once.
 #ifdef _WIN32
 #include <windows.h>
 #include <objbase.h>
@@ -102,7 +103,25 @@ struct CoTaskMemoryTraits {
   }
 };
 
+// An open registry key (RegCreateKeyEx, RegOpenKeyEx).
+struct RegistryKeyTraits {
+  using pointer = HKEY;
+  static pointer none() noexcept { return nullptr; }
+  static bool valid(pointer h) noexcept { return h != nullptr; }
+  static bool close(pointer h) noexcept { return RegCloseKey(h) == ERROR_SUCCESS; }
+};
+
+// An Event Log source opened for writing (RegisterEventSource).
+struct EventSourceTraits {
+  using pointer = HANDLE;
+  static pointer none() noexcept { return nullptr; }
+  static bool valid(pointer h) noexcept { return h != nullptr; }
+  static bool close(pointer h) noexcept { return DeregisterEventSource(h) != 0; }
+};
+
 using UniqueHandle = ScopedHandle<KernelHandleTraits>;
+using RegistryKey = ScopedHandle<RegistryKeyTraits>;
+using EventSourceHandle = ScopedHandle<EventSourceTraits>;
 using ServiceHandle = ScopedHandle<ServiceHandleTraits>;
 // e.g. LocalPtr<wchar_t> (an SDDL string), LocalPtr<void> (a SID or security descriptor)
 template <typename T>

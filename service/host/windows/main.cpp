@@ -16,6 +16,8 @@
 
 #include "host/windows/console.hpp"
 #include "host/windows/data_folder.hpp"
+#include "host/windows/event_log.hpp"
+#include "host/windows/event_source.hpp"
 #include "host/windows/logging.hpp"
 #include "host/windows/scm.hpp"
 #include "host/windows/service_options.hpp"
@@ -33,10 +35,30 @@ struct Options {
   std::string config = narrow(default_config_path());
   std::string log_level;
   DWORD stop_console_pid = 0;
+  bool register_event_log = false;
+  bool unregister_event_log = false;
 };
 
-app::RunnerOptions runner_options(const Options& opt, std::shared_ptr<spdlog::logger> log) {
+// The admin verbs for the Event Log source (event_source.hpp): print what was done, or
+// why not, and return the exit code.
+int event_log_verb(bool register_source) {
+  const std::wstring exe = this_executable_path();
+  const std::string why = register_source ? register_event_source(exe) : unregister_event_source();
+  if (!why.empty()) {
+    std::cerr << "rasbrokerd: " << why << "\n";
+    return kExitUsage;
+  }
+  if (register_source)
+    std::cout << "Event Log source RasBroker registered (messages from " << narrow(exe) << ")\n";
+  else
+    std::cout << "Event Log source RasBroker unregistered\n";
+  return kExitOk;
+}
+
+app::RunnerOptions runner_options(const Options& opt, std::shared_ptr<spdlog::logger> log,
+                                  const events::AdminEvents& events) {
   ServiceOptions o;
+  o.events = events;
   o.config_path = opt.config;
   o.log_level = opt.log_level;
   o.make_ras = [](boost::asio::any_io_executor ex) { return std::make_unique<ras::Win32Ras>(std::move(ex)); };
@@ -44,18 +66,23 @@ app::RunnerOptions runner_options(const Options& opt, std::shared_ptr<spdlog::lo
 }
 
 // Before the configuration is read from it: see data_folder.hpp.
-void secure_default_data_folder(spdlog::logger& log) {
+void secure_default_data_folder(spdlog::logger& log, const events::AdminEvents& events) {
   const std::wstring dir = default_data_dir();
-  if (auto why = secure_data_folder(dir); !why.empty())
+  if (auto why = secure_data_folder(dir); !why.empty()) {
     log.warn("{} could not be restricted to administrators ({}); make sure no one else can write to it",
              narrow(dir), why);
+    events.data_folder_unsecured(narrow(dir), why);
+  }
 }
 
+events::AdminEvents event_log_events() { return events::AdminEvents(event_log_writer(make_win32_event_log())); }
+
 int run_console(const Options& opt) {
-  auto log = make_service_logger({.event_log = true, .console = true});
-  secure_default_data_folder(*log);
+  auto log = make_service_logger({.console = true});
+  const auto events = event_log_events();
+  secure_default_data_folder(*log, events);
   app::LogStatusReporter reporter(log, console_how_to_stop());
-  app::ServiceRunner runner(runner_options(opt, log), reporter, log);
+  app::ServiceRunner runner(runner_options(opt, log, events), reporter, log);
   ConsoleStopSources stops([&runner](const std::string& why) { runner.request_stop(why); }, log);
   return runner.run();
 }
@@ -65,9 +92,10 @@ int run_service(const Options& opt) {
   DWORD error = 0;
   const bool ok = run_scm_dispatcher(
       [&](ScmSession& scm) {
-        auto log = make_service_logger({.event_log = true, .console = false});
-        secure_default_data_folder(*log);
-        app::ServiceRunner runner(runner_options(opt, log), scm.reporter(), log);
+        auto log = make_service_logger({.console = false});
+        const auto events = event_log_events();
+        secure_default_data_folder(*log, events);
+        app::ServiceRunner runner(runner_options(opt, log, events), scm.reporter(), log);
         scm.set_stop_handler([&runner](const std::string& why) { runner.request_stop(why); });
         exit_code = runner.run();
         scm.set_stop_handler({});
@@ -93,6 +121,11 @@ int main() {
   app.add_option("--log-level", opt.log_level, "trace|debug|info|warn|error|critical|off (overrides the config)");
   app.add_option("--stop-console", opt.stop_console_pid,
                  "Stop the `rasbrokerd --console` instance with this process id, gracefully, and exit");
+  auto* reg = app.add_flag("--register-event-log", opt.register_event_log,
+                           "Register the Event Log source RasBroker with this exe's message table, and exit");
+  auto* unreg = app.add_flag("--unregister-event-log", opt.unregister_event_log,
+                             "Remove the Event Log source RasBroker, and exit");
+  reg->excludes(unreg);
   app.name("rasbrokerd");  // argv[0] is dropped below: name the program for --help
   // main's argv is in the ANSI code page; if even splitting fails (no memory), no options.
   auto args = utf8_argv(GetCommandLineW()).value_or(std::vector<std::string>{});
@@ -105,6 +138,7 @@ int main() {
     return printed == 0 ? kExitOk : kExitUsage;
   }
 
+  if (opt.register_event_log || opt.unregister_event_log) return event_log_verb(opt.register_event_log);
   if (opt.stop_console_pid != 0) {
     std::string why;
     if (!signal_console_stop(opt.stop_console_pid, why)) {
