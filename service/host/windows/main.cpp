@@ -42,8 +42,14 @@ struct Options {
 // The admin verbs for the Event Log source (event_source.hpp): print what was done, or
 // why not, and return the exit code.
 int event_log_verb(bool register_source) {
-  const std::wstring exe = this_executable_path();
-  const std::string why = register_source ? register_event_source(exe) : unregister_event_source();
+  std::wstring exe;
+  std::string why;
+  try {
+    exe = this_executable_path();
+    why = register_source ? register_event_source(exe) : unregister_event_source();
+  } catch (const std::exception& e) {  // GetModuleFileNameW failed: no memory
+    why = e.what();
+  }
   if (!why.empty()) {
     std::cerr << "rasbrokerd: " << why << "\n";
     return kExitUsage;
