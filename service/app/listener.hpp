@@ -3,6 +3,7 @@
 // (a Unix socket on the Linux dev host, the named pipe on Windows). A listener is ready
 // to accept once constructed; the core starts its accept loop, and closes it first thing
 // when the service stops.
+#include <stdexcept>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -10,6 +11,13 @@
 #include "app/admission.hpp"
 
 namespace rasbroker::app {
+
+// Thrown by a listener factory when another process already owns the endpoint's name
+// (squatting): a start refused for it is its own event (events::Kind::pipe_squatted).
+class EndpointSquatted : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
 
 class Listener {
  public:

@@ -150,11 +150,16 @@ int ServiceRunner::run() {
     if (code == kExitOk && options_.after_stop) code = options_.after_stop();
   } catch (const std::exception& e) {
     log_->critical("internal error: {}", e.what());
+    options_.events.internal_error(e.what());
     code = kExitInternal;
   }
   begin_stop_ = nullptr;
   ras.reset();
   log_->info("service stopped (exit code {})", static_cast<std::uint32_t>(code));
+  if (code == kExitOk) {
+    std::lock_guard lock(mutex_);
+    options_.events.service_stopped(stop_reason_.empty() ? "without a stop request" : stop_reason_);
+  }
   log_->flush();
   report(ServiceState::stopped, 0, code);
   return static_cast<int>(code);
@@ -176,6 +181,7 @@ bool ServiceRunner::load_config(config::ServiceConfig& cfg) {
     }
     log_->error("cannot start: bad configuration{}: {}. Fix the file and start the service again.",
                 path.empty() ? "" : " (" + path + ")", e.what());
+    options_.events.config_error(path.empty() ? "(none: the defaults)" : path, e.what());
     return false;
   }
   if (options_.open_log_file) {
@@ -184,6 +190,7 @@ bool ServiceRunner::load_config(config::ServiceConfig& cfg) {
     } catch (const std::exception& e) {
       // The early sinks still work: run without the file rather than leave RAS unowned.
       log_->warn("no log file: {}", e.what());
+      options_.events.log_file_unavailable(e.what());
     }
   }
   log_->info("rasbrokerd {} starting; configuration {}", RASBROKER_VERSION, path.empty() ? "by default" : path);
@@ -200,8 +207,10 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
   // 1. Configuration: everything a human can get wrong is checked before anything starts.
   config::ServiceConfig cfg;
   if (!load_config(cfg)) return kExitBadConfig;
-  if (auto why = reporter_.apply_settings(stop_budget_ms(cfg)); !why.empty())
+  if (auto why = reporter_.apply_settings(stop_budget_ms(cfg)); !why.empty()) {
     log_->warn("service settings not applied ({}); a system shutdown may cut the stop short", why);
+    options_.events.settings_not_applied(why);
+  }
   report(ServiceState::start_pending, kStartStepHintMs);
 
   // 2. The listener, before anything touches RAS: if the endpoint is taken (another
@@ -209,8 +218,13 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
   std::unique_ptr<Listener> listener;
   try {
     listener = options_.make_listener(io, cfg);
+  } catch (const EndpointSquatted& e) {
+    log_->error("cannot start: {}", e.what());
+    options_.events.pipe_squatted(e.what());
+    return kExitCannotListen;
   } catch (const std::exception& e) {
     log_->error("cannot start: {}", e.what());
+    options_.events.start_failed(kExitCannotListen, e.what());
     return kExitCannotListen;
   }
   report(ServiceState::start_pending, kStartStepHintMs);
@@ -220,11 +234,13 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
     ras = options_.make_ras(io.get_executor());
   } catch (const std::exception& e) {
     log_->error("cannot start: the RAS backend failed: {}", e.what());
+    options_.events.start_failed(kExitRasBackend, std::string("the RAS backend failed: ") + e.what());
     return kExitRasBackend;
   }
-  auto broker = broker::Broker::create(io.get_executor(), *ras, cfg.broker, log_, options_.phonebook_trust);
+  auto broker =
+      broker::Broker::create(io.get_executor(), *ras, cfg.broker, log_, options_.phonebook_trust, options_.events);
   broker->start();
-  ipc::Dispatcher dispatcher(broker, log_);
+  ipc::Dispatcher dispatcher(broker, log_, options_.events);
   Admission admission(dispatcher, cfg.max_clients, options_.session_limits, log_);
   asio::co_spawn(io, listener->accept_loop(admission), asio::detached);
 
@@ -234,6 +250,7 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
   report(ServiceState::running, 0);
   log_->info("running: RAS backend {}, clients on {} (at most {})", ras->backend_name(), listener->path(),
              cfg.max_clients);
+  options_.events.service_started(RASBROKER_VERSION, listener->path(), ras->backend_name());
   {
     std::lock_guard lock(mutex_);
     if (stop_requested_) asio::post(io, [this, why = stop_reason_] { begin_stop_(why); });

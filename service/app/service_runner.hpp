@@ -23,6 +23,7 @@
 #include "app/listener.hpp"
 #include "app/service_status.hpp"
 #include "config/service_config.hpp"
+#include "events/admin_events.hpp"
 #include "ipc/session.hpp"
 #include "ras/ras_api.hpp"
 #include "security/file_trust.hpp"
@@ -59,6 +60,8 @@ struct RunnerOptions {
   // Called on the io thread once the listener accepts, before RUNNING is reported (tests).
   std::function<void(const std::string& path)> on_listening;
   ipc::SessionLimits session_limits{};  // per client (tests shorten them)
+  // What an administrator must act on (the Windows host: the Event Log); default: nothing.
+  events::AdminEvents events;
 };
 
 // The most a stop can take with `cfg` (stop_timeout_ms, the final clean-up and a margin):

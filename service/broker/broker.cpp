@@ -30,18 +30,20 @@ struct Broker::Subscription {
 };
 
 std::shared_ptr<Broker> Broker::create(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
-                                       std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust) {
-  return std::shared_ptr<Broker>(
-      new Broker(std::move(ex), ras, std::move(config), std::move(log), std::move(phonebook_trust)));
+                                       std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust,
+                                       events::AdminEvents events) {
+  return std::shared_ptr<Broker>(new Broker(std::move(ex), ras, std::move(config), std::move(log),
+                                            std::move(phonebook_trust), std::move(events)));
 }
 
 Broker::Broker(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
-               std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust)
+               std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust, events::AdminEvents events)
     : ex_(ex),
       ras_(ras),
       config_(std::move(config)),
       phonebooks_(config_.phonebooks, std::move(phonebook_trust)),
       log_(log ? std::move(log) : spdlog::default_logger()),
+      events_(std::move(events)),
       changed_(ex),
       reaper_wake_(ex),
       watch_wake_(ex),
@@ -70,8 +72,10 @@ void Broker::start() {
              records_.size());
   // Checked again at every use; this tells the administrator at once.
   for (const auto& file : config_.phonebooks)
-    if (auto why = phonebooks_.untrusted(file))
+    if (auto why = phonebooks_.untrusted(file)) {
       log_->warn("phonebooks: not dialled from until fixed: {}. {}", *why, kTrustedPhonebookAdvice);
+      events_.phonebook_untrusted(*why);
+    }
 }
 
 // ---------------------------------------------------------------- records
@@ -291,6 +295,7 @@ asio::awaitable<void> Broker::stop(std::function<void(std::size_t)> progress) {
     if (!co_await wait_change(deadline)) {
       log_->error("stop: {} teardown(s) still pending after {} ms; giving up waiting", pending,
                   config_.stop_timeout.count());
+      events_.stop_incomplete(pending, config_.stop_timeout.count());
       break;
     }
   }

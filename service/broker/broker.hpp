@@ -23,6 +23,7 @@
 #include "broker/config.hpp"
 #include "broker/phonebooks.hpp"
 #include "core/notifier.hpp"
+#include "events/admin_events.hpp"
 #include "broker/record.hpp"
 #include "ras/ras_api.hpp"
 #include "rasbroker/protocol/methods.hpp"
@@ -35,9 +36,12 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
   // `phonebook_trust` answers who besides administrators can change a configured
   // phonebook file (security/file_trust.hpp; the host's); empty: none is dialled from.
+  // `events` gets what an administrator must act on: failed dials, stuck teardowns, an
+  // incomplete stop, untrusted phonebooks (events/admin_events.hpp).
   static std::shared_ptr<Broker> create(boost::asio::any_io_executor ex, ras::RasApi& ras,
                                         BrokerConfig config, std::shared_ptr<spdlog::logger> log,
-                                        security::FileTrustCheck phonebook_trust = {});
+                                        security::FileTrustCheck phonebook_trust = {},
+                                        events::AdminEvents events = {});
   ~Broker();
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
@@ -69,7 +73,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
  private:
   Broker(boost::asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
-         std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust);
+         std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust, events::AdminEvents events);
 
   struct Subscription;
 
@@ -138,6 +142,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
   BrokerConfig config_;
   Phonebooks phonebooks_;
   std::shared_ptr<spdlog::logger> log_;
+  events::AdminEvents events_;
 
   std::map<std::uint64_t, Record> records_;
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration

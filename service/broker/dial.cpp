@@ -129,6 +129,8 @@ Record& Broker::start_dial(DialPlan plan) {
     if (result.error == ras::err::kCannotFindPhonebookEntry)
       throw RpcError(ErrorCode::not_found, no_such_entry(plan.entry, plan.phonebook),
                      {{"ras_error", result.error}, {"ras_message", ras_.error_string(result.error)}});
+    // A name no phonebook has is the client's mistake; any other refusal is the admin's.
+    events_.dial_failed(plan.entry, result.error, ras_.error_string(result.error));
     throw dial_failed_error(plan.entry, result.error, ras_.error_string(result.error), plan.password_sent);
   }
 
@@ -183,6 +185,7 @@ void Broker::on_progress(const ras::DialProgress& p) {
     log_->warn("dial {}: {} failed at {} on link {}: RAS error {} ({}){}{}", r->info.entry, r->info.id,
                r->info.ras_state, p.sub_entry, p.error, r->info.error->message, extended_note(p.extended_error),
                r->plan && !r->plan->password_sent ? " with the saved credentials" : "");
+    events_.dial_failed(r->info.entry, p.error, r->info.error->message);
     begin_hangup(*r, Reason::dial_failed);
     maybe_redial(*r);
     return;

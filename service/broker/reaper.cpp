@@ -76,6 +76,7 @@ void Broker::poll_due_teardowns() {
         log_->error("reaper: {} {} still tearing down after {} ms (RAS state {}); still polling every {} ms",
                     r->info.entry, r->info.id, config_.teardown_timeout.count(), ras::state_name(st.state),
                     config_.stuck_poll.count());
+        events_.teardown_stuck(r->info.entry, r->info.id, config_.teardown_timeout.count(), ras::state_name(st.state));
         publish(*r);
       }
       delay = config_.stuck_poll;

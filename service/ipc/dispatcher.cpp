@@ -22,8 +22,9 @@ using nlohmann::json;
 using protocol::ErrorCode;
 using protocol::RpcError;
 
-Dispatcher::Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log)
-    : broker_(std::move(broker)), log_(log ? std::move(log) : spdlog::default_logger()) {}
+Dispatcher::Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log,
+                       events::AdminEvents events)
+    : broker_(std::move(broker)), log_(log ? std::move(log) : spdlog::default_logger()), events_(std::move(events)) {}
 
 asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, ClientContext& client) {
   // Logged once per request, when it is answered: who asked, what (params redacted: no
@@ -38,9 +39,12 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
     response = protocol::make_result(call.id, std::move(result));
   } catch (const RpcError& e) {
     log_->info("{} -> error {}: {}", asked, static_cast<int>(e.code()), e.what());
+    if (e.code() == ErrorCode::unauthorized)
+      events_.unauthorized_request(call.method, client.identity.pid, client.identity.user, e.what());
     response = protocol::make_error(call.id, e);
   } catch (const std::exception& e) {
     log_->error("{} -> internal error: {}", asked, e.what());
+    events_.internal_error(asked + ": " + e.what());
     response = protocol::make_error(call.id, RpcError(ErrorCode::internal_error, "internal error"));
   }
   protocol::wipe_secrets(call.params);  // also when validation refused the request

@@ -11,6 +11,7 @@
 #include <spdlog/logger.h>
 
 #include "broker/broker.hpp"
+#include "events/admin_events.hpp"
 #include "rasbroker/protocol/jsonrpc.hpp"
 
 namespace rasbroker::ipc {
@@ -24,7 +25,9 @@ struct ClientContext {
 
 class Dispatcher {
  public:
-  Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log);
+  // `events` gets each request refused as unauthorized and each internal error.
+  Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log,
+             events::AdminEvents events = {});
 
   // The response for one call, or nothing for a notification. Never throws.
   boost::asio::awaitable<std::optional<nlohmann::json>> handle(protocol::Call call, ClientContext& client);
@@ -34,6 +37,7 @@ class Dispatcher {
 
   std::shared_ptr<broker::Broker> broker_;
   std::shared_ptr<spdlog::logger> log_;
+  events::AdminEvents events_;
 };
 
 }  // namespace rasbroker::ipc

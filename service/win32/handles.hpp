@@ -3,8 +3,9 @@
 // Windows frees a thing — CloseHandle (kernel objects), CloseServiceHandle (the SCM and
 // its services), RegCloseKey (registry keys), LocalFree (what the Win32 API allocates for
 // the caller: SIDs, SDDL strings, security descriptors, CommandLineToArgvW's array,
-// FormatMessage's buffer) and CoTaskMemFree (shell and COM strings). The project's only calls of those functions are
-// here: whatever a caller does, including throwing, the thing is freed once.
+// FormatMessage's buffer), CoTaskMemFree (shell and COM strings) and DeregisterEventSource
+// (Event Log sources). The project's only calls of those functions are here: whatever a
+// caller does, including throwing, the thing is freed once.
 #ifdef _WIN32
 #include <windows.h>
 #include <objbase.h>
@@ -111,7 +112,16 @@ struct CoTaskMemoryTraits {
   }
 };
 
+// An Event Log source opened for writing (RegisterEventSource).
+struct EventSourceTraits {
+  using pointer = HANDLE;
+  static pointer none() noexcept { return nullptr; }
+  static bool valid(pointer h) noexcept { return h != nullptr; }
+  static bool close(pointer h) noexcept { return DeregisterEventSource(h) != 0; }
+};
+
 using UniqueHandle = ScopedHandle<KernelHandleTraits>;
+using EventSourceHandle = ScopedHandle<EventSourceTraits>;
 using ServiceHandle = ScopedHandle<ServiceHandleTraits>;
 using RegistryKey = ScopedHandle<RegistryKeyTraits>;
 // e.g. LocalPtr<wchar_t> (an SDDL string), LocalPtr<void> (a SID or security descriptor)

@@ -8,12 +8,14 @@
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "app/service_runner.hpp"
 #include "app_test_support.hpp"
 #include "host/linux/unix_listener.hpp"
+#include "tests/events/recorded_events.hpp"
 
 namespace rasbroker::app::test {
 
@@ -41,7 +43,15 @@ class CoreTest : public ::testing::Test {
       ++backends_made_;
       return std::make_unique<ForwardingRas>(sim_);
     };
+    o.events = events_.admin_events();
     return o;
+  }
+
+  // The kinds of the admin events reported so far, in order.
+  std::vector<events::Kind> event_kinds() const {
+    std::vector<events::Kind> out;
+    for (const auto& e : events_.all()) out.push_back(e.kind);
+    return out;
   }
 
   bool accepting() const {
@@ -67,6 +77,7 @@ class CoreTest : public ::testing::Test {
   sim::Simulator sim_{test_scenario(), sim::SimulatorOptions{.mode = sim::Mode::threaded}};
   std::atomic<int> listeners_made_ = 0;
   std::atomic<int> backends_made_ = 0;
+  events::test::RecordedEvents events_;  // what the core told the administrator
 };
 
 

@@ -63,6 +63,13 @@ TEST_F(ServiceRunnerTest, StartServeStopReportsWhatAServiceManagerNeeds) {
   EXPECT_FALSE(log_.contains("stopping (test again)")) << log_.text();
   EXPECT_TRUE(log_.contains("stop: waiting for 1 teardown(s)")) << log_.text();
   EXPECT_TRUE(log_.contains("service stopped (exit code 0)")) << log_.text();
+
+  // What the administrator is told (the Windows host: the Event Log).
+  ASSERT_EQ(event_kinds(), (std::vector<events::Kind>{events::Kind::settings_not_applied,
+                                                      events::Kind::service_started, events::Kind::service_stopped}));
+  EXPECT_EQ(events_.all()[0].inserts, (std::vector<std::string>{"not under a service manager in this test"}));
+  EXPECT_EQ(events_.all()[1].inserts, (std::vector<std::string>{RASBROKER_VERSION, socket_, "sim"}));
+  EXPECT_EQ(events_.all()[2].inserts, (std::vector<std::string>{"test"}));
 }
 
 TEST_F(ServiceRunnerTest, StopRequestedBeforeRunHappensRightAfterStart) {
@@ -134,6 +141,10 @@ TEST_F(ServiceRunnerTest, BadConfigExits2WithoutListenerOrBackend) {
   EXPECT_TRUE(log_.contains("cannot start: bad configuration (" + path + "): ")) << log_.text();
   EXPECT_TRUE(log_.contains("max_clients")) << log_.text();
   EXPECT_TRUE(log_.contains("service stopped (exit code 2)")) << log_.text();
+  // One event, saying which file and what is wrong.
+  ASSERT_EQ(event_kinds(), (std::vector<events::Kind>{events::Kind::config_error}));
+  EXPECT_EQ(events_.all()[0].inserts[0], path);
+  EXPECT_NE(events_.all()[0].inserts[1].find("max_clients"), std::string::npos) << events_.all()[0].inserts[1];
 }
 
 TEST_F(ServiceRunnerTest, UnknownLogLevelIsABadConfig) {
@@ -168,6 +179,10 @@ TEST_F(ServiceRunnerTest, TakenEndpointExits3WithoutTouchingRas) {
   EXPECT_EQ(backends_made_, 0) << "a refused start touches no connection";
   EXPECT_EQ(sim_.stats().dial_calls + sim_.stats().enum_calls, 0u);
   EXPECT_TRUE(log_.contains("cannot start: " + socket_ + " exists and is not a socket")) << log_.text();
+  const auto failed = events_.of(events::Kind::start_failed);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].inserts,
+            (std::vector<std::string>{"3", socket_ + " exists and is not a socket; refusing to replace it"}));
 }
 
 TEST_F(ServiceRunnerTest, FailingRasBackendExits4) {
@@ -180,6 +195,9 @@ TEST_F(ServiceRunnerTest, FailingRasBackendExits4) {
   EXPECT_EQ(runner.run(), kExitRasBackend);
   expect_failed_start(reporter, kExitRasBackend);
   EXPECT_TRUE(log_.contains("cannot start: the RAS backend failed: rasapi32.dll not found")) << log_.text();
+  const auto failed = events_.of(events::Kind::start_failed);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].inserts, (std::vector<std::string>{"4", "the RAS backend failed: rasapi32.dll not found"}));
   EXPECT_FALSE(fs::exists(socket_)) << "the listener closes with the failed start";
 }
 
@@ -191,6 +209,10 @@ TEST_F(ServiceRunnerTest, UnexpectedExceptionExits6AndStillReportsStopped) {
   EXPECT_EQ(runner.run(), kExitInternal);
   expect_failed_start(reporter, kExitInternal);
   EXPECT_TRUE(log_.contains("internal error: bug")) << log_.text();
+  const auto internal = events_.of(events::Kind::internal_error);
+  ASSERT_EQ(internal.size(), 1u);
+  EXPECT_EQ(internal[0].inserts[0], "bug");
+  EXPECT_TRUE(events_.of(events::Kind::service_stopped).empty());
 }
 
 TEST_F(ServiceRunnerTest, ALogFileThatCannotBeOpenedIsOnlyAWarning) {
@@ -201,6 +223,9 @@ TEST_F(ServiceRunnerTest, ALogFileThatCannotBeOpenedIsOnlyAWarning) {
   runner.request_stop("test");
   EXPECT_EQ(runner.run(), 0);
   EXPECT_TRUE(log_.contains("no log file: disk full")) << log_.text();
+  const auto no_file = events_.of(events::Kind::log_file_unavailable);
+  ASSERT_EQ(no_file.size(), 1u);
+  EXPECT_EQ(no_file[0].inserts[0], "disk full");
 }
 
 TEST_F(ServiceRunnerTest, TheHostHasTheLastWordAfterACleanStopOnly) {
@@ -227,4 +252,39 @@ TEST_F(ServiceRunnerTest, TheHostHasTheLastWordAfterACleanStopOnly) {
     EXPECT_EQ(runner.run(), kExitBadConfig);
   }
   EXPECT_EQ(asked, 1) << "a failed start keeps its own exit code";
+}
+
+TEST_F(ServiceRunnerTest, ASquattedEndpointIsItsOwnEvent) {
+  RecordingReporter reporter;
+  auto opts = options(write_config());
+  opts.make_listener = [](boost::asio::io_context&, const config::ServiceConfig&) -> std::unique_ptr<Listener> {
+    throw EndpointSquatted(R"(\\.\pipe\rasbroker already exists, created by another process)");
+  };
+  ServiceRunner runner(std::move(opts), reporter, log_.logger());
+  EXPECT_EQ(runner.run(), kExitCannotListen);
+  expect_failed_start(reporter, kExitCannotListen);
+  EXPECT_EQ(backends_made_, 0);
+  EXPECT_TRUE(events_.of(events::Kind::start_failed).empty()) << "one event per failed start";
+  const auto squatted = events_.of(events::Kind::pipe_squatted);
+  ASSERT_EQ(squatted.size(), 1u);
+  EXPECT_EQ(squatted[0].inserts[0], R"(\\.\pipe\rasbroker already exists, created by another process)");
+}
+
+TEST_F(ServiceRunnerTest, ARequestRefusedAsUnauthorizedIsAnEvent) {
+  RecordingReporter reporter([this] { return accepting(); });
+  ServiceThread service(options(write_config({{"allowed_entries", {"Quick VPN"}}})), reporter, log_.logger());
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  {
+    LineClient client(socket_);
+    const auto refused = client.call("dial", {{"entry", "Office VPN"}, {"password", "secret"}});
+    ASSERT_EQ(refused["error"]["code"], static_cast<int>(protocol::ErrorCode::unauthorized)) << refused.dump();
+  }
+  EXPECT_EQ(service.stop(), 0);
+  const auto refused = events_.of(events::Kind::unauthorized_request);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_EQ(refused[0].inserts[0], "dial");
+  EXPECT_NE(refused[0].inserts[1], "0");  // the client's pid
+  EXPECT_EQ(refused[0].inserts[3], "entry \"Office VPN\" is not in the allow-list");
+  for (const auto& e : events_.all())
+    for (const auto& text : e.inserts) EXPECT_EQ(text.find("secret"), std::string::npos) << text;
 }

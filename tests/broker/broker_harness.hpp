@@ -22,6 +22,7 @@
 #include "core/clock.hpp"
 #include "simulator/scenario.hpp"
 #include "simulator/simulator.hpp"
+#include "tests/events/recorded_events.hpp"
 #include "tests/ras/forwarding_ras.hpp"
 #include "rasbroker/protocol/errors.hpp"
 
@@ -93,7 +94,8 @@ class BrokerHarness : public ::testing::Test {
       if (it == untrusted_files_.end()) return std::nullopt;
       return it->second;
     };
-    auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log, trust);
+    auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log, trust,
+                                    admin_events_.admin_events());
     b->start();
     settle();
     events_token_ = b->subscribe([this](const Connection& c) { events_.push_back(c); });
@@ -220,6 +222,7 @@ class BrokerHarness : public ::testing::Test {
   // Read at each question, so a test can change it while the broker runs.
   std::map<std::string, std::string> untrusted_files_;
   std::vector<std::string> trust_asked_;  // the paths the broker asked about, in order
+  events::test::RecordedEvents admin_events_;  // what the broker reported to an administrator
 
   // Declared first so it is destroyed last: coroutine frames still in io_ may hold
   // the broker, which detaches from the simulator when it dies.

@@ -54,6 +54,10 @@ TEST_F(DialTest, FailedDialIsHungUpAndReapedAutomatically) {
   EXPECT_EQ(c->reason, Reason::dial_failed);
   ASSERT_TRUE(c->error);
   EXPECT_EQ(c->error->ras_error, 691u);
+  // One event for the administrator: the entry, RAS's code and its text.
+  const auto failed = admin_events_.of(events::Kind::dial_failed);
+  ASSERT_EQ(failed.size(), 1u);
+  EXPECT_EQ(failed[0].inserts, (std::vector<std::string>{"Office VPN", "691", c->error->message}));
   // ...and reaped without anyone asking.
   ASSERT_TRUE(run_until([&] { return !find("Office VPN"); }));
   EXPECT_TRUE(saw_event(c->id, ConnectionState::gone));
@@ -154,6 +158,7 @@ TEST_F(DialTest, UnknownEntryIsNotFound) {
   auto d = dial("Nope");
   EXPECT_EQ(d->rpc_error().code(), ErrorCode::not_found);
   EXPECT_EQ(d->rpc_error().data()["ras_error"], 623);
+  EXPECT_TRUE(admin_events_.all().empty()) << "an unknown name is the client's mistake, not the admin's";
   expect_nothing_leaked();
 }
 

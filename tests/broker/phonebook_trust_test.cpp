@@ -38,6 +38,9 @@ TEST_F(PhonebookTrustTest, DialFromAnUntrustedConfiguredPhonebookIsRefusedBefore
   make_lab();
   // The administrator hears of it at start.
   EXPECT_TRUE(logged(std::string("phonebooks: not dialled from until fixed: ") + kLabWritable)) << log_text();
+  const auto untrusted = admin_events_.of(events::Kind::phonebook_untrusted);
+  ASSERT_EQ(untrusted.size(), 1u);
+  EXPECT_EQ(untrusted[0].inserts[0], kLabWritable);
 
   auto refused = spawn(broker_->dial(lab_params(), owner()));
   ASSERT_TRUE(refused->done);

@@ -128,10 +128,16 @@ TEST_F(ReaperTest, StuckTeardownIsReportedAndStillPolled) {
   hangup(hangup_entry("Office VPN"));
   run_for(4s);
   EXPECT_FALSE(find("Office VPN")->stuck);
+  EXPECT_TRUE(admin_events_.of(events::Kind::teardown_stuck).empty());
   run_for(2s);
   auto c = find("Office VPN");
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->stuck);
+  const auto stuck = admin_events_.of(events::Kind::teardown_stuck);
+  ASSERT_EQ(stuck.size(), 1u);
+  EXPECT_EQ(stuck[0].inserts[0], "Office VPN");
+  EXPECT_EQ(stuck[0].inserts[1], id);
+  EXPECT_EQ(stuck[0].inserts[2], "5000");
   EXPECT_EQ(c->state, ConnectionState::hanging_up);
   EXPECT_EQ(broker_->status().connections.stuck, 1u);
   EXPECT_EQ(broker_->status().reaper_queue, 1u);
@@ -141,6 +147,7 @@ TEST_F(ReaperTest, StuckTeardownIsReportedAndStillPolled) {
   const auto polls = sim_->stats().status_calls - before;
   EXPECT_GE(polls, 9u);   // still polled, once a second...
   EXPECT_LE(polls, 25u);  // ...not at the reaper's normal pace
+  EXPECT_EQ(admin_events_.of(events::Kind::teardown_stuck).size(), 1u) << "reported once, not at every poll";
   // The ledger knows it is not reaped...
   EXPECT_FALSE(sim_->leak_report().clean());
   // ...until RAS finally lets go; then the reaper sees it gone and nothing leaked.

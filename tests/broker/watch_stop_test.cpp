@@ -225,8 +225,13 @@ TEST_F(StopTest, StopGivesUpWaitingAfterItsBound) {
   auto stopped = spawn_stop();
   run_for(2s);
   EXPECT_FALSE(stopped->done);
+  EXPECT_TRUE(admin_events_.of(events::Kind::stop_incomplete).empty());
   ASSERT_TRUE(run_until([&] { return stopped->done; }, 5s));
   EXPECT_FALSE(sim_->leak_report().clean());  // reported, not hidden
+  // The administrator hears of it: one teardown left behind after 3 s.
+  const auto incomplete = admin_events_.of(events::Kind::stop_incomplete);
+  ASSERT_EQ(incomplete.size(), 1u);
+  EXPECT_EQ(incomplete[0].inserts, (std::vector<std::string>{"1", "3000"}));
   sim_->finish_stuck_teardowns();
 }
 

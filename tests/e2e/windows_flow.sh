@@ -33,6 +33,7 @@ cleanup() {
   fi
   # The simulator's registry key is shared with tests/win32: leave none behind.
   w reg delete 'HKLM\Software\RasBroker\Simulator' /f >/dev/null 2>&1
+  w reg delete 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\RasBroker' /f >/dev/null 2>&1
   wait 2>/dev/null
   rm -rf "$work"
 }
@@ -149,6 +150,13 @@ rb status >"$work/out" 2>&1; rc=$?
 [ $rc -eq 3 ] && pass "unreachable service: exit 3" || fail "unreachable service: rc=$rc $(cat "$work/out")"
 
 w sc create RasBroker binPath= "$win\\rasbrokerd.exe" >"$work/out" 2>&1 && pass "sc create" || fail "sc create: $(cat "$work/out")"
+# The hand install registers the Event Log source: its messages come from rasbrokerd.exe.
+source_key='HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\RasBroker'
+w "$win\\rasbrokerd.exe" register-event-log >"$work/out" 2>&1 \
+  && w reg query "$source_key" /v EventMessageFile 2>/dev/null | tr -d '\r' | grep -qi 'EventMessageFile.*REG_EXPAND_SZ.*rasbrokerd\.exe' \
+  && w reg query "$source_key" /v TypesSupported 2>/dev/null | tr -d '\r' | grep -qi 'TypesSupported.*REG_DWORD.*0x7' \
+  && pass "register-event-log: the source's message file is rasbrokerd.exe" \
+  || fail "register-event-log: $(cat "$work/out") $(w reg query "$source_key" 2>&1)"
 
 # ---------------------------------------------------------------- the admin verbs
 # What docs/operations.md's hand install runs after `sc create` (and the MSI's custom
@@ -376,6 +384,8 @@ grep -q "s3cret-Pa55" "$log" "$work"/* && fail "password leaked into a log"
 
 w sc delete RasBroker >"$work/out" 2>&1 && pass "sc delete" || fail "sc delete: $(cat "$work/out")"
 eventually bash -c "! wine sc query RasBroker </dev/null >/dev/null 2>&1" && pass "service gone" || fail "still there: $(query)"
+w "$win\\rasbrokerd.exe" unregister-event-log >"$work/out" 2>&1 && ! w reg query "$source_key" >/dev/null 2>&1 \
+  && pass "unregister-event-log: the source is gone" || fail "unregister-event-log: $(cat "$work/out")"
 
 # ---------------------------------------------------------------- --console
 # The same logic in the foreground; a directly started process takes the environment.

@@ -90,16 +90,8 @@ bool remove_from_machine_path(const std::wstring& folder) {
 }
 
 std::wstring own_folder() {
-  std::vector<wchar_t> buffer(MAX_PATH);
-  for (;;) {
-    const DWORD n = GetModuleFileNameW(nullptr, buffer.data(), static_cast<DWORD>(buffer.size()));
-    if (n == 0) throw Win32Error("GetModuleFileName", GetLastError());
-    if (n < buffer.size()) {
-      std::wstring path(buffer.data(), n);
-      return path.substr(0, path.find_last_of(L"\\/"));
-    }
-    buffer.resize(buffer.size() * 2);
-  }
+  const std::wstring path = this_executable_path();
+  return path.substr(0, path.find_last_of(L"\\/"));
 }
 
 }  // namespace rasbroker::winhost

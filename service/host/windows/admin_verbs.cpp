@@ -1,5 +1,6 @@
 #include "host/windows/admin_verbs.hpp"
 
+#include <array>
 #include <iostream>
 #include <stdexcept>
 
@@ -10,6 +11,7 @@
 #include "host/windows/admin_path.hpp"
 #include "host/windows/admin_service.hpp"
 #include "host/windows/data_folder.hpp"
+#include "host/windows/event_source.hpp"
 #include "host/windows/scm.hpp"
 #include "host/windows/win32_util.hpp"
 
@@ -48,18 +50,26 @@ AdminVerbs::AdminVerbs(CLI::App& app, std::string& config_path) : config_path_(c
                           "allowed_groups: group names or SIDs separated by ';' (MSI: ALLOWEDGROUPS)");
   set_config_->add_option("--pipe-name", settings_.pipe_name, "pipe_name (MSI: PIPENAME)");
   set_config_->add_option("--on-stop", settings_.on_stop, "on_stop: hangup or leave (MSI: ONSTOP)");
+  register_event_log_ = app.add_subcommand(
+      "register-event-log", "Register the Event Log source RasBroker with this exe's message table");
+  unregister_event_log_ = app.add_subcommand("unregister-event-log", "Remove the Event Log source RasBroker");
   app.require_subcommand(0, 1);
 }
 
+std::array<const CLI::App*, 8> AdminVerbs::verbs() const {
+  return {configure_service_, set_recovery_,     clear_recovery_,     add_to_path_,
+          remove_from_path_,  set_config_,       register_event_log_, unregister_event_log_};
+}
+
 bool AdminVerbs::chosen() const {
-  for (const auto* verb : {configure_service_, set_recovery_, clear_recovery_, add_to_path_, remove_from_path_, set_config_})
+  for (const auto* verb : verbs())
     if (verb->parsed()) return true;
   return false;
 }
 
 int AdminVerbs::run() const {
   const CLI::App* verb = nullptr;
-  for (const auto* v : {configure_service_, set_recovery_, clear_recovery_, add_to_path_, remove_from_path_, set_config_})
+  for (const auto* v : verbs())
     if (v->parsed()) verb = v;
   const std::string name = verb->get_name();
   const std::string service = narrow(kServiceName);
@@ -82,6 +92,14 @@ int AdminVerbs::run() const {
       std::cout << "machine PATH: " << folder
                 << (changed ? (verb == add_to_path_ ? " added" : " removed")
                             : (verb == add_to_path_ ? " already there, unchanged" : " not there, unchanged"))
+                << "\n";
+    } else if (verb == register_event_log_ || verb == unregister_event_log_) {
+      const bool registering = verb == register_event_log_;
+      const std::wstring exe = this_executable_path();
+      const std::string why = registering ? register_event_source(exe) : unregister_event_source();
+      if (!why.empty()) throw std::runtime_error(why);
+      std::cout << (registering ? "Event Log source RasBroker registered (messages from " + narrow(exe) + ")"
+                                : std::string("Event Log source RasBroker unregistered"))
                 << "\n";
     } else {
       // The default file's folder is created, or its access list repaired, as the service

@@ -8,6 +8,9 @@
 //   set-recovery / clear-recovery  restart-on-failure actions (admin_service.hpp)
 //   add-to-path / remove-from-path the install folder on the machine PATH (admin_path.hpp)
 //   set-config                     ALLOWEDGROUPS, PIPENAME, ONSTOP into config.json (admin_config.hpp)
+//   register-event-log / unregister-event-log
+//                                  the Event Log source RasBroker and its message table (event_source.hpp)
+#include <array>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -29,6 +32,8 @@ class AdminVerbs {
   int run() const;
 
  private:
+  std::array<const CLI::App*, 8> verbs() const;
+
   std::string& config_path_;
   CLI::App* configure_service_;
   CLI::App* set_recovery_;
@@ -36,6 +41,8 @@ class AdminVerbs {
   CLI::App* add_to_path_;
   CLI::App* remove_from_path_;
   CLI::App* set_config_;
+  CLI::App* register_event_log_;
+  CLI::App* unregister_event_log_;
   std::string folder_;
   config::InstallSettings settings_;
 };

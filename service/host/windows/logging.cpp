@@ -5,7 +5,6 @@
 
 #include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
-#include <spdlog/sinks/win_eventlog_sink.h>
 #include <spdlog/spdlog.h>
 
 #include "host/windows/win32_util.hpp"
@@ -18,13 +17,6 @@ constexpr const char* kPattern = "%Y-%m-%dT%H:%M:%S.%e %-5l %v";
 
 std::shared_ptr<spdlog::logger> make_service_logger(const EarlySinks& sinks) {
   auto log = std::make_shared<spdlog::logger>("rasbrokerd");
-  if (sinks.event_log) {
-    // Only what an administrator must act on goes to the Event Log.
-    auto event_log = std::make_shared<spdlog::sinks::win_eventlog_sink_mt>(kEventSource);
-    event_log->set_level(spdlog::level::warn);
-    event_log->set_pattern("%v");
-    log->sinks().push_back(std::move(event_log));
-  }
   if (sinks.console) {
     auto err = std::make_shared<spdlog::sinks::stderr_sink_mt>();
     err->set_pattern(kPattern);

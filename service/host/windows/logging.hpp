@@ -1,7 +1,8 @@
 #pragma once
 // The service's logger: a rotating file in log.dir (default %ProgramData%\RasBroker\logs),
-// warnings and errors to the Windows Event Log (source "RasBroker", Application log),
-// and in --console mode everything to stderr.
+// and in --console mode everything to stderr. Only what an administrator must act on goes
+// to the Event Log, as events with their own IDs (events/admin_events.hpp, event_log.hpp),
+// not as log lines.
 #include <memory>
 #include <string>
 
@@ -11,15 +12,12 @@
 
 namespace rasbroker::winhost {
 
-inline constexpr const char* kEventSource = "RasBroker";
-
 struct EarlySinks {
-  bool event_log = true;  // warnings and errors to the Event Log
-  bool console = false;   // everything to stderr
+  bool console = false;  // everything to stderr
 };
 
-// The logger before the configuration is known: a failed start must still be logged
-// somewhere a human looks (the Event Log for a service, the console otherwise).
+// The logger before the configuration is known (a failed start is also an event in the
+// Event Log, where a human looks).
 std::shared_ptr<spdlog::logger> make_service_logger(const EarlySinks& sinks);
 
 // Adds the rotating file sink per `cfg` (creating the folder). Returns the file's path;

@@ -18,6 +18,7 @@
 #include "host/windows/admin_verbs.hpp"
 #include "host/windows/console.hpp"
 #include "host/windows/data_folder.hpp"
+#include "host/windows/event_log.hpp"
 #include "host/windows/logging.hpp"
 #include "host/windows/scm.hpp"
 #include "host/windows/service_options.hpp"
@@ -37,8 +38,10 @@ struct Options {
   DWORD stop_console_pid = 0;
 };
 
-app::RunnerOptions runner_options(const Options& opt, std::shared_ptr<spdlog::logger> log) {
+app::RunnerOptions runner_options(const Options& opt, std::shared_ptr<spdlog::logger> log,
+                                  const events::AdminEvents& events) {
   ServiceOptions o;
+  o.events = events;
   o.config_path = opt.config;
   o.log_level = opt.log_level;
   o.make_ras = [](boost::asio::any_io_executor ex) { return std::make_unique<ras::Win32Ras>(std::move(ex)); };
@@ -46,18 +49,23 @@ app::RunnerOptions runner_options(const Options& opt, std::shared_ptr<spdlog::lo
 }
 
 // Before the configuration is read from it: see data_folder.hpp.
-void secure_default_data_folder(spdlog::logger& log) {
+void secure_default_data_folder(spdlog::logger& log, const events::AdminEvents& events) {
   const std::wstring dir = default_data_dir();
-  if (auto why = secure_data_folder(dir); !why.empty())
+  if (auto why = secure_data_folder(dir); !why.empty()) {
     log.warn("{} could not be restricted to administrators ({}); make sure no one else can write to it",
              narrow(dir), why);
+    events.data_folder_unsecured(narrow(dir), why);
+  }
 }
 
+events::AdminEvents event_log_events() { return events::AdminEvents(event_log_writer(make_win32_event_log())); }
+
 int run_console(const Options& opt) {
-  auto log = make_service_logger({.event_log = true, .console = true});
-  secure_default_data_folder(*log);
+  auto log = make_service_logger({.console = true});
+  const auto events = event_log_events();
+  secure_default_data_folder(*log, events);
   app::LogStatusReporter reporter(log, console_how_to_stop());
-  app::ServiceRunner runner(runner_options(opt, log), reporter, log);
+  app::ServiceRunner runner(runner_options(opt, log, events), reporter, log);
   ConsoleStopSources stops([&runner](const std::string& why) { runner.request_stop(why); }, log);
   return runner.run();
 }
@@ -67,9 +75,10 @@ int run_service(const Options& opt) {
   DWORD error = 0;
   const bool ok = run_scm_dispatcher(
       [&](ScmSession& scm) {
-        auto log = make_service_logger({.event_log = true, .console = false});
-        secure_default_data_folder(*log);
-        app::ServiceRunner runner(runner_options(opt, log), scm.reporter(), log);
+        auto log = make_service_logger({.console = false});
+        const auto events = event_log_events();
+        secure_default_data_folder(*log, events);
+        app::ServiceRunner runner(runner_options(opt, log, events), scm.reporter(), log);
         scm.set_stop_handler([&runner](const std::string& why) { runner.request_stop(why); });
         exit_code = runner.run();
         scm.set_stop_handler({});

@@ -21,11 +21,19 @@ app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_pt
   if (options.file_log)
     o.open_log_file = [log](const config::LogConfig& cfg) { return add_file_sink(*log, cfg); };
   o.make_listener = [sddl, log](boost::asio::io_context& io, const config::ServiceConfig& cfg) {
-    return std::make_unique<PipeListener>(io, PipeListenerOptions{.pipe_name = cfg.pipe_name, .sddl = *sddl}, log);
+    try {
+      return std::make_unique<PipeListener>(io, PipeListenerOptions{.pipe_name = cfg.pipe_name, .sddl = *sddl}, log);
+    } catch (const PipeListenError& e) {
+      // The first instance is refused with ERROR_ACCESS_DENIED only when another process
+      // owns the name (pipe_listener.hpp); any other code is the system refusing the pipe.
+      if (e.code() == ERROR_ACCESS_DENIED) throw app::EndpointSquatted(e.what());
+      throw;
+    }
   };
   o.make_ras = std::move(options.make_ras);
   o.phonebook_trust = windows_file_trust;
   o.on_listening = std::move(options.on_listening);
+  o.events = std::move(options.events);
   return o;
 }
 

@@ -11,6 +11,7 @@
 #include <spdlog/logger.h>
 
 #include "app/service_runner.hpp"
+#include "events/admin_events.hpp"
 #include "ras/ras_api.hpp"
 
 namespace rasbroker::winhost {
@@ -23,10 +24,13 @@ struct ServiceOptions {
   std::function<std::unique_ptr<ras::RasApi>(boost::asio::any_io_executor)> make_ras;
   // Called on the io thread once the pipe listens, before RUNNING is reported (tests).
   std::function<void(const std::string& pipe_path)> on_listening;
+  // The Event Log in the service (event_log.hpp); tests give a fake or nothing.
+  events::AdminEvents events;
 };
 
 // allowed_groups are resolved to SIDs with the configuration (an unknown group is a bad
-// configuration); the pipe gets the DACL made from them (security/pipe_sddl.hpp). The log
+// configuration); the pipe gets the DACL made from them (security/pipe_sddl.hpp); a pipe
+// name another process already owns is app::EndpointSquatted (its own event). The log
 // file is added to `log`, which already has its early sinks (Event Log, console). A
 // configured phonebook is dialled from only while windows_file_trust (file_trust.hpp)
 // finds that no one but Administrators and SYSTEM can change it.

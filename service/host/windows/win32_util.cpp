@@ -24,4 +24,19 @@ std::wstring default_config_path() { return default_data_dir() + L"\\config.json
 
 std::wstring default_log_dir() { return default_data_dir() + L"\\logs"; }
 
+std::wstring this_executable_path() {
+  // GetModuleFileNameW truncates silently to the buffer (returning its size): grow until
+  // the whole path fits.
+  std::wstring path(MAX_PATH, L'\0');
+  for (;;) {
+    const DWORD n = GetModuleFileNameW(nullptr, path.data(), static_cast<DWORD>(path.size()));
+    if (n == 0) throw Win32Error("GetModuleFileNameW", GetLastError());
+    if (n < path.size()) {
+      path.resize(n);
+      return path;
+    }
+    path.resize(path.size() * 2);
+  }
+}
+
 }  // namespace rasbroker::winhost

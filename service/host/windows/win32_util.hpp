@@ -21,5 +21,7 @@ std::wstring default_data_dir();
 std::wstring default_config_path();
 // %ProgramData%\RasBroker\logs
 std::wstring default_log_dir();
+// The full path of the running executable (GetModuleFileNameW, however long it is).
+std::wstring this_executable_path();
 
 }  // namespace rasbroker::winhost

@@ -61,7 +61,7 @@ class ServiceRunnerTest : public ::testing::Test {
 
   TempFolder dir_{"runner"};
   std::string pipe_name_ = unique_pipe_name("svc");
-  std::shared_ptr<spdlog::logger> log_ = make_service_logger({.event_log = false});
+  std::shared_ptr<spdlog::logger> log_ = make_service_logger({});
   sim::Simulator sim_{test_scenario(), sim::SimulatorOptions{.mode = sim::Mode::threaded}};
   std::atomic<int> backends_made_ = 0;
 };
