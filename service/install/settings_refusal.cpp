@@ -6,26 +6,22 @@
 namespace rasbroker::install {
 namespace {
 
-// The MSI property behind each setting, in the order the installer documents them.
-struct Property {
-  const char* name;
-  std::optional<std::string> config::InstallSettings::*setting;
-};
-constexpr Property kProperties[] = {
-    {"ALLOWEDGROUPS", &config::InstallSettings::allowed_groups},
-    {"PIPENAME", &config::InstallSettings::pipe_name},
-    {"ONSTOP", &config::InstallSettings::on_stop},
-};
-
 // A value is shown in full up to this size: enough for any real group list, while a
 // pasted blob cannot push the reason out of the log line.
 constexpr std::size_t kValueBytes = 200;
 constexpr std::size_t kRefusalBytes = 600;
 
+bool given(const std::optional<std::string>& value) { return value && !value->empty(); }
+
+// NAME="value", the value escaped and capped.
+std::string shown(const SettingsProperty& property, const std::string& value) {
+  return std::string(property.name) + "=\"" + security::printable(value, kValueBytes) + "\"";
+}
+
 // What is wrong with one property's value, judged alone so that the reason names it.
-std::optional<std::string> problem_of(const Property& property, const std::string& value,
+std::optional<std::string> problem_of(const SettingsProperty& property, const std::string& value,
                                       const GroupCheck& check_groups) {
-  const std::string where = std::string(property.name) + "=\"" + security::printable(value, kValueBytes) + "\"";
+  const std::string where = shown(property, value);
   config::InstallSettings alone;
   alone.*property.setting = value;
   try {
@@ -48,9 +44,9 @@ std::optional<std::string> problem_of(const Property& property, const std::strin
 
 std::optional<std::string> refusal_of(const config::InstallSettings& settings, const GroupCheck& check_groups) {
   std::string refusals;
-  for (const auto& property : kProperties) {
+  for (const auto& property : kSettingsProperties) {
     const auto& value = settings.*property.setting;
-    if (!value || value->empty()) continue;
+    if (!given(value)) continue;
     if (const auto problem = problem_of(property, *value, check_groups)) {
       if (!refusals.empty()) refusals += "; ";
       refusals += *problem;
@@ -58,6 +54,17 @@ std::optional<std::string> refusal_of(const config::InstallSettings& settings, c
   }
   if (refusals.empty()) return std::nullopt;
   return refusals;
+}
+
+std::string given_properties(const config::InstallSettings& settings) {
+  std::string text;
+  for (const auto& property : kSettingsProperties) {
+    const auto& value = settings.*property.setting;
+    if (!given(value)) continue;
+    if (!text.empty()) text += ", ";
+    text += shown(property, *value);
+  }
+  return text.empty() ? "none" : text;
 }
 
 std::string msi_literal(std::string_view text) {

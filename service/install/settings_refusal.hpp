@@ -7,6 +7,7 @@
 // with the reason in the MSI log, and nothing changed.
 // No rule is repeated here: each value goes through config::updated_config_text, the code
 // set-config runs, which ends in parse_service_config, the check the service makes at start.
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -17,6 +18,18 @@
 
 namespace rasbroker::install {
 
+// The MSI property behind each setting (the names docs/operations.md documents), in that
+// order: the custom action reads these, and every message names them.
+struct SettingsProperty {
+  const char* name;
+  std::optional<std::string> config::InstallSettings::*setting;
+};
+inline constexpr std::array<SettingsProperty, 3> kSettingsProperties = {{
+    {"ALLOWEDGROUPS", &config::InstallSettings::allowed_groups},
+    {"PIPENAME", &config::InstallSettings::pipe_name},
+    {"ONSTOP", &config::InstallSettings::on_stop},
+}};
+
 // Checks group names as the service will resolve them (on Windows resolve_group_sids:
 // LookupAccountNameW). Throws config::ConfigError naming the first name it refuses.
 using GroupCheck = std::function<void(const std::vector<std::string>& names)>;
@@ -26,6 +39,10 @@ using GroupCheck = std::function<void(const std::vector<std::string>& names)>;
 // text) and what is wrong with it; several refusals are joined by "; ". A value that is
 // absent or "" is not given (set-config keeps the key) and is never refused.
 std::optional<std::string> refusal_of(const config::InstallSettings& settings, const GroupCheck& check_groups);
+
+// The properties given, for the log of an accepted install: `NAME="value"` each (escaped,
+// capped) joined by ", ", or "none" when none is given.
+std::string given_properties(const config::InstallSettings& settings);
 
 // `text` as MSI formatted text that shows itself literally: MsiProcessMessage formats its
 // template, where "[NAME]" would be replaced by a property and "{...}" could vanish, so

@@ -79,6 +79,14 @@ TEST(SettingsRefusal, ClientTextIsEscapedAndCapped) {
   expect_words(refusal({.allowed_groups = "Bad\tGroup"}), {R"(unknown group "Bad\x09Group")"});
 }
 
+TEST(SettingsRefusal, GivenPropertiesAreListedForTheLogEscaped) {
+  EXPECT_EQ(given_properties({}), "none");
+  EXPECT_EQ(given_properties({.allowed_groups = "", .pipe_name = "", .on_stop = ""}), "none");
+  EXPECT_EQ(given_properties({.allowed_groups = "Users;Admins", .on_stop = "leave"}),
+            R"(ALLOWEDGROUPS="Users;Admins", ONSTOP="leave")");
+  EXPECT_EQ(given_properties({.pipe_name = "rb\r"}), R"(PIPENAME="rb\x0D")");
+}
+
 TEST(SettingsRefusal, MsiLiteralEscapesWhatMsiFormattingWouldReplace) {
   EXPECT_EQ(msi_literal("plain text"), "plain text");
   EXPECT_EQ(msi_literal("[ProgramFilesFolder]"), R"([\[]ProgramFilesFolder[\]])");
