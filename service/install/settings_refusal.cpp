@@ -42,7 +42,8 @@ std::optional<std::string> problem_of(const SettingsProperty& property, const st
 
 }  // namespace
 
-std::optional<std::string> refusal_of(const config::InstallSettings& settings, const GroupCheck& check_groups) {
+std::optional<std::string> refusal_of(const config::InstallSettings& settings, const GroupCheck& check_groups,
+                                      const CurrentConfig& current) {
   std::string refusals;
   for (const auto& property : kSettingsProperties) {
     const auto& value = settings.*property.setting;
@@ -52,8 +53,15 @@ std::optional<std::string> refusal_of(const config::InstallSettings& settings, c
       refusals += *problem;
     }
   }
-  if (refusals.empty()) return std::nullopt;
-  return refusals;
+  if (!refusals.empty()) return refusals;
+  if (!current.text) return std::nullopt;
+  try {
+    config::updated_config_text(current.text, settings, current.where);
+  } catch (const config::ConfigError& e) {
+    // The reason names the file (`where`) and the key: the administrator's to fix.
+    return security::printable(e.what(), kRefusalBytes) + " (set-config would not update the file)";
+  }
+  return std::nullopt;
 }
 
 std::string given_properties(const config::InstallSettings& settings) {

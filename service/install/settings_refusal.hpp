@@ -34,11 +34,21 @@ inline constexpr std::array<SettingsProperty, 3> kSettingsProperties = {{
 // LookupAccountNameW). Throws config::ConfigError naming the first name it refuses.
 using GroupCheck = std::function<void(const std::vector<std::string>& names)>;
 
+// The configuration file set-config will update: its text (nullopt: there is none yet)
+// and its name for messages.
+struct CurrentConfig {
+  std::optional<std::string> text = std::nullopt;
+  std::string where = "config.json";
+};
+
 // Why the install must stop, or nullopt when set-config would accept every value given.
 // Each refused property is named with its value as given (escaped, capped: it is client
 // text) and what is wrong with it; several refusals are joined by "; ". A value that is
 // absent or "" is not given (set-config keeps the key) and is never refused.
-std::optional<std::string> refusal_of(const config::InstallSettings& settings, const GroupCheck& check_groups);
+// When every value passes, the file itself is checked with them, as set-config will: a
+// key an administrator left bad (on an upgrade) would make set-config refuse too.
+std::optional<std::string> refusal_of(const config::InstallSettings& settings, const GroupCheck& check_groups,
+                                      const CurrentConfig& current = {});
 
 // The properties given, for the log of an accepted install: `NAME="value"` each (escaped,
 // capped) joined by ", ", or "none" when none is given.

@@ -17,8 +17,8 @@ void known_groups_only(const std::vector<std::string>& names) {
     if (!known.contains(name)) throw config::ConfigError("allowed_groups: unknown group \"" + name + "\"");
 }
 
-std::optional<std::string> refusal(const config::InstallSettings& settings) {
-  return refusal_of(settings, known_groups_only);
+std::optional<std::string> refusal(const config::InstallSettings& settings, const CurrentConfig& current = {}) {
+  return refusal_of(settings, known_groups_only, current);
 }
 
 void expect_words(const std::optional<std::string>& text, const std::vector<std::string>& words) {
@@ -77,6 +77,24 @@ TEST(SettingsRefusal, ClientTextIsEscapedAndCapped) {
   EXPECT_LT(text->size(), 700u);
   // A group name comes back inside the lookup's reason: escaped there too.
   expect_words(refusal({.allowed_groups = "Bad\tGroup"}), {R"(unknown group "Bad\x09Group")"});
+}
+
+TEST(SettingsRefusal, TheCurrentFileIsCheckedWithTheValuesAsSetConfigWill) {
+  const CurrentConfig good{.text = R"({"max_clients": 8, "pipe_name": "old"})", .where = R"(C:\ProgramData\c.json)"};
+  EXPECT_EQ(refusal({.pipe_name = "rb"}, good), std::nullopt);
+  EXPECT_EQ(refusal({}, good), std::nullopt);
+  EXPECT_EQ(refusal({.on_stop = "leave"}, {}), std::nullopt);  // no file yet
+
+  // An administrator's bad key: set-config would refuse even with nothing given.
+  const CurrentConfig bad_key{.text = R"({"max_clients": 0})", .where = R"(C:\ProgramData\c.json)"};
+  expect_words(refusal({}, bad_key), {R"(C:\ProgramData\c.json: "max_clients" must be an integer from 1 to 1000)",
+                                      "set-config would not update the file"});
+  expect_words(refusal({.on_stop = "leave"}, {.text = "{not json", .where = "c.json"}),
+               {"c.json: is not valid JSON"});
+  // A bad value is reported as such: the file is not judged until the values pass.
+  const auto both = refusal({.on_stop = "never"}, bad_key);
+  expect_words(both, {"ONSTOP=\"never\""});
+  EXPECT_EQ(both->find("max_clients"), std::string::npos) << *both;
 }
 
 TEST(SettingsRefusal, GivenPropertiesAreListedForTheLogEscaped) {

@@ -2,7 +2,8 @@
 # Under Wine, in a fresh prefix: the MSI custom action ValidateSettings (rasbroker_ca.dll)
 # stops a silent install (msiexec /qn) whose ALLOWEDGROUPS, PIPENAME or ONSTOP
 # `rasbrokerd.exe set-config` would refuse: exit 1603, the property and the reason in the
-# /l*v log, nothing installed. Good values, and no values, install.
+# /l*v log, nothing installed; so does a configuration file set-config would refuse to
+# update. Good values, and no values, install.
 # Usage: validate_settings_action.sh RASBROKER_CA.DLL WORK_DIR (inside a build folder)
 set -uo pipefail
 ca_dll=$1 work=$2
@@ -17,7 +18,8 @@ export WINEPREFIX=$work/wineprefix WINEDEBUG=-all WINEARCH=win64
 unset DISPLAY WINEDLLOVERRIDES
 fixture=$root/cmake/wine-fixture.sh
 installed=$WINEPREFIX/drive_c/Program\ Files/RasBrokerCaTest/dummy.txt
-cleanup() { "$fixture" cleanup; }
+# The prefix is this run's alone and some 700 MB: gone afterwards (the logs stay in $work).
+cleanup() { "$fixture" cleanup; rm -rf "$WINEPREFIX" "$WINEPREFIX.lock"; }
 trap cleanup EXIT
 
 # fail/pass/finish, shared with the end-to-end flows.
@@ -57,7 +59,7 @@ expect_refused() {
   shift 2
   msiexec_run "$name" /i "$@"
   [ "$rc" -eq "$refused" ] && pass "$name: msiexec exits 1603" || fail "$name: msiexec exit $rc, expected 1603 ($refused)"
-  log_has "$name" "RasBroker: install stopped, a setting is refused: $reason" &&
+  log_has "$name" "RasBroker: install stopped: $reason" &&
     pass "$name: the log says why" || fail "$name: no \"$reason\" in the log"
   [ ! -e "$installed" ] && pass "$name: nothing installed" || fail "$name: the file was installed"
 }
@@ -79,6 +81,14 @@ expect_refused bad-groups 'ALLOWEDGROUPS="Users;No Such Group 7f3e": allowed_gro
 expect_refused bad-pipe 'PIPENAME="[ProgramFilesFolder]\rb": "pipe_name" must be a plain pipe name' \
   'PIPENAME=[ProgramFilesFolder]\rb'
 expect_refused bad-on-stop 'ONSTOP="sometimes": "on_stop" must be "hangup" or "leave"' ONSTOP=sometimes
+
+# An administrator's bad key in the configuration file: set-config would refuse it too.
+config=$WINEPREFIX/drive_c/ProgramData/RasBroker/config.json
+mkdir -p "$(dirname "$config")"
+echo '{"max_clients": 0}' >"$config"
+expect_refused bad-config-file 'C:\ProgramData\RasBroker\config.json: "max_clients" must be an integer from 1 to 1000' \
+  ONSTOP=leave
+rm -f "$config"
 
 expect_installed none-given none
 # Uninstalling checks nothing: a stray property never blocks a removal.
