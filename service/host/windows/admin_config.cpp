@@ -10,11 +10,8 @@
 #include "host/windows/win32_util.hpp"
 
 namespace rasbroker::winhost {
-namespace {
 
-// The file's bytes, nullopt when there is none. A folder in its place, or a file that
-// cannot be read, is an error: never settings written over something unknown.
-std::optional<std::string> read_file(const std::wstring& path) {
+std::optional<std::string> read_config_file(const std::wstring& path) {
   const DWORD attributes = GetFileAttributesW(path.c_str());
   if (attributes == INVALID_FILE_ATTRIBUTES) {
     const DWORD error = GetLastError();
@@ -28,6 +25,8 @@ std::optional<std::string> read_file(const std::wstring& path) {
   text << in.rdbuf();
   return text.str();
 }
+
+namespace {
 
 void replace_file(const std::wstring& path, const std::string& text) {
   const std::wstring temporary = path + L".new";
@@ -54,7 +53,7 @@ void replace_file(const std::wstring& path, const std::string& text) {
 
 bool write_install_settings(const std::string& path, const config::InstallSettings& settings) {
   const std::wstring file = widen(path);
-  const auto text = config::updated_config_text(read_file(file), settings, path);
+  const auto text = config::updated_config_text(read_config_file(file), settings, path);
   if (!text) return false;
   // The service resolves allowed_groups at start and refuses a name it cannot: refuse the
   // names given now (those already in the file are the administrator's).
