@@ -8,6 +8,7 @@
 #include "config/service_config.hpp"
 #include "host/windows/admin_config.hpp"
 #include "host/windows/admin_path.hpp"
+#include "host/windows/admin_purge.hpp"
 #include "host/windows/admin_service.hpp"
 #include "host/windows/data_folder.hpp"
 #include "host/windows/scm.hpp"
@@ -48,19 +49,22 @@ AdminVerbs::AdminVerbs(CLI::App& app, std::string& config_path) : config_path_(c
                           "allowed_groups: group names or SIDs separated by ';' (MSI: ALLOWEDGROUPS)");
   set_config_->add_option("--pipe-name", settings_.pipe_name, "pipe_name (MSI: PIPENAME)");
   set_config_->add_option("--on-stop", settings_.on_stop, "on_stop: hangup or leave (MSI: ONSTOP)");
+  purge_data_ = app.add_subcommand(
+      "purge-data", "Delete " + narrow(default_data_dir()) + " with the configuration and the logs (MSI: PURGE=1)");
   app.require_subcommand(0, 1);
 }
 
-bool AdminVerbs::chosen() const {
-  for (const auto* verb : {configure_service_, set_recovery_, clear_recovery_, add_to_path_, remove_from_path_, set_config_})
-    if (verb->parsed()) return true;
-  return false;
+const CLI::App* AdminVerbs::parsed_verb() const {
+  for (const auto* verb :
+       {configure_service_, set_recovery_, clear_recovery_, add_to_path_, remove_from_path_, set_config_, purge_data_})
+    if (verb->parsed()) return verb;
+  return nullptr;
 }
 
+bool AdminVerbs::chosen() const { return parsed_verb() != nullptr; }
+
 int AdminVerbs::run() const {
-  const CLI::App* verb = nullptr;
-  for (const auto* v : {configure_service_, set_recovery_, clear_recovery_, add_to_path_, remove_from_path_, set_config_})
-    if (v->parsed()) verb = v;
+  const CLI::App* verb = parsed_verb();
   const std::string name = verb->get_name();
   const std::string service = narrow(kServiceName);
   try {
@@ -82,6 +86,11 @@ int AdminVerbs::run() const {
       std::cout << "machine PATH: " << folder
                 << (changed ? (verb == add_to_path_ ? " added" : " removed")
                             : (verb == add_to_path_ ? " already there, unchanged" : " not there, unchanged"))
+                << "\n";
+    } else if (verb == purge_data_) {
+      const std::wstring folder = default_data_dir();
+      std::cout << narrow(folder)
+                << (purge_data_folder(folder) ? ": removed, with the configuration and the logs" : ": not there, unchanged")
                 << "\n";
     } else {
       // The default file's folder is created, or its access list repaired, as the service

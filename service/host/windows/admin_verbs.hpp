@@ -8,6 +8,7 @@
 //   set-recovery / clear-recovery  restart-on-failure actions (admin_service.hpp)
 //   add-to-path / remove-from-path the install folder on the machine PATH (admin_path.hpp)
 //   set-config                     ALLOWEDGROUPS, PIPENAME, ONSTOP into config.json (admin_config.hpp)
+//   purge-data                     delete %ProgramData%\RasBroker: config and logs (admin_purge.hpp)
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -29,6 +30,8 @@ class AdminVerbs {
   int run() const;
 
  private:
+  const CLI::App* parsed_verb() const;  // nullptr when no verb was given
+
   std::string& config_path_;
   CLI::App* configure_service_;
   CLI::App* set_recovery_;
@@ -36,6 +39,7 @@ class AdminVerbs {
   CLI::App* add_to_path_;
   CLI::App* remove_from_path_;
   CLI::App* set_config_;
+  CLI::App* purge_data_;
   std::string folder_;
   config::InstallSettings settings_;
 };
