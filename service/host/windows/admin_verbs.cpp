@@ -1,6 +1,5 @@
 #include "host/windows/admin_verbs.hpp"
 
-#include <array>
 #include <iostream>
 #include <stdexcept>
 
@@ -9,6 +8,7 @@
 #include "config/service_config.hpp"
 #include "host/windows/admin_config.hpp"
 #include "host/windows/admin_path.hpp"
+#include "host/windows/admin_purge.hpp"
 #include "host/windows/admin_service.hpp"
 #include "host/windows/data_folder.hpp"
 #include "host/windows/event_source.hpp"
@@ -53,24 +53,22 @@ AdminVerbs::AdminVerbs(CLI::App& app, std::string& config_path) : config_path_(c
   register_event_log_ = app.add_subcommand(
       "register-event-log", "Register the Event Log source RasBroker with this exe's message table");
   unregister_event_log_ = app.add_subcommand("unregister-event-log", "Remove the Event Log source RasBroker");
+  purge_data_ = app.add_subcommand(
+      "purge-data", "Delete " + narrow(default_data_dir()) + " with the configuration and the logs (MSI: PURGE=1)");
   app.require_subcommand(0, 1);
 }
 
-std::array<const CLI::App*, 8> AdminVerbs::verbs() const {
-  return {configure_service_, set_recovery_,     clear_recovery_,     add_to_path_,
-          remove_from_path_,  set_config_,       register_event_log_, unregister_event_log_};
+const CLI::App* AdminVerbs::parsed_verb() const {
+  for (const auto* verb : {configure_service_, set_recovery_, clear_recovery_, add_to_path_, remove_from_path_,
+                           set_config_, register_event_log_, unregister_event_log_, purge_data_})
+    if (verb->parsed()) return verb;
+  return nullptr;
 }
 
-bool AdminVerbs::chosen() const {
-  for (const auto* verb : verbs())
-    if (verb->parsed()) return true;
-  return false;
-}
+bool AdminVerbs::chosen() const { return parsed_verb() != nullptr; }
 
 int AdminVerbs::run() const {
-  const CLI::App* verb = nullptr;
-  for (const auto* v : verbs())
-    if (v->parsed()) verb = v;
+  const CLI::App* verb = parsed_verb();
   const std::string name = verb->get_name();
   const std::string service = narrow(kServiceName);
   try {
@@ -100,6 +98,11 @@ int AdminVerbs::run() const {
       if (!why.empty()) throw std::runtime_error(why);
       std::cout << (registering ? "Event Log source RasBroker registered (messages from " + narrow(exe) + ")"
                                 : std::string("Event Log source RasBroker unregistered"))
+                << "\n";
+    } else if (verb == purge_data_) {
+      const std::wstring folder = default_data_dir();
+      std::cout << narrow(folder)
+                << (purge_data_folder(folder) ? ": removed, with the configuration and the logs" : ": not there, unchanged")
                 << "\n";
     } else {
       // The default file's folder is created, or its access list repaired, as the service

@@ -10,7 +10,7 @@
 //   set-config                     ALLOWEDGROUPS, PIPENAME, ONSTOP into config.json (admin_config.hpp)
 //   register-event-log / unregister-event-log
 //                                  the Event Log source RasBroker and its message table (event_source.hpp)
-#include <array>
+//   purge-data                     delete %ProgramData%\RasBroker: config and logs (admin_purge.hpp)
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -32,7 +32,7 @@ class AdminVerbs {
   int run() const;
 
  private:
-  std::array<const CLI::App*, 8> verbs() const;
+  const CLI::App* parsed_verb() const;  // nullptr when no verb was given
 
   std::string& config_path_;
   CLI::App* configure_service_;
@@ -43,6 +43,7 @@ class AdminVerbs {
   CLI::App* set_config_;
   CLI::App* register_event_log_;
   CLI::App* unregister_event_log_;
+  CLI::App* purge_data_;
   std::string folder_;
   config::InstallSettings settings_;
 };
