@@ -3,6 +3,7 @@
 # wineserver per run.  Usage (WINEPREFIX must be set, and lie inside a build folder):
 #   wine-fixture.sh setup     create the prefix once, start the persistent server, warm up
 #   wine-fixture.sh cleanup   stop every Wine process of this prefix (wineserver -k)
+# With WINE_EVENT_TRACE=FILE, setup starts the services with the Event Log traced to FILE.
 # Facts behind the steps: ../shared/notes/windows-on-linux.md.
 set -euo pipefail
 : "${WINEPREFIX:?WINEPREFIX must be set}"
@@ -31,7 +32,14 @@ case "${1:-}" in
     # Helpers started here must not hold the caller's output pipe: stdio on /dev/null.
     if [ ! -f "$WINEPREFIX/.rasbroker-server" ] || ! pgrep -f -u "$(id -u)" wineserver >/dev/null; then
       wineserver -p </dev/null >/dev/null 2>&1 9>&- &
-      wine wineboot </dev/null >/dev/null 2>&1 9>&-
+      if [ -n "${WINE_EVENT_TRACE:-}" ]; then
+        # Wine keeps no Event Log: its ReportEventW traces each event on these channels.
+        # services.exe, started here, passes them and this stderr on to every service
+        # (scripts/wine_events.py reads the trace back).
+        WINEDEBUG=-all,fixme+advapi,+eventlog wine wineboot </dev/null >/dev/null 2>"$WINE_EVENT_TRACE" 9>&-
+      else
+        wine wineboot </dev/null >/dev/null 2>&1 9>&-
+      fi
       touch "$WINEPREFIX/.rasbroker-server"
     fi
     ;;

@@ -8,6 +8,7 @@ packages=(
   g++-mingw-w64-x86-64-posix     # Windows cross compiler, posix thread model
   wine64 wine                    # runs the Windows binaries and tests
   wixl                           # MSI builder
+  python3                        # test and tour helpers
   libboost1.81-dev               # Asio 1.81: awaitable operators, channels, cancellation
   nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   googletest libgtest-dev libgmock-dev

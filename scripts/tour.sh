@@ -135,6 +135,10 @@ grep -E "Lab VPN: c[0-9]+ (handle|failed)|hangup Lab VPN|Lab VPN c[0-9]+ is gone
 kill "$watch_pid" 2>/dev/null || true; watch_pid=''
 
 step "Uninstall, as an admin or a GPO removal would (msiexec /x)"
+# The Event Log source's message file, kept for the last step (it goes with the uninstall).
+message_file=$(w reg query 'HKLM\SYSTEM\CurrentControlSet\Services\EventLog\Application\RasBroker' /v EventMessageFile \
+  | tr -d '\r' | sed -n 's/^ *EventMessageFile *REG_[A-Z_]* *//p')
+cp "$(winepath -u "$message_file" 2>/dev/null)" "$work/message-file.exe" || die "no Event Log source registered"
 win msiexec /x "$msi_win" /qn /l*v 'C:\tour\uninstall.log' || die "the uninstall failed"
 if w sc query RasBroker >/dev/null 2>&1; then die "the service is still registered"; fi
 say "the service is gone: its stop hung up and reaped what it owned"
@@ -161,32 +165,8 @@ PY
 
 step "The Event Log entries the service wrote, from its start to its stop"
 say "Wine keeps no Event Log, so here are the service's ReportEventW calls as Wine traced them,"
-say "each with the text Event Viewer shows on Windows (the message table built into rasbrokerd.exe):"
-python3 - "$work/eventlog.trace" service/host/windows/messages.mc <<'PY' || die "no event was written"
-import re, sys
-trace = open(sys.argv[1], encoding="utf-8", errors="replace").read().splitlines()
-texts, cur, body = {}, None, []
-for line in open(sys.argv[2], encoding="utf-8"):
-    line = line.rstrip("\n")
-    if m := re.match(r"MessageId=(\d+)", line): cur = int(m.group(1))
-    elif line.startswith("Language=") and cur is not None: body = []
-    elif line == "." and cur is not None: texts[cur] = " ".join(body); cur = None
-    elif cur is not None and not line.startswith(("Severity=", "SymbolicName=")): body.append(line)
-kinds = {0: "Information", 1: "Error", 2: "Warning", 4: "Information"}
-def unescape(s): return s.encode("latin-1", "backslashreplace").decode("unicode_escape")
-events, ev = [], None
-for line in trace:
-    if m := re.search(r"ReportEventW \([^,]*,0x([0-9a-f]+),0x[0-9a-f]+,0x([0-9a-f]+),", line):
-        ev = {"type": int(m.group(1), 16), "id": int(m.group(2), 16) & 0xFFFF, "strings": []}
-        events.append(ev)
-    elif ev is not None and (m := re.search(r":eventlog:ReportEventW L\"(.*)\"$", line)):
-        ev["strings"].append(unescape(m.group(1)))
-if not events: sys.exit(1)
-for ev in events:
-    text = texts.get(ev["id"], "(no text)")
-    text = re.sub(r"%(\d+)", lambda m: ev["strings"][int(m.group(1)) - 1] if int(m.group(1)) <= len(ev["strings"]) else m.group(0), text)
-    print(f"   Event {ev['id']} ({kinds.get(ev['type'], ev['type'])}): {text}")
-PY
-
+say "each with its text from the message table in rasbrokerd.exe, as Event Viewer shows it on Windows:"
+python3 scripts/wine_events.py "$work/eventlog.trace" "$work/message-file.exe" | sed 's/^/   /' \
+  || die "no event was written"
 
 step "Done in $(( $(date +%s) - started )) s; the throwaway prefix is removed"

@@ -95,7 +95,7 @@ step() {
 # ---------------------------------------------------------------- a fresh prefix
 step "fresh prefix (wineboot --init, wineserver -w, persistent server)"
 rm -rf "$WINEPREFIX"
-"$fixture" setup || { echo "msi_lifecycle: the Wine prefix could not be prepared"; exit 1; }
+WINE_EVENT_TRACE=$work/eventlog.trace "$fixture" setup || { echo "msi_lifecycle: the Wine prefix could not be prepared"; exit 1; }
 mkdir -p "$msi_dir" "$sim_dir" "$install_dir"
 cp "$v1_msi" "$msi_dir/v1.msi"
 cp "$v2_msi" "$msi_dir/v2.msi"
@@ -212,6 +212,16 @@ rb --json list >"$work/out" 2>&1 && grep -q '"entry":"Office VPN".*"state":"conn
 rb hangup "Office VPN" --wait >"$work/out" 2>&1 && pass "client: hangup --wait" || fail "client: hangup: $(cat "$work/out")"
 rb --json list >"$work/out" 2>&1 && ! grep -q '"entry":"Office VPN"' "$work/out" \
   && pass "client: Office VPN gone from the list" || fail "client: still listed: $(cat "$work/out")"
+
+# The Event Log: Wine traces each ReportEventW (the fixture turned the channels on); the
+# text comes from the message table of the file the installed source names.
+message_file=$(reg_query "$event_key" /v EventMessageFile | sed -n 's/^ *EventMessageFile *REG_[A-Z_]* *//p')
+eventually grep -q "ReportEventW" "$work/eventlog.trace"
+python3 "$here/../../scripts/wine_events.py" "$work/eventlog.trace" "$(winepath -u "$message_file" 2>/dev/null)" \
+  >"$work/events" 2>&1
+grep -qF "Event 100 (Information): The RasBroker service started (version $v1). Clients connect to \\\\.\\pipe\\$pipe;" "$work/events" \
+  && pass "event log: event 100 written, its text read back through the installed exe's message table" \
+  || fail "event log: $(cat "$work/events") $(grep -c ReportEventW "$work/eventlog.trace") call(s) traced"
 
 # An administrator's edit of a key no property sets.
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); d["max_clients"]=7; json.dump(d, open(sys.argv[1],"w"), indent=2)' "$config"
