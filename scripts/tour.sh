@@ -5,6 +5,7 @@
 # entries it wrote, and the uninstall. Each step says what it shows and runs the command a
 # Windows admin would type. Exits non-zero as soon as a step fails; leaves nothing running.
 # The quicker native tour (Linux dev host, no Wine): scripts/demo.sh.
+# TOUR_SKIP_DEPS=1 skips the apt-get step (a machine already set up).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -21,7 +22,7 @@ step "Install the build tools (apt-get, once): MinGW-w64, Wine, wixl, CMake"
 [ "${TOUR_SKIP_DEPS:-}" = 1 ] || ./scripts/install-deps.sh
 
 step "Build the Windows binaries and the MSI (MinGW-w64 cross build)"
-say "The first build takes 10 to 25 minutes on a 2-core machine; later runs take seconds."
+say "The first build takes 5 to 15 minutes on a 2-core machine; later runs take seconds."
 say "Ninja prints [done/total] as it goes."
 cmake --preset windows >/dev/null
 cmake --build --preset windows --target rasbroker_msi rasapi32_sim
