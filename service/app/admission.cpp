@@ -16,9 +16,9 @@ Admission::Admission(ipc::Dispatcher& dispatcher, std::size_t max_clients, ipc::
                      std::shared_ptr<spdlog::logger> log)
     : dispatcher_(dispatcher), max_clients_(max_clients), limits_(limits), log_(std::move(log)) {}
 
-bool Admission::take_place(const protocol::Owner& who) {
+bool Admission::take_place(const authz::Caller& who) {
   if (*connected_ >= max_clients_) {
-    log_->warn("refusing client pid {}: {} clients already connected", who.pid, *connected_);
+    log_->warn("refusing client pid {}: {} clients already connected", who.owner.pid, *connected_);
     return false;
   }
   ++*connected_;

@@ -16,6 +16,7 @@
 #include <boost/asio/write.hpp>
 #include <spdlog/logger.h>
 
+#include "authz/caller.hpp"
 #include "ipc/dispatcher.hpp"
 #include "ipc/session.hpp"
 
@@ -35,7 +36,7 @@ class Admission {
   // session ends), else the busy line and the stream is closed. `identify`: see
   // ipc::Session (the pipe learns the client's user only after a read).
   template <class Stream>
-  void admit(Stream stream, protocol::Owner who, typename ipc::Session<Stream>::IdentifyFn identify = {}) {
+  void admit(Stream stream, authz::Caller who, typename ipc::Session<Stream>::IdentifyFn identify = {}) {
     if (!take_place(who)) {
       boost::asio::co_spawn(stream.get_executor(), refuse(std::move(stream), busy_line(max_clients_)),
                             boost::asio::detached);
@@ -50,7 +51,7 @@ class Admission {
 
  private:
   // Counts the client in, or logs its refusal and returns false.
-  bool take_place(const protocol::Owner& who);
+  bool take_place(const authz::Caller& who);
 
   // The line is far smaller than any transport's buffer (socket, pipe), so the write
   // completes without the client reading; then the stream closes.

@@ -30,7 +30,7 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
   // Logged once per request, when it is answered: who asked, what (params redacted: no
   // password ever), and the outcome.
   const std::string asked = fmt::format(
-      "request {} from pid {} user '{}': {}", call.method, client.identity.pid, client.identity.user,
+      "request {} from pid {} user '{}': {}", call.method, client.caller.owner.pid, client.caller.owner.user,
       protocol::redact(call.params).dump(-1, ' ', false, json::error_handler_t::replace));
   json response;
   try {
@@ -40,7 +40,7 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
   } catch (const RpcError& e) {
     log_->info("{} -> error {}: {}", asked, static_cast<int>(e.code()), e.what());
     if (e.code() == ErrorCode::unauthorized)
-      events_.unauthorized_request(call.method, client.identity.pid, client.identity.user, e.what());
+      events_.unauthorized_request(call.method, client.caller.owner.pid, client.caller.owner.user, e.what());
     response = protocol::make_error(call.id, e);
   } catch (const std::exception& e) {
     log_->error("{} -> internal error: {}", asked, e.what());
@@ -72,11 +72,11 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
   if (name == m::dial) {
     auto params = protocol::parse_dial_params(call.params);
     protocol::wipe_secrets(call.params);  // from here on the password lives in a Secret only
-    co_return json(co_await broker_->dial(std::move(params), client.identity));
+    co_return json(co_await broker_->dial(std::move(params), client.caller.owner));
   }
   if (name == m::hangup) {
     auto params = protocol::parse_hangup_params(call.params);
-    auto conns = co_await broker_->hangup(std::move(params), client.identity);
+    auto conns = co_await broker_->hangup(std::move(params), client.caller.owner);
     co_return protocol::to_json(protocol::ConnectionList{std::move(conns)});
   }
   if (name == m::list) {

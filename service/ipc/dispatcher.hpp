@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/logger.h>
 
+#include "authz/caller.hpp"
 #include "broker/broker.hpp"
 #include "events/admin_events.hpp"
 #include "rasbroker/protocol/jsonrpc.hpp"
@@ -18,7 +19,7 @@ namespace rasbroker::ipc {
 
 // Who is on the other end of one connection, and how to push notifications to it.
 struct ClientContext {
-  protocol::Owner identity;                                // from the transport (SO_PEERCRED, pipe client)
+  authz::Caller caller;                                    // from the transport (SO_PEERCRED, pipe client)
   std::function<void(nlohmann::json)> send_notification;  // non-blocking
   std::shared_ptr<void> subscription;                     // set by "subscribe"
 };

@@ -48,12 +48,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // Identification hook: some transports learn who the client is only once it has
   // sent something (a Windows pipe server may impersonate its client only after a
   // read). If set, it runs once, after the first successful read and before that
-  // data is dispatched, and completes `identity`. False: the client cannot be told
+  // data is dispatched, and completes the caller. False: the client cannot be told
   // apart from anyone else; it gets one `unauthorized` error and is disconnected,
   // nothing it sent is dispatched.
-  using IdentifyFn = std::function<bool(protocol::Owner&)>;
+  using IdentifyFn = std::function<bool(authz::Caller&)>;
 
-  Session(Stream stream, Dispatcher& dispatcher, protocol::Owner identity, SessionLimits limits,
+  Session(Stream stream, Dispatcher& dispatcher, authz::Caller caller, SessionLimits limits,
           std::shared_ptr<spdlog::logger> log, IdentifyFn identify_after_first_read = {})
       : stream_(std::move(stream)),
         dispatcher_(dispatcher),
@@ -63,7 +63,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         outbox_ready_(stream_.get_executor()),
         outbox_drained_(stream_.get_executor()),
         framer_(limits.max_line_bytes) {
-    client_.identity = std::move(identity);
+    client_.caller = std::move(caller);
   }
 
   // Runs until the client disconnects or misbehaves beyond repair.
@@ -74,12 +74,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     client_.send_notification = [weak](nlohmann::json message) {
       if (auto s = weak.lock()) s->enqueue(protocol::encode_line(message));
     };
-    log_->debug("client pid {} user '{}' connected", client_.identity.pid, client_.identity.user);
+    log_->debug("client pid {} user '{}' connected", client_.caller.owner.pid, client_.caller.owner.user);
     co_await (read_then_drain() || write_loop() || first_request_deadline());
     client_.subscription.reset();
     boost::system::error_code ignored;
     stream_.close(ignored);
-    log_->debug("client pid {} disconnected", client_.identity.pid);
+    log_->debug("client pid {} disconnected", client_.caller.owner.pid);
   }
 
  private:
@@ -95,7 +95,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
       co_return;
     }
-    log_->warn("client pid {} sent no request within {} ms: disconnecting it", client_.identity.pid,
+    log_->warn("client pid {} sent no request within {} ms: disconnecting it", client_.caller.owner.pid,
                limits_.first_request_timeout.count());
     closing_ = true;
     boost::system::error_code ignored;
@@ -121,7 +121,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                                       boost::asio::as_tuple(boost::asio::use_awaitable));
       if (ec) co_return;  // eof, ERROR_BROKEN_PIPE, reset: a normal disconnect
       if (identify_after_first_read_) {
-        if (!std::exchange(identify_after_first_read_, {})(client_.identity)) {
+        if (!std::exchange(identify_after_first_read_, {})(client_.caller)) {
           protocol::wipe(chunk);  // may hold a password
           enqueue(protocol::encode_line(protocol::make_error(
               nullptr, protocol::RpcError(protocol::ErrorCode::unauthorized,
@@ -129,13 +129,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                           "connect with at least the identification impersonation level"))));
           co_return;
         }
-        log_->debug("client pid {} identified as '{}'", client_.identity.pid, client_.identity.user);
+        log_->debug("client pid {} identified as '{}'", client_.caller.owner.pid, client_.caller.owner.user);
       }
       framer_.feed(std::string_view(chunk.data(), n));
       while (auto frame = framer_.next()) {
         ++lines_seen_;
         if (frame->kind == protocol::Frame::Kind::too_long) {
-          log_->warn("client pid {}: line longer than {} bytes rejected", client_.identity.pid, limits_.max_line_bytes);
+          log_->warn("client pid {}: line longer than {} bytes rejected", client_.caller.owner.pid, limits_.max_line_bytes);
           enqueue(protocol::encode_line(protocol::make_error(
               nullptr, protocol::RpcError(protocol::ErrorCode::invalid_request,
                                           "line longer than " + std::to_string(limits_.max_line_bytes) +
@@ -160,7 +160,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         // Refused before dispatch (not JSON, not JSON-RPC): logged once too. The message
         // is ours and never quotes a value.
         response = std::move(std::get<nlohmann::json>(entry));
-        log_->info("request refused from pid {} user '{}': {}", client_.identity.pid, client_.identity.user,
+        log_->info("request refused from pid {} user '{}': {}", client_.caller.owner.pid, client_.caller.owner.user,
                    response->at("error").value("message", std::string()));
       }
       if (!response) continue;
@@ -174,7 +174,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (closing_) return;
     outbox_bytes_ += line.size();
     if (outbox_bytes_ > limits_.max_outbox_bytes) {
-      log_->warn("client pid {} is not reading ({} bytes pending): disconnecting it", client_.identity.pid,
+      log_->warn("client pid {} is not reading ({} bytes pending): disconnecting it", client_.caller.owner.pid,
                  outbox_bytes_);
       closing_ = true;
       boost::system::error_code ignored;
@@ -222,11 +222,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 // `on_end` runs when the client is gone (the listener counts clients with it);
 // `identify_after_first_read`: see Session.
 template <class Stream>
-void start_session(Stream stream, Dispatcher& dispatcher, protocol::Owner identity, SessionLimits limits,
+void start_session(Stream stream, Dispatcher& dispatcher, authz::Caller caller, SessionLimits limits,
                    std::shared_ptr<spdlog::logger> log, std::function<void()> on_end,
                    typename Session<Stream>::IdentifyFn identify_after_first_read = {}) {
   auto ex = stream.get_executor();
-  auto session = std::make_shared<Session<Stream>>(std::move(stream), dispatcher, std::move(identity), limits,
+  auto session = std::make_shared<Session<Stream>>(std::move(stream), dispatcher, std::move(caller), limits,
                                                    std::move(log), std::move(identify_after_first_read));
   boost::asio::co_spawn(ex, [session] { return session->run(); },
                         [on_end = std::move(on_end)](std::exception_ptr) {

@@ -46,7 +46,7 @@ class SessionTest : public BrokerHarness {
     asio::local::connect_pair(*client, server);
     client->non_blocking(true);
     if (service_send_buffer) server.set_option(asio::socket_base::send_buffer_size(service_send_buffer));
-    ipc::start_session(std::move(server), *dispatcher_, protocol::Owner{4242, "alice"}, limits, log_,
+    ipc::start_session(std::move(server), *dispatcher_, authz::Caller{.owner = {4242, "alice"}, .admin = false, .member_of = {}}, limits, log_,
                        [this] { ++ended_; }, std::move(identify));
     clients_.push_back(std::move(client));
     settle();
@@ -94,7 +94,7 @@ class SessionTest : public BrokerHarness {
 };
 
 TEST_F(SessionTest, AnUnidentifiableClientGetsOneErrorAndNothingIsDispatched) {
-  Socket& c = connect({}, [](protocol::Owner&) { return false; });
+  Socket& c = connect({}, [](authz::Caller&) { return false; });
   send(c, R"({"jsonrpc":"2.0","id":1,"method":"dial","params":{"entry":"Office VPN","password":"s3cret"}})" "\n");
   const auto r = receive(c);
   ASSERT_EQ(r.lines.size(), 1u);
@@ -108,8 +108,8 @@ TEST_F(SessionTest, AnUnidentifiableClientGetsOneErrorAndNothingIsDispatched) {
 }
 
 TEST_F(SessionTest, TheIdentityTheHookFoundIsTheOwner) {
-  Socket& c = connect({}, [](protocol::Owner& o) {
-    o.user = "CONTOSO\\alice";
+  Socket& c = connect({}, [](authz::Caller& o) {
+    o.owner.user = "CONTOSO\\alice";
     return true;
   });
   send(c, R"({"jsonrpc":"2.0","id":1,"method":"dial","params":{"entry":"Office VPN"}})" "\n");

@@ -26,17 +26,19 @@ bool socket_is_live(asio::io_context& io, const std::string& path) {
   return !ec;
 }
 
-protocol::Owner peer_identity(local::socket& s) {
-  protocol::Owner who;
+// The service's own account stands where SYSTEM does on Windows: it may do everything, as root may.
+authz::Caller peer_identity(local::socket& s) {
+  authz::Caller who;
   ucred cred{};
   socklen_t len = sizeof cred;
   if (getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return who;
-  who.pid = cred.pid;
+  who.owner.pid = cred.pid;
+  who.admin = cred.uid == 0 || cred.uid == geteuid();
   passwd pw{};
   passwd* found = nullptr;
   char buf[1024];
-  if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &found) == 0 && found) who.user = found->pw_name;
-  else who.user = std::to_string(cred.uid);
+  if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &found) == 0 && found) who.owner.user = found->pw_name;
+  else who.owner.user = std::to_string(cred.uid);
   return who;
 }
 
@@ -81,7 +83,7 @@ asio::awaitable<void> UnixListener::accept_loop(app::Admission& admission) {
       log_->warn("accept failed: {}", ec.message());
       continue;
     }
-    protocol::Owner who = peer_identity(socket);
+    authz::Caller who = peer_identity(socket);
     admission.admit(std::move(socket), std::move(who));
   }
 }

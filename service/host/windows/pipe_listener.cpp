@@ -152,17 +152,17 @@ asio::awaitable<void> PipeListener::accept_loop(app::Admission& admission) {
 
 void PipeListener::serve(Pipe pipe, app::Admission& admission) {
   const HANDLE h = pipe.native_handle();
-  protocol::Owner who;
-  who.pid = pipe_client_pid(h);
+  authz::Caller who;
+  who.owner.pid = pipe_client_pid(h);
   // The user is known only after the first read (impersonation rule); the session
   // calls this hook then, before dispatching that first request.
-  auto identify = [h, log = log_](protocol::Owner& owner) {
+  auto identify = [h, log = log_](authz::Caller& caller) {
     std::string why;
     if (auto user = pipe_client_user(h, why)) {
-      owner.user = std::move(*user);
+      caller.owner.user = std::move(*user);
       return true;
     }
-    log->warn("client pid {}: cannot identify the user, refusing it: {}", owner.pid, why);
+    log->warn("client pid {}: cannot identify the user, refusing it: {}", caller.owner.pid, why);
     return false;
   };
   admission.admit(std::move(pipe), std::move(who), std::move(identify));
