@@ -164,6 +164,12 @@ std::shared_ptr<void> Broker::subscribe(Listener listener) {
   return s;
 }
 
+std::shared_ptr<void> Broker::subscribe(authz::Caller caller, Listener listener) {
+  return subscribe([this, caller = std::move(caller), listener = std::move(listener)](const protocol::Connection& c) {
+    if (auto seen = policy_.view(caller, c)) listener(*seen);
+  });
+}
+
 asio::awaitable<bool> Broker::wait_change(std::optional<Clock::time_point> deadline) {
   if (!deadline) {
     co_await changed_.wait();
@@ -179,13 +185,20 @@ asio::awaitable<bool> Broker::wait_change(std::optional<Clock::time_point> deadl
 // ---------------------------------------------------------------- hang-up, queries
 
 asio::awaitable<std::vector<protocol::Connection>> Broker::hangup(protocol::HangupParams params,
-                                                                  std::optional<protocol::Owner> requester) {
+                                                                  authz::Caller caller) {
+  // Every target is authorised before any is hung up. "all" is all the caller may hang up
+  // (a user's own, with the default policy): never a refusal.
+  std::vector<Record*> selected = select(params.target);
+  if (params.target.all)
+    std::erase_if(selected, [&](const Record* r) { return !policy_.may_hang_up(caller, r->info); });
+  else
+    for (const Record* r : selected) policy_.require_hangup(caller, r->info);
   std::vector<std::uint64_t> targets;
-  for (Record* r : select(params.target)) {
+  for (Record* r : selected) {
     targets.push_back(r->seq);
     if (r->info.state == ConnectionState::dialing || r->info.state == ConnectionState::connected) {
-      log_->info("hangup {}: {} requested by pid {} user '{}'", r->info.entry, r->info.id,
-                 requester ? requester->pid : 0, requester ? requester->user : std::string("-"));
+      log_->info("hangup {}: {} requested by pid {} user '{}'{}", r->info.entry, r->info.id, caller.owner.pid,
+                 caller.owner.user, caller.admin ? " (administrator)" : "");
       begin_hangup(*r, Reason::requested);
     }
   }
@@ -211,7 +224,7 @@ asio::awaitable<std::vector<protocol::Connection>> Broker::hangup(protocol::Hang
     }
   }
   std::vector<protocol::Connection> out;
-  for (auto& [seq, c] : last) out.push_back(c);
+  for (auto& [seq, c] : last) out.push_back(policy_.masked(caller, c));
   co_return out;
 }
 
@@ -222,9 +235,18 @@ std::vector<protocol::Connection> Broker::list() {
   return out;
 }
 
-protocol::Connection Broker::get(const protocol::Selector& which) {
+std::vector<protocol::Connection> Broker::list(const authz::Caller& caller) {
+  std::vector<protocol::Connection> out;
+  for (auto& c : list())
+    if (auto seen = policy_.view(caller, c)) out.push_back(std::move(*seen));
+  return out;
+}
+
+protocol::Connection Broker::get(const protocol::Selector& which, const authz::Caller& caller) {
   adopt_new_connections();
-  return select(which).front()->info;
+  const auto& info = select(which).front()->info;
+  policy_.require_get(caller, info);
+  return policy_.masked(caller, info);
 }
 
 void Broker::require_allowed_phonebook(const std::string& path) {

@@ -20,6 +20,8 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <spdlog/logger.h>
 
+#include "authz/caller.hpp"
+#include "authz/policy.hpp"
 #include "broker/config.hpp"
 #include "broker/journal_writer.hpp"
 #include "broker/phonebooks.hpp"
@@ -61,19 +63,25 @@ class Broker : public std::enable_shared_from_this<Broker> {
   // phonebook that fails the trust check. On the executor.
   void start();
 
-  // The protocol methods. Errors are thrown as protocol::RpcError.
-  boost::asio::awaitable<protocol::Connection> dial(protocol::DialParams params,
-                                                    std::optional<protocol::Owner> owner);
+  // The protocol methods, for `caller` (what the transport proved about the client) as
+  // authz::Policy allows: a refusal is an authz::Refusal (unauthorized). Other errors are
+  // thrown as protocol::RpcError. A dial's owner is caller.owner.
+  boost::asio::awaitable<protocol::Connection> dial(protocol::DialParams params, authz::Caller caller);
+  // `all` is every connection the caller may hang up.
   boost::asio::awaitable<std::vector<protocol::Connection>> hangup(protocol::HangupParams params,
-                                                                   std::optional<protocol::Owner> requester);
-  std::vector<protocol::Connection> list();  // adopts newcomers first
-  protocol::Connection get(const protocol::Selector& which);
+                                                                   authz::Caller caller);
+  std::vector<protocol::Connection> list(const authz::Caller& caller);  // adopts newcomers first
+  protocol::Connection get(const protocol::Selector& which, const authz::Caller& caller);
+  // Every connection, owners included, as the service itself sees them (adopts newcomers first).
+  std::vector<protocol::Connection> list();
   std::vector<protocol::EntryInfo> entries(const std::string& phonebook);
   protocol::StatusResult status() const;
 
   // Every state change of every connection goes to each listener, on the executor.
   // Listeners must not block. Drop the returned token to unsubscribe.
   [[nodiscard]] std::shared_ptr<void> subscribe(Listener listener);
+  // Only the changes `caller` may see, as it may see them (authz::Policy::view).
+  [[nodiscard]] std::shared_ptr<void> subscribe(authz::Caller caller, Listener listener);
 
   // Graceful stop: refuses new dials, applies on_stop, waits for the reaper up to
   // stop_timeout, then ends the background coroutines. `progress` is called with the
@@ -172,6 +180,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
   events::AdminEvents events_;
   std::shared_ptr<journal::JournalStore> journal_store_;
   std::shared_ptr<JournalWriter> journal_;  // null without a store
+  const authz::Policy policy_{config_.authorization};
 
   std::map<std::uint64_t, Record> records_;
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration

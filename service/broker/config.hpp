@@ -4,10 +4,10 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "authz/rules.hpp"
 #include "rasbroker/protocol/entry_name.hpp"
 
 namespace rasbroker::broker {
@@ -36,7 +36,8 @@ struct BrokerConfig {
   milliseconds stop_timeout{30000};
   // Keyed by entry name as RAS compares them ("office vpn" is "Office VPN").
   std::map<std::string, RedialConfig, protocol::EntryNameLess> redial;
-  std::set<std::string, protocol::EntryNameLess> allowed_entries;  // empty: every entry may be dialled
+  // Who may dial which entries, hang up, get and see which connections (authz/policy.hpp).
+  authz::Rules authorization;
   // Phonebook files besides the system ones that may be dialled from and are listed by
   // `entries` (broker/phonebooks.hpp: no other file is ever handed to RAS).
   std::vector<std::string> phonebooks;

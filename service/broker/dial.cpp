@@ -47,12 +47,10 @@ std::string no_such_entry(const std::string& entry, const std::string& phonebook
 
 }  // namespace
 
-asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
-                                                   std::optional<protocol::Owner> owner) {
+asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params, authz::Caller caller) {
   if (stopping_) throw RpcError(ErrorCode::shutting_down, "the service is stopping: no new dials");
   // The allow-list compares as RAS does: "office vpn" is the entry "Office VPN".
-  if (!config_.allowed_entries.empty() && !config_.allowed_entries.contains(params.entry))
-    throw RpcError(ErrorCode::unauthorized, "entry \"" + params.entry + "\" is not in the allow-list");
+  policy_.require_dial(caller, params.entry);
   if (params.phonebook) require_allowed_phonebook(*params.phonebook);
 
   std::optional<Clock::time_point> deadline;
@@ -66,8 +64,10 @@ asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
     if (existing->info.state != ConnectionState::hanging_up) {
       log_->info("dial {}: joins existing connection {} ({})", params.entry, existing->info.id,
                  protocol::to_string(existing->info.state));
-      if (params.wait == protocol::DialWait::connected) co_return co_await wait_connected(existing->seq, deadline);
-      co_return existing->info;
+      // Joining is dialling the entry: someone else's connection stays theirs.
+      if (params.wait == protocol::DialWait::connected)
+        co_return policy_.masked(caller, co_await wait_connected(existing->seq, deadline));
+      co_return policy_.masked(caller, existing->info);
     }
     log_->info("dial {}: waiting for {} to finish tearing down", params.entry, existing->info.id);
     if (!co_await wait_change(deadline))
@@ -81,7 +81,7 @@ asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params,
   plan.phonebook = params.phonebook.value_or("");
   plan.username = params.username.value_or("");
   plan.domain = params.domain.value_or("");
-  plan.owner = owner;
+  plan.owner = caller.owner;
   if (params.redial) {
     plan.redial = *params.redial;
   } else if (auto it = config_.redial.find(params.entry); it != config_.redial.end()) {  // any case

@@ -77,6 +77,67 @@ void check_entry_name(const ObjectReader& o, const std::string& name, const std:
   if (const auto problem = protocol::entry_name_problem(name); !problem.empty()) o.fail(key, problem);
 }
 
+// Either form of the allow-list: ["Office VPN", ...] (every admitted user may dial each), or
+// {"Office VPN": ["CORP\\vpn-users", ...], "Branch VPN": "anyone"} (only members of the
+// groups named, or every admitted user). Administrators may dial every listed entry.
+void read_allowed_entries(const ObjectReader& o, const json& v, const std::string& key, authz::Rules& rules) {
+  rules.entries.clear();
+  if (v.is_array()) {
+    const auto list = read_strings(o, v, key);
+    for (std::size_t i = 0; i < list.size(); ++i) check_entry_name(o, list[i], element(key, i));
+    // One entry listed in two spellings is harmless here: the map compares as RAS does.
+    for (const auto& name : list) rules.entries.emplace(name, std::vector<std::string>{});
+    return;
+  }
+  if (!v.is_object())
+    o.fail(key, "must be an array of strings (entry names), or an object mapping entry names to \"anyone\" or to an array "
+                "of group names");
+  for (auto& [entry, who] : v.items()) {
+    const std::string name = o.child(key) + "." + entry;
+    check_entry_name(o, entry, name);
+    // Two rules for one entry would leave it to chance which applies.
+    if (auto same = rules.entries.find(entry); same != rules.entries.end())
+      o.fail(name, "names the same entry as \"" + same->first + "\" (RAS ignores case in entry names)");
+    std::vector<std::string> groups;
+    if (who.is_string()) {
+      if (who.get<std::string>() != "anyone")
+        o.fail(name, "must be \"anyone\" or an array of group names (a single group is written [\"GROUP\"])");
+    } else {
+      groups = read_strings(o, who, name);
+      // An empty list would read as "nobody" to some and "everybody" to others.
+      if (groups.empty()) o.fail(name, "must name at least one group; write \"anyone\" to let every admitted user dial it");
+    }
+    rules.entries.emplace(entry, std::move(groups));
+  }
+}
+
+authz::HangupRight read_hangup_right(const ObjectReader& o, const json& v, const std::string& key) {
+  const auto s = read_string(o, v, key, false);
+  if (s == "admins") return authz::HangupRight::admins;
+  if (s == "anyone") return authz::HangupRight::anyone;
+  o.fail(key, "must be \"admins\" or \"anyone\"");
+}
+
+void read_authorization(const ObjectReader& top, const json& v, const std::string& key, authz::Rules& rules) {
+  ObjectReader a(v, top.where(), top.child(key));
+  a.read({
+      {"list",
+       [&](const json& x, const std::string& k) {
+         const auto s = read_string(a, x, k, false);
+         if (s == "all") rules.list = authz::ListScope::all;
+         else if (s == "own") rules.list = authz::ListScope::own;
+         else a.fail(k, "must be \"all\" or \"own\"");
+       }},
+      {"show_other_owners",
+       [&](const json& x, const std::string& k) {
+         if (!x.is_boolean()) a.fail(k, "must be true or false");
+         rules.show_other_owners = x.get<bool>();
+       }},
+      {"hangup_others", [&](const json& x, const std::string& k) { rules.hangup_others = read_hangup_right(a, x, k); }},
+      {"hangup_adopted", [&](const json& x, const std::string& k) { rules.hangup_adopted = read_hangup_right(a, x, k); }},
+  });
+}
+
 constexpr std::uint32_t kDay = 86'400'000;
 
 bool is_absolute_windows_path(const std::string& p) {
@@ -102,13 +163,8 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
       {"allowed_groups", [&](const json& v, const std::string& k) { c.allowed_groups = read_strings(top, v, k); }},
       {"max_clients", [&](const json& v, const std::string& k) { c.max_clients = read_uint(top, v, k, 1, 1000); }},
       {"phonebooks", [&](const json& v, const std::string& k) { c.broker.phonebooks = read_strings(top, v, k); }},
-      {"allowed_entries",
-       [&](const json& v, const std::string& k) {
-         const auto list = read_strings(top, v, k);
-         for (std::size_t i = 0; i < list.size(); ++i) check_entry_name(top, list[i], element(k, i));
-         // One entry listed in two spellings is harmless: the set compares as RAS does.
-         b.allowed_entries = {list.begin(), list.end()};
-       }},
+      {"allowed_entries", [&](const json& v, const std::string& k) { read_allowed_entries(top, v, k, b.authorization); }},
+      {"authorization", [&](const json& v, const std::string& k) { read_authorization(top, v, k, b.authorization); }},
       {"teardown_timeout_ms", [&](const json& v, const std::string& k) { b.teardown_timeout = read_ms(top, v, k, 1000, kDay); }},
       {"link_poll_ms", [&](const json& v, const std::string& k) { b.link_poll = read_ms(top, v, k, 100, 3'600'000); }},
       {"stop_timeout_ms", [&](const json& v, const std::string& k) { b.stop_timeout = read_ms(top, v, k, 0, 600'000); }},

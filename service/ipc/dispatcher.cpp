@@ -38,9 +38,16 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
     log_->info("{} -> ok", asked);
     response = protocol::make_result(call.id, std::move(result));
   } catch (const RpcError& e) {
-    log_->info("{} -> error {}: {}", asked, static_cast<int>(e.code()), e.what());
-    if (e.code() == ErrorCode::unauthorized)
-      events_.unauthorized_request(call.method, client.caller.owner.pid, client.caller.owner.user, e.what());
+    if (e.code() == ErrorCode::unauthorized) {
+      // Both identities: the requester's in `asked`, the owner's in a policy refusal's
+      // logged reason (the client's message may leave the owner out).
+      const auto* refusal = dynamic_cast<const authz::Refusal*>(&e);
+      const std::string why = refusal ? refusal->logged_reason() : std::string(e.what());
+      log_->warn("{}{} -> refused (unauthorized): {}", asked, client.caller.admin ? " (administrator)" : "", why);
+      events_.unauthorized_request(call.method, client.caller.owner.pid, client.caller.owner.user, why);
+    } else {
+      log_->info("{} -> error {}: {}", asked, static_cast<int>(e.code()), e.what());
+    }
     response = protocol::make_error(call.id, e);
   } catch (const std::exception& e) {
     log_->error("{} -> internal error: {}", asked, e.what());
@@ -72,20 +79,20 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
   if (name == m::dial) {
     auto params = protocol::parse_dial_params(call.params);
     protocol::wipe_secrets(call.params);  // from here on the password lives in a Secret only
-    co_return json(co_await broker_->dial(std::move(params), client.caller.owner));
+    co_return json(co_await broker_->dial(std::move(params), client.caller));
   }
   if (name == m::hangup) {
     auto params = protocol::parse_hangup_params(call.params);
-    auto conns = co_await broker_->hangup(std::move(params), client.caller.owner);
+    auto conns = co_await broker_->hangup(std::move(params), client.caller);
     co_return protocol::to_json(protocol::ConnectionList{std::move(conns)});
   }
   if (name == m::list) {
     protocol::parse_empty_params(call.params, name);
-    co_return protocol::to_json(protocol::ConnectionList{broker_->list()});
+    co_return protocol::to_json(protocol::ConnectionList{broker_->list(client.caller)});
   }
   if (name == m::get) {
     auto which = protocol::parse_get_params(call.params);
-    co_return json(broker_->get(which));
+    co_return json(broker_->get(which, client.caller));
   }
   if (name == m::entries) {
     auto params = protocol::parse_entries_params(call.params);
@@ -96,7 +103,7 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
     if (!client.subscription) {
       auto send = client.send_notification;
       client.subscription = broker_->subscribe(
-          [send](const protocol::Connection& c) { send(protocol::make_connection_changed(c)); });
+          client.caller, [send](const protocol::Connection& c) { send(protocol::make_connection_changed(c)); });
     }
     co_return json{{"subscribed", true}};
   }

@@ -284,7 +284,9 @@ TEST_F(ServiceRunnerTest, ARequestRefusedAsUnauthorizedIsAnEvent) {
   ASSERT_EQ(refused.size(), 1u);
   EXPECT_EQ(refused[0].inserts[0], "dial");
   EXPECT_NE(refused[0].inserts[1], "0");  // the client's pid
-  EXPECT_EQ(refused[0].inserts[3], "entry \"Office VPN\" is not in the allow-list");
+  EXPECT_EQ(refused[0].inserts[3],
+            "entry \"Office VPN\" is not in the allow-list (the service's allowed_entries setting); an administrator "
+            "must add it before anyone can dial it");
   for (const auto& e : events_.all())
     for (const auto& text : e.inserts) EXPECT_EQ(text.find("secret"), std::string::npos) << text;
 }

@@ -24,7 +24,7 @@ class CredentialsTest : public BrokerHarness {
     auto p = dial_params(entry, wait);
     if (!user.empty()) p.username = user;
     p.password = protocol::Secret(password);
-    return spawn(broker_->dial(std::move(p), owner()));
+    return spawn(broker_->dial(std::move(p), admin()));
   }
   static bool says(const protocol::RpcError& e, const char* text) {
     return std::string(e.what()).find(text) != std::string::npos;

@@ -69,7 +69,7 @@ TEST_F(DialTest, BadCredentialsFailWith691) {
   auto p = dial_params("Office VPN", DialWait::connected);
   p.username = "alice";
   p.password = protocol::Secret("wrong");
-  auto d = spawn(broker_->dial(std::move(p), owner()));
+  auto d = spawn(broker_->dial(std::move(p), admin()));
   ASSERT_TRUE(run_until([&] { return d->done; }));
   EXPECT_EQ(d->rpc_error().data()["ras_error"], 691);
   EXPECT_EQ(std::string(d->rpc_error().what()).find("wrong"), std::string::npos);
@@ -130,7 +130,7 @@ TEST_F(DialTest, TimeoutHangsUpAndAnswersTimeout) {
   make({{"entries", {{{"name", "Office VPN"}, {"connect_ms", 10000}}}}});
   auto p = dial_params("Office VPN", DialWait::connected);
   p.timeout_ms = 2000;
-  auto d = spawn(broker_->dial(std::move(p), owner()));
+  auto d = spawn(broker_->dial(std::move(p), admin()));
   ASSERT_TRUE(run_until([&] { return d->done; }));
   EXPECT_EQ(d->rpc_error().code(), ErrorCode::timeout);
   auto c = find("Office VPN");
@@ -144,7 +144,7 @@ TEST_F(DialTest, TimeoutAppliesToAcceptedDialsToo) {
   make({{"entries", {{{"name", "Office VPN"}, {"connect_ms", 10000}}}}});
   auto p = dial_params("Office VPN");
   p.timeout_ms = 2000;
-  auto d = spawn(broker_->dial(std::move(p), owner()));
+  auto d = spawn(broker_->dial(std::move(p), admin()));
   ASSERT_TRUE(d->value);
   run_for(2500ms);
   auto c = find("Office VPN");
@@ -164,7 +164,7 @@ TEST_F(DialTest, UnknownEntryIsNotFound) {
 
 TEST_F(DialTest, AllowListRefusesOtherEntries) {
   auto cfg = fast_config();
-  cfg.allowed_entries = {"Branch VPN"};
+  cfg.authorization.entries = {{"Branch VPN", {}}};
   make({{"entries", {{{"name", "Office VPN"}}, {{"name", "Branch VPN"}}}}}, cfg);
   EXPECT_EQ(dial("Office VPN")->rpc_error().code(), ErrorCode::unauthorized);
   EXPECT_TRUE(dial("Branch VPN")->value);
@@ -180,7 +180,7 @@ TEST_F(DialTest, PhonebooksOtherThanSystemOrConfiguredAreRefusedBeforeRas) {
   auto p = dial_params("Office VPN");
   p.phonebook = "C:\\Users\\mallory\\evil.pbk";
   const auto calls_before = sim_->stats().dial_calls;
-  auto refused = spawn(broker_->dial(p, owner()));
+  auto refused = spawn(broker_->dial(p, admin()));
   EXPECT_EQ(refused->rpc_error().code(), ErrorCode::unauthorized);
   EXPECT_NE(std::string(refused->rpc_error().what()).find("phonebooks"), std::string::npos);
   EXPECT_EQ(sim_->stats().dial_calls, calls_before);
@@ -188,7 +188,7 @@ TEST_F(DialTest, PhonebooksOtherThanSystemOrConfiguredAreRefusedBeforeRas) {
 
   auto configured = dial_params("Lab", protocol::DialWait::connected);
   configured.phonebook = "d:\\lab\\lab.pbk";  // Windows paths compare case-insensitively
-  auto lab = spawn(broker_->dial(configured, owner()));
+  auto lab = spawn(broker_->dial(configured, admin()));
   ASSERT_TRUE(run_until([&] { return lab->done; }));
   ASSERT_TRUE(lab->value) << lab->rpc_error().what();
   EXPECT_EQ(lab->value->state, ConnectionState::connected);
@@ -196,7 +196,7 @@ TEST_F(DialTest, PhonebooksOtherThanSystemOrConfiguredAreRefusedBeforeRas) {
   // A path RAS reports for the system phonebook may be named explicitly.
   auto system = dial_params("Office VPN");
   system.phonebook = std::string(sim::kSystemPhonebook);
-  EXPECT_TRUE(spawn(broker_->dial(system, owner()))->value);
+  EXPECT_TRUE(spawn(broker_->dial(system, admin()))->value);
   expect_nothing_leaked();
 }
 

@@ -39,7 +39,7 @@ TEST_F(EntryNameTest, GetAndHangupByEntryIgnoreCase) {
   ASSERT_TRUE(d->value);
   protocol::Selector lower;
   lower.entry = "office vpn";
-  EXPECT_EQ(broker_->get(lower).id, d->value->id);
+  EXPECT_EQ(broker_->get(lower, admin()).id, d->value->id);
   auto h = hangup(hangup_entry("OFFICE VPN", protocol::HangupWait::gone));
   ASSERT_TRUE(run_until([&] { return h->done; }));
   ASSERT_TRUE(h->value) << h->rpc_error().what();
@@ -78,7 +78,7 @@ TEST_F(EntryNameTest, DialOfAnAdoptedEntryInAnotherCaseJoinsIt) {
 
 TEST_F(EntryNameTest, AllowListAdmitsTheEntryInAnyCase) {
   auto cfg = fast_config();
-  cfg.allowed_entries = {"OFFICE VPN"};
+  cfg.authorization.entries = {{"OFFICE VPN", {}}};
   make({{"entries", {{{"name", "Office VPN"}}, {{"name", "Branch VPN"}}}}}, cfg);
   auto d = dial("Office VPN");
   ASSERT_TRUE(d->value) << d->rpc_error().what();

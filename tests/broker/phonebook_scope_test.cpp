@@ -97,7 +97,7 @@ TEST_P(PhonebookScopeTest, ANamedPhonebookWithoutTheEntrySaysWhichFile) {
   make_scoped({"D:\\lab\\lab.pbk"});
   auto p = dial_params("Home VPN");
   p.phonebook = "D:\\lab\\lab.pbk";
-  const auto error = spawn(broker_->dial(p, owner()))->rpc_error();
+  const auto error = spawn(broker_->dial(p, admin()))->rpc_error();
   EXPECT_EQ(error.code(), ErrorCode::not_found);
   EXPECT_EQ(std::string(error.what()), "no phonebook entry named \"Home VPN\" in the phonebook \"D:\\lab\\lab.pbk\"");
   expect_nothing_leaked();

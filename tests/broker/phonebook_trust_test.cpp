@@ -42,7 +42,7 @@ TEST_F(PhonebookTrustTest, DialFromAnUntrustedConfiguredPhonebookIsRefusedBefore
   ASSERT_EQ(untrusted.size(), 1u);
   EXPECT_EQ(untrusted[0].inserts[0], kLabWritable);
 
-  auto refused = spawn(broker_->dial(lab_params(), owner()));
+  auto refused = spawn(broker_->dial(lab_params(), admin()));
   ASSERT_TRUE(refused->done);
   const auto error = refused->rpc_error();
   EXPECT_EQ(error.code(), ErrorCode::unauthorized);
@@ -62,7 +62,7 @@ TEST_F(PhonebookTrustTest, DialFromAnUntrustedConfiguredPhonebookIsRefusedBefore
 TEST_F(PhonebookTrustTest, TheCheckIsMadeAtEveryDial) {
   make_lab();
   EXPECT_FALSE(logged("phonebooks:")) << log_text();
-  auto first = spawn(broker_->dial(lab_params(), owner()));
+  auto first = spawn(broker_->dial(lab_params(), admin()));
   ASSERT_TRUE(run_until([&] { return first->done; }));
   ASSERT_TRUE(first->value) << first->rpc_error().what();
   EXPECT_EQ(first->value->state, ConnectionState::connected);
@@ -70,13 +70,13 @@ TEST_F(PhonebookTrustTest, TheCheckIsMadeAtEveryDial) {
   ASSERT_TRUE(run_until([&] { return gone->done; }));
 
   untrusted_files_[kLab] = kLabWritable;
-  auto second = spawn(broker_->dial(lab_params(), owner()));
+  auto second = spawn(broker_->dial(lab_params(), admin()));
   ASSERT_TRUE(run_until([&] { return second->done; }));
   EXPECT_EQ(second->rpc_error().code(), ErrorCode::unauthorized);
   EXPECT_EQ(sim_->stats().dial_calls, 1u);
 
   untrusted_files_.clear();
-  auto third = spawn(broker_->dial(lab_params(), owner()));
+  auto third = spawn(broker_->dial(lab_params(), admin()));
   ASSERT_TRUE(run_until([&] { return third->done; }));
   ASSERT_TRUE(third->value) << third->rpc_error().what();
   EXPECT_EQ(sim_->stats().dial_calls, 2u);
@@ -89,7 +89,7 @@ TEST_F(PhonebookTrustTest, ARedialFromAPhonebookThatBecameUntrustedIsRefused) {
   make_lab();
   auto p = lab_params();
   p.redial = protocol::RedialPolicy{2, 500};
-  auto d = spawn(broker_->dial(std::move(p), owner()));
+  auto d = spawn(broker_->dial(std::move(p), admin()));
   ASSERT_TRUE(run_until([&] { return d->done; }));
   ASSERT_TRUE(d->value) << d->rpc_error().what();
   untrusted_files_[kLab] = kLabWritable;
@@ -135,10 +135,10 @@ TEST_F(PhonebookTrustTest, EntriesLeavesOutAnUntrustedConfiguredPhonebookAndSays
 // in a folder only administrators can write: it is never the host's to judge.
 TEST_F(PhonebookTrustTest, TheSystemPhonebookIsNotChecked) {
   make(kOfficeVpn);
-  EXPECT_TRUE(spawn(broker_->dial(dial_params("Office VPN"), owner()))->value);
+  EXPECT_TRUE(spawn(broker_->dial(dial_params("Office VPN"), admin()))->value);
   auto system = dial_params("Office VPN");
   system.phonebook = std::string(sim::kSystemPhonebook);
-  EXPECT_TRUE(spawn(broker_->dial(system, owner()))->value);
+  EXPECT_TRUE(spawn(broker_->dial(system, admin()))->value);
   EXPECT_EQ(broker_->entries("").size(), 1u);
   EXPECT_TRUE(trust_asked_.empty());
   expect_nothing_leaked();

@@ -67,7 +67,7 @@ TEST_P(StopTimedDialTest, IsHungUpWithReasonServiceStopNotTimeout) {
        cfg);
   auto p = dial_params("Office VPN", DialWait::connected);
   p.timeout_ms = 5000;
-  auto waiting = spawn(broker_->dial(std::move(p), owner()));
+  auto waiting = spawn(broker_->dial(std::move(p), admin()));
   run_for(1s);
   const auto dialing = find("Office VPN");
   ASSERT_TRUE(dialing);

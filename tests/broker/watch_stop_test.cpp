@@ -96,7 +96,7 @@ TEST_P(LinkDropTest, RedialPolicyFromTheDialRequestKeepsThePasswordForTheRedial)
   p.username = "alice";
   p.password = protocol::Secret("pw");
   p.redial = protocol::RedialPolicy{1, 500};
-  auto d = spawn(broker_->dial(std::move(p), owner()));
+  auto d = spawn(broker_->dial(std::move(p), admin()));
   ASSERT_TRUE(run_until([&] { return d->done; }));
   ASSERT_TRUE(d->value);
   ASSERT_TRUE(run_until_redialled("Office VPN", d->value->id));
@@ -156,7 +156,7 @@ TEST_F(AdoptionTest, ListAdoptsConnectionsThatAppearLater) {
   EXPECT_TRUE(broker_->list().empty());
   // Someone else dials through RAS directly (a second broker on the same RAS).
   auto other = make_broker(fast_config());
-  auto d = spawn(other->dial(dial_params("Office VPN", DialWait::connected), owner()));
+  auto d = spawn(other->dial(dial_params("Office VPN", DialWait::connected), admin()));
   ASSERT_TRUE(run_until([&] { return d->done; }));
   auto c = find("Office VPN");
   ASSERT_TRUE(c);

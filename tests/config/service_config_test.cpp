@@ -35,7 +35,7 @@ TEST(ServiceConfig, EmptyObjectGivesDocumentedDefaults) {
   EXPECT_EQ(c.broker.teardown_timeout, std::chrono::seconds(60));
   EXPECT_EQ(c.broker.on_stop, broker::OnStop::hangup);
   EXPECT_EQ(c.log.level, "info");
-  EXPECT_TRUE(c.broker.allowed_entries.empty());
+  EXPECT_TRUE(c.broker.authorization.entries.empty());
 }
 
 TEST(ServiceConfig, EveryKeyIsRead) {
@@ -57,7 +57,7 @@ TEST(ServiceConfig, EveryKeyIsRead) {
   EXPECT_EQ(c.broker.link_poll.count(), 2000);
   EXPECT_EQ(c.broker.redial.at("Office VPN").attempts, 3u);
   EXPECT_EQ(c.broker.redial.at("Office VPN").backoff_ms, 2000u);
-  EXPECT_TRUE(c.broker.allowed_entries.contains("Office VPN"));
+  EXPECT_TRUE(c.broker.authorization.entries.contains("Office VPN"));
   EXPECT_EQ(c.broker.phonebooks, std::vector<std::string>{"C:\\pbk\\a.pbk"});
   EXPECT_EQ(c.broker.teardown_timeout.count(), 30000);
   EXPECT_EQ(c.broker.stop_timeout.count(), 10000);
@@ -106,14 +106,69 @@ TEST(ServiceConfig, EntryNamesCompareAsRasComparesThem) {
     "allowed_entries": ["Office VPN", "B\u00fcro VPN"],
     "redial": {"Office VPN": {"attempts": 3}}})"),
                                 "config.json");
-  EXPECT_TRUE(c.broker.allowed_entries.contains("office vpn"));
-  EXPECT_TRUE(c.broker.allowed_entries.contains("B\u00dcRO VPN"));
-  EXPECT_FALSE(c.broker.allowed_entries.contains("Office VPN 2"));
+  EXPECT_TRUE(c.broker.authorization.entries.contains("office vpn"));
+  EXPECT_TRUE(c.broker.authorization.entries.contains("B\u00dcRO VPN"));
+  EXPECT_FALSE(c.broker.authorization.entries.contains("Office VPN 2"));
   ASSERT_TRUE(c.broker.redial.contains("OFFICE VPN"));
   EXPECT_EQ(c.broker.redial.at("OFFICE VPN").attempts, 3u);
   // The same entry listed twice in the allow-list is harmless: it is admitted once.
   c = parse_service_config(json::parse(R"({"allowed_entries": ["Office VPN", "office vpn"]})"), "config.json");
-  EXPECT_EQ(c.broker.allowed_entries.size(), 1u);
+  EXPECT_EQ(c.broker.authorization.entries.size(), 1u);
+}
+
+// The authorisation policy's settings (authz/rules.hpp): defaults, then every key.
+TEST(ServiceConfig, AuthorizationDefaultsAndKeys) {
+  const auto defaults = parse_service_config(json::object(), "config.json").broker.authorization;
+  EXPECT_EQ(defaults.list, authz::ListScope::all);
+  EXPECT_TRUE(defaults.show_other_owners);
+  EXPECT_EQ(defaults.hangup_others, authz::HangupRight::admins);
+  EXPECT_EQ(defaults.hangup_adopted, authz::HangupRight::admins);
+  const auto set = parse_service_config(json::parse(R"({"authorization": {"list": "own", "show_other_owners": false,
+    "hangup_others": "anyone", "hangup_adopted": "anyone"}})"),
+                                        "config.json")
+                       .broker.authorization;
+  EXPECT_EQ(set.list, authz::ListScope::own);
+  EXPECT_FALSE(set.show_other_owners);
+  EXPECT_EQ(set.hangup_others, authz::HangupRight::anyone);
+  EXPECT_EQ(set.hangup_adopted, authz::HangupRight::anyone);
+  EXPECT_TRUE(set.entries.empty()) << "no allow-list: every entry";
+}
+
+// The per-entry form of the allow-list: groups whose members may dial an entry, or
+// "anyone"; the plain list is every admitted user for each entry.
+TEST(ServiceConfig, AllowedEntriesMayNameGroupsPerEntry) {
+  const auto rules = parse_service_config(json::parse(R"({"allowed_entries": {
+    "Office VPN": ["CORP\\vpn-users", "CORP\\it"], "Branch VPN": "anyone"}})"),
+                                          "config.json")
+                         .broker.authorization;
+  ASSERT_EQ(rules.entries.size(), 2u);
+  EXPECT_EQ(rules.entries.at("office vpn"), (std::vector<std::string>{"CORP\\vpn-users", "CORP\\it"}));
+  EXPECT_TRUE(rules.entries.at("BRANCH VPN").empty()) << "anyone";
+  const auto plain = parse_service_config(json::parse(R"({"allowed_entries": ["Office VPN"]})"), "config.json");
+  EXPECT_TRUE(plain.broker.authorization.entries.at("Office VPN").empty()) << "the plain list: anyone";
+}
+
+TEST(ServiceConfig, AuthorizationErrorsNameTheKey) {
+  const RefusedCases cases = {
+      {R"({"authorization": []})", "\"authorization\" must be an object"},
+      {R"({"authorization": {"lists": "own"}})", "\"authorization.lists\" is not a known key"},
+      {R"({"authorization": {"list": "mine"}})", "\"authorization.list\" must be \"all\" or \"own\""},
+      {R"({"authorization": {"show_other_owners": "no"}})", "\"authorization.show_other_owners\" must be true or false"},
+      {R"({"authorization": {"hangup_others": "admin"}})",
+       "\"authorization.hangup_others\" must be \"admins\" or \"anyone\""},
+      {R"({"authorization": {"hangup_adopted": true}})", "\"authorization.hangup_adopted\" must be a string"},
+      {R"({"allowed_entries": 3})", "\"allowed_entries\" must be an array of strings (entry names), or an object"},
+      {R"({"allowed_entries": {"Office VPN": []}})",
+       "\"allowed_entries.Office VPN\" must name at least one group; write \"anyone\""},
+      {R"({"allowed_entries": {"Office VPN": "CORP\\vpn-users"}})",
+       "\"allowed_entries.Office VPN\" must be \"anyone\" or an array of group names"},
+      {R"({"allowed_entries": {"Office VPN": [""]}})", "\"allowed_entries.Office VPN[0]\" must not be empty"},
+      {R"({"allowed_entries": {"Office VPN": [7]}})", "\"allowed_entries.Office VPN[0]\" must be a string"},
+      {R"({"allowed_entries": {"Office VPN": "anyone", "office vpn": ["CORP\\\\it"]}})",
+       "\"allowed_entries.office vpn\" names the same entry as \"Office VPN\""},
+      {R"({"allowed_entries": {"Office/VPN": "anyone"}})", "\"allowed_entries.Office/VPN\" may not contain any of"},
+  };
+  expect_refused(cases);
 }
 
 // Names RAS itself would refuse (RasValidateEntryName) can never be dialled: in the
