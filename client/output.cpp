@@ -68,7 +68,8 @@ std::string state_label(const Connection& c) {
 }
 
 std::string owner_label(const Connection& c) {
-  if (c.adopted) return "adopted";
+  // An adopted connection's owner is who dialled it, when RAS can tell: a user, no process.
+  if (c.adopted) return c.owner && !c.owner->user.empty() ? "adopted (" + c.owner->user + ")" : "adopted";
   if (!c.owner) return "-";
   return std::to_string(c.owner->pid) + "/" + (c.owner->user.empty() ? "?" : c.owner->user);
 }

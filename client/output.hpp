@@ -19,7 +19,7 @@ std::string format_table(const std::vector<std::string>& header, const std::vect
 std::string format_key_values(const std::vector<std::pair<std::string, std::string>>& rows);
 
 std::string state_label(const protocol::Connection& c);  // "connected", "hanging_up (stuck)"
-std::string owner_label(const protocol::Connection& c);  // "1234/CORP\alice", "adopted", "-"
+std::string owner_label(const protocol::Connection& c);  // "1234/CORP\alice", "adopted (CORP\bob)", "adopted", "-"
 std::string since_label(const protocol::Connection& c);  // the time of the current state
 std::string error_label(const protocol::ConnectionError& e);  // "691: Access denied"
 

@@ -172,7 +172,8 @@ std::uint32_t Simulator::enum_connections_raw(ras::ActiveConnection* buffer, std
                                         .device_type = e.device_type,
                                         .device_name = e.device_name,
                                         .flags = connection_flags(e, c.origin, options_.account),
-                                        .logon_luid = c.origin ? c.origin->logon_luid : 0};
+                                        .logon_luid = c.origin ? c.origin->logon_luid : 0,
+                                        .logon_user = c.origin ? c.origin->account : std::string()};
   }
   count_in_out = n;
   return err::kSuccess;

@@ -93,6 +93,8 @@ void Broker::consider_newcomer(const ras::ActiveConnection& c) {
   r.info.adopted = true;
   r.ras_flags = c.flags;
   r.logon_luid = c.logon_luid;
+  // Who dialled it, where RAS can tell (RASCONN.luid's logon session): no process of ours.
+  if (!c.logon_user.empty()) r.info.owner = protocol::Owner{0, c.logon_user};
   log_->info("adoption: {} {} (handle {:#x}, dialled by another process; {})", r.info.entry, r.info.id, r.handle,
              describe_origin(c));
   publish(r);

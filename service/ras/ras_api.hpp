@@ -101,6 +101,9 @@ struct ActiveConnection {  // one RASCONN from RasEnumConnections
   std::string device_name;
   std::uint32_t flags = 0;       // RASCONN.dwFlags: conn_flags
   std::uint64_t logon_luid = 0;  // RASCONN.luid: the logon session the connection was made in
+  // Who that logon session belongs to, "DOMAIN\\user" (Win32: LsaGetLogonSessionData); empty
+  // when unknown (no luid, a session that has ended, or LSA does not say).
+  std::string logon_user;
 };
 
 struct PhonebookEntry {  // one RASENTRYNAME from RasEnumEntries

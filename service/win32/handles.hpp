@@ -3,12 +3,14 @@
 // Windows frees a thing — CloseHandle (kernel objects), CloseServiceHandle (the SCM and
 // its services), RegCloseKey (registry keys), LocalFree (what the Win32 API allocates for
 // the caller: SIDs, SDDL strings, security descriptors, CommandLineToArgvW's array,
-// FormatMessage's buffer), CoTaskMemFree (shell and COM strings) and DeregisterEventSource
-// (Event Log sources). The project's only calls of those functions are here: whatever a
-// caller does, including throwing, the thing is freed once.
+// FormatMessage's buffer), CoTaskMemFree (shell and COM strings), DeregisterEventSource
+// (Event Log sources) and LsaFreeReturnBuffer (what the LSA returns to the caller). The
+// project's only calls of those functions are here: whatever a caller does, including
+// throwing, the thing is freed once.
 #ifdef _WIN32
 #include <windows.h>
 #include <objbase.h>
+#include <ntsecapi.h>
 
 #include <utility>
 
@@ -112,6 +114,15 @@ struct CoTaskMemoryTraits {
   }
 };
 
+// What the LSA allocated for the caller (LsaGetLogonSessionData's answer), seen as a T*.
+template <typename T>
+struct LsaReturnBufferTraits {
+  using pointer = T*;
+  static pointer none() noexcept { return nullptr; }
+  static bool valid(pointer p) noexcept { return p != nullptr; }
+  static bool close(pointer p) noexcept { return LsaFreeReturnBuffer(p) == 0; }  // STATUS_SUCCESS
+};
+
 // An Event Log source opened for writing (RegisterEventSource).
 struct EventSourceTraits {
   using pointer = HANDLE;
@@ -129,6 +140,8 @@ template <typename T>
 using LocalPtr = ScopedHandle<LocalMemoryTraits<T>>;
 template <typename T>
 using CoTaskMemPtr = ScopedHandle<CoTaskMemoryTraits<T>>;
+template <typename T>
+using LsaBuffer = ScopedHandle<LsaReturnBufferTraits<T>>;
 
 }  // namespace rasbroker
 #endif

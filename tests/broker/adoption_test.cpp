@@ -130,6 +130,32 @@ TEST_P(AdoptionReadingTest, AdoptionKeepsAndLogsWhoDialledTheConnection) {
   EXPECT_EQ(logged("adoption: Shared VPN c2 (handle 0x10020, dialled by another process; all-users entry, owner: "
                    "the service's account, logon session 0x3e7, default credentials)"),
             1u);
+  // The owner is the user of the logon session that dialled (RASCONN.luid): no process of ours.
+  EXPECT_EQ(find("Branch VPN")->owner, (protocol::Owner{0, "CONTOSO\\alice"}));
+  EXPECT_EQ(find("Shared VPN")->owner, (protocol::Owner{0, "SYSTEM"}));
+  EXPECT_TRUE(find("Branch VPN")->adopted);
+  expect_nothing_leaked();
+}
+
+TEST_P(AdoptionReadingTest, AConnectionWhoseLogonSessionsUserIsUnknownIsAdoptedWithoutAnOwner) {
+  // RAS names no user (a session that has ended, an LSA that does not say, Wine).
+  class NamesNoUser final : public ForwardingRas {
+   public:
+    using ForwardingRas::ForwardingRas;
+    std::uint32_t enum_connections(std::vector<ras::ActiveConnection>& out) override {
+      const auto rc = ForwardingRas::enum_connections(out);
+      for (auto& c : out) c.logon_user.clear();
+      return rc;
+    }
+  };
+  make_sim(scenario({{"entries", {{{"name", "Branch VPN"}}}},
+                     {"connected", {{{"entry", "Branch VPN"}, {"account", "CONTOSO\\alice"}}}}}));
+  wrapper_ = std::make_unique<NamesNoUser>(*sim_);
+  broker_ = make_broker(fast_config(), wrapper_.get());
+  const auto c = find("Branch VPN");
+  ASSERT_TRUE(c);
+  EXPECT_TRUE(c->adopted);
+  EXPECT_FALSE(c->owner);
   expect_nothing_leaked();
 }
 

@@ -138,7 +138,8 @@ TEST_F(AdoptionTest, ConnectionsDialledByOthersAreAdoptedAndCanBeHungUp) {
   ASSERT_TRUE(c);
   EXPECT_TRUE(c->adopted);
   EXPECT_EQ(c->state, ConnectionState::connected);
-  EXPECT_FALSE(c->owner);
+  // Who dialled it, as RAS tells (the scenario's default dialler): a user, no process of ours.
+  EXPECT_EQ(c->owner, (protocol::Owner{0, std::string(sim::kScenarioDiallerAccount)}));
   // Dialling an adopted entry joins it rather than adding a RAS reference.
   auto d = dial("Branch VPN");
   EXPECT_EQ(d->value->id, c->id);

@@ -43,6 +43,21 @@ TEST(Output, ConnectionTable) {
             "c3   Legacy      dialing             RASCS_OpenPort      adopted          2026-11-25T13:00:00.000Z\n");
 }
 
+TEST(Output, AnAdoptedConnectionShowsWhoDialledItWhenRasCanTell) {
+  Connection known = make_connection("c4", "Branch VPN");
+  known.adopted = true;
+  known.owner = protocol::Owner{0, "CORP\\bob"};  // from RASCONN.luid's logon session
+  Connection unknown = make_connection("c5", "Shared VPN");
+  unknown.adopted = true;
+  unknown.owner.reset();
+  EXPECT_EQ(format_connection_table({known, unknown}),
+            "ID  ENTRY       STATE      RAS STATE        OWNER               SINCE\n"
+            "c4  Branch VPN  connected  RASCS_Connected  adopted (CORP\\bob)  2026-11-25T13:00:05.000Z\n"
+            "c5  Shared VPN  connected  RASCS_Connected  adopted             2026-11-25T13:00:05.000Z\n");
+  EXPECT_NE(format_connection_details(known).find("owner:         adopted (CORP\\bob)\n"), std::string::npos)
+      << format_connection_details(known);
+}
+
 TEST(Output, EmptyConnectionTable) { EXPECT_EQ(format_connection_table({}), "No connections.\n"); }
 
 TEST(Output, ConnectionDetails) {

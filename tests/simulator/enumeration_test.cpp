@@ -60,6 +60,7 @@ TEST_F(Enumeration, FlagsAndLogonSessionAreTheDiallersSeenFromTheCallingAccount)
   ASSERT_TRUE(mine);
   EXPECT_EQ(mine->flags, kMine);
   EXPECT_EQ(mine->logon_luid, kSystemLogonLuid);
+  EXPECT_EQ(mine->logon_user, "SYSTEM");  // the user of that logon session: the dialling account
   const auto per_user = listed(sim, "Home");  // not in the all-users phonebook
   ASSERT_TRUE(per_user);
   EXPECT_EQ(per_user->flags, flag::kOwnerKnown | flag::kOwnerMatch);
@@ -69,14 +70,17 @@ TEST_F(Enumeration, FlagsAndLogonSessionAreTheDiallersSeenFromTheCallingAccount)
   ASSERT_TRUE(branch);
   EXPECT_EQ(branch->flags, kSomeoneElses);
   EXPECT_EQ(branch->logon_luid, kScenarioDiallerLuid);
+  EXPECT_EQ(branch->logon_user, kScenarioDiallerAccount);
   const auto alice = listed(sim, "Alice VPN");
   ASSERT_TRUE(alice);
   EXPECT_EQ(alice->flags, kSomeoneElses);
   EXPECT_EQ(alice->logon_luid, 123456789012u);  // all 64 bits
+  EXPECT_EQ(alice->logon_user, "CONTOSO\\alice");
   const auto shared = listed(sim, "Shared VPN");  // "system": account names compare without case
   ASSERT_TRUE(shared);
   EXPECT_EQ(shared->flags, kMine | flag::kGlobalCreds);
   EXPECT_EQ(shared->logon_luid, 999u);
+  EXPECT_EQ(shared->logon_user, "system");  // as the scenario spells it
 
   for (const auto h : {office, home}) ASSERT_EQ(sim.hang_up(h), err::kSuccess);
   reap_all(sim, {office, home});
@@ -90,6 +94,7 @@ TEST_F(Enumeration, AnotherCallerSeesTheSameConnectionsWithItsOwnOwnerFlags) {
   ASSERT_TRUE(dialled);
   EXPECT_EQ(dialled->flags, kMine);
   EXPECT_EQ(dialled->logon_luid, 0x1234u);
+  EXPECT_EQ(dialled->logon_user, "contoso\\ALICE");
   EXPECT_EQ(listed(alice, "Alice VPN")->flags, kMine);
   EXPECT_EQ(listed(alice, "Branch VPN")->flags, kSomeoneElses);
   EXPECT_EQ(listed(alice, "Shared VPN")->flags, kSomeoneElses | flag::kGlobalCreds);
@@ -110,6 +115,7 @@ TEST_F(Enumeration, TheStateFileKeepsWhoDialledAcrossAProcessRestart) {
   EXPECT_EQ(after->handle, h);
   EXPECT_EQ(after->flags, kSomeoneElses);
   EXPECT_EQ(after->logon_luid, kSystemLogonLuid);
+  EXPECT_EQ(after->logon_user, "SYSTEM");  // the dialler, not the process reading the state
   EXPECT_EQ(listed(user, "Alice VPN")->logon_luid, 123456789012u);
   EXPECT_EQ(listed(user, "Shared VPN")->flags, kSomeoneElses | flag::kGlobalCreds);
 
@@ -126,6 +132,7 @@ TEST_F(Enumeration, TheStateFileKeepsWhoDialledAcrossAProcessRestart) {
   ASSERT_TRUE(unknown);
   EXPECT_EQ(unknown->flags, flag::kAllUsers);
   EXPECT_EQ(unknown->logon_luid, 0u);
+  EXPECT_EQ(unknown->logon_user, "");
 
   // An owner needs its logon session.
   auto broken = nlohmann::json::parse(state);

@@ -12,6 +12,7 @@
 #include "ras/win32/connection_watch.hpp"
 #include "ras/win32/dial_contexts.hpp"
 #include "ras/win32/dial_credentials.hpp"
+#include "ras/win32/logon_user.hpp"
 #include "ras/win32/ras_enum.hpp"
 #include "win32/utf16.hpp"
 #include "win32/wide_field.hpp"
@@ -140,7 +141,8 @@ std::uint32_t Win32Ras::enum_connections(std::vector<ActiveConnection>& out) {
     // LUID: LowPart DWORD, HighPart LONG; carried as one 64-bit value.
     const auto luid = (static_cast<std::uint64_t>(static_cast<std::uint32_t>(c.luid.HighPart)) << 32) | c.luid.LowPart;
     out.push_back({from_hrasconn(c.hrasconn), wide_field_text(c.szEntryName), wide_field_text(c.szPhonebook),
-                   wide_field_text(c.szDeviceType), wide_field_text(c.szDeviceName), c.dwFlags, luid});
+                   wide_field_text(c.szDeviceType), wide_field_text(c.szDeviceName), c.dwFlags, luid,
+                   logon_session_user(luid)});
   }
   return ERROR_SUCCESS;
 }
