@@ -63,6 +63,20 @@ TEST_F(JournalCoalescingTest, ABurstOfChangesIsAFewSaves) {
   EXPECT_EQ(store_->saved().next_seq, 21u);
 }
 
+TEST_F(JournalCoalescingTest, ANewHandleAndAHangUpAreSavedAtOnceAConnectionWithinTheWindow) {
+  make(kOfficeVpn);
+  auto d = dial("Office VPN");
+  ASSERT_TRUE(d->value);
+  EXPECT_EQ(store_->record(0).info.state, ConnectionState::dialing);  // no time has passed
+  ASSERT_TRUE(run_until([&] { return saw_event(d->value->id, ConnectionState::connected); }));
+  EXPECT_EQ(store_->record(0).info.state, ConnectionState::dialing);  // waits for company
+  run_for(300ms);  // the 250 ms window
+  EXPECT_EQ(store_->record(0).info.state, ConnectionState::connected);
+  hangup(hangup_entry("Office VPN"));
+  EXPECT_EQ(store_->record(0).info.state, ConnectionState::hanging_up);  // at once again
+  expect_nothing_leaked();
+}
+
 TEST_F(JournalCoalescingTest, RasStateChatterIsNotSaved) {
   make({{"entries", {{{"name", "Office VPN"}, {"connect_ms", 5000}}}}});
   dial("Office VPN");
