@@ -255,15 +255,15 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
                                        options_.events, broker::JournalSetup{open_journal(cfg), {}});
   broker->start();
   ipc::Dispatcher dispatcher(broker, log_, options_.events);
-  Admission admission(dispatcher, cfg.max_clients, options_.session_limits, log_);
+  Admission admission(dispatcher, cfg.max_clients, config::clients_per_user_limit(cfg), options_.session_limits, log_);
   asio::co_spawn(io, listener->accept_loop(admission), asio::detached);
 
   StopSequence stop(*this, io, *listener, *broker, cfg.broker.stop_timeout);
   begin_stop_ = [&stop](const std::string& why) { stop.begin(why); };
   if (options_.on_listening) options_.on_listening(listener->path());
   report(ServiceState::running, 0);
-  log_->info("running: RAS backend {}, clients on {} (at most {})", ras->backend_name(), listener->path(),
-             cfg.max_clients);
+  log_->info("running: RAS backend {}, clients on {} (at most {}, {} per user)", ras->backend_name(),
+             listener->path(), cfg.max_clients, config::clients_per_user_limit(cfg));
   options_.events.service_started(RASBROKER_VERSION, listener->path(), ras->backend_name());
   {
     std::lock_guard lock(mutex_);

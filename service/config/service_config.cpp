@@ -162,6 +162,10 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
        }},
       {"allowed_groups", [&](const json& v, const std::string& k) { c.allowed_groups = read_strings(top, v, k); }},
       {"max_clients", [&](const json& v, const std::string& k) { c.max_clients = read_uint(top, v, k, 1, 1000); }},
+      // Client identity and its limits.
+      {"max_clients_per_user",
+       [&](const json& v, const std::string& k) { c.max_clients_per_user = read_uint(top, v, k, 1, 1000); }},
+      {"socket_group", [&](const json& v, const std::string& k) { c.socket_group = read_string(top, v, k, false); }},
       {"phonebooks", [&](const json& v, const std::string& k) { c.broker.phonebooks = read_strings(top, v, k); }},
       {"allowed_entries", [&](const json& v, const std::string& k) { read_allowed_entries(top, v, k, b.authorization); }},
       {"authorization", [&](const json& v, const std::string& k) { read_authorization(top, v, k, b.authorization); }},
@@ -229,6 +233,11 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
        }},
   });
   return c;
+}
+
+std::size_t clients_per_user_limit(const ServiceConfig& c) {
+  if (c.max_clients_per_user != 0) return std::min(c.max_clients_per_user, c.max_clients);
+  return std::max<std::uint32_t>(1, c.max_clients / 4);
 }
 
 ServiceConfig load_service_config(const std::string& path, bool missing_ok) {

@@ -3,6 +3,7 @@
 // --config FILE on the Linux dev host). Every key is optional; docs/operations.md
 // lists them with their defaults. Parsing is strict: an unknown key or a bad value
 // is a ConfigError naming the file, the key and the problem.
+#include <cstddef>
 #include <cstdint>
 #include <stdexcept>
 #include <string>
@@ -26,8 +27,15 @@ struct ServiceConfig {
   std::string pipe_name = "rasbroker";      // \\.\pipe\<pipe_name>
   std::vector<std::string> allowed_groups;  // extra groups granted read/write on the pipe
   std::uint32_t max_clients = 64;           // concurrent pipe/socket clients
+  // Client identity and its limits (docs/operations.md, docs/security.md).
+  std::uint32_t max_clients_per_user = 0;  // 0: the default, clients_per_user_limit()
+  std::string socket_group;                // the Linux dev host: group admitted to the socket ("": owner only)
   LogConfig log;
 };
+
+// The places one user may hold: max_clients_per_user, at most max_clients; by default a
+// quarter of max_clients (at least 1), so that one user never holds every place.
+std::size_t clients_per_user_limit(const ServiceConfig& c);
 
 class ConfigError : public std::runtime_error {
  public:

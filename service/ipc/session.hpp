@@ -12,6 +12,7 @@
 #include <deque>
 #include <memory>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -34,6 +35,13 @@
 
 namespace rasbroker::ipc {
 
+// What a client that the transport cannot identify gets (IdentifyFn).
+inline protocol::RpcError unidentified_client_error() {
+  return protocol::RpcError(protocol::ErrorCode::unauthorized,
+                            "the service cannot tell which user this client runs as; "
+                            "connect with at least the identification impersonation level");
+}
+
 struct SessionLimits {
   std::size_t max_line_bytes = protocol::kDefaultMaxLineBytes;
   std::size_t max_outbox_bytes = 4 * 1024 * 1024;  // unread output before we give up on a client
@@ -48,10 +56,11 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // Identification hook: some transports learn who the client is only once it has
   // sent something (a Windows pipe server may impersonate its client only after a
   // read). If set, it runs once, after the first successful read and before that
-  // data is dispatched, and completes the caller. False: the client cannot be told
-  // apart from anyone else; it gets one `unauthorized` error and is disconnected,
-  // nothing it sent is dispatched.
-  using IdentifyFn = std::function<bool(authz::Caller&)>;
+  // data is dispatched, and completes the caller. An error instead: the client gets
+  // that one error line (`unauthorized` when it cannot be told apart from anyone else:
+  // unidentified_client_error(); `busy` when its user already holds all the places it
+  // may) and is disconnected; nothing it sent is dispatched.
+  using IdentifyFn = std::function<std::optional<protocol::RpcError>(authz::Caller&)>;
 
   Session(Stream stream, Dispatcher& dispatcher, authz::Caller caller, SessionLimits limits,
           std::shared_ptr<spdlog::logger> log, IdentifyFn identify_after_first_read = {})
@@ -121,12 +130,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                                       boost::asio::as_tuple(boost::asio::use_awaitable));
       if (ec) co_return;  // eof, ERROR_BROKEN_PIPE, reset: a normal disconnect
       if (identify_after_first_read_) {
-        if (!std::exchange(identify_after_first_read_, {})(client_.caller)) {
+        if (auto refused = std::exchange(identify_after_first_read_, {})(client_.caller)) {
           protocol::wipe(chunk);  // may hold a password
-          enqueue(protocol::encode_line(protocol::make_error(
-              nullptr, protocol::RpcError(protocol::ErrorCode::unauthorized,
-                                          "the service cannot tell which user this client runs as; "
-                                          "connect with at least the identification impersonation level"))));
+          enqueue(protocol::encode_line(protocol::make_error(nullptr, *refused)));
           co_return;
         }
         log_->debug("client pid {} identified as '{}'", client_.caller.owner.pid, client_.caller.owner.user);

@@ -8,6 +8,7 @@
 #include <string>
 #include <thread>
 
+#include <pwd.h>
 #include <unistd.h>
 
 #include "app/admission.hpp"
@@ -21,8 +22,6 @@ using nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
-
-using AdmissionTest = CoreTest;
 
 const std::string kPing = R"({"jsonrpc":"2.0","id":1,"method":"ping"})" "\n";
 
@@ -43,7 +42,45 @@ std::optional<json> ping_once_admitted(const std::string& endpoint) {
   return std::nullopt;
 }
 
+// The name the socket listener logs for this process's user (getpwuid_r of our uid).
+std::string current_user_name() {
+  passwd pw{};
+  passwd* found = nullptr;
+  char buf[1024];
+  if (getpwuid_r(::getuid(), &pw, buf, sizeof buf, &found) == 0 && found) return found->pw_name;
+  return std::to_string(::getuid());
+}
 }  // namespace
+
+class AdmissionTest : public CoreTest {
+ protected:
+  // With `config`, two clients (of this process's user) are served; a third gets one line,
+  // returned, and is disconnected; the two are served on, and when one leaves a place is
+  // free again.
+  std::string third_clients_refusal(const json& config) {
+    RecordingReporter reporter;
+    ServiceThread service(options(write_config(config)), reporter, log_.logger());
+    EXPECT_TRUE(reporter.wait_for(ServiceState::running));
+    LineClient a(socket_), b(socket_);
+    EXPECT_EQ(a.call("ping")["result"]["pong"], true);
+    EXPECT_EQ(b.call("ping")["result"]["pong"], true);
+
+    LineClient c(socket_);
+    const auto line = c.read_line();
+    EXPECT_TRUE(line);
+    EXPECT_FALSE(c.read_line(5s)) << "the refused client is disconnected";
+    EXPECT_EQ(a.call("ping")["result"]["pong"], true) << "the admitted clients are served on";
+
+    b.close();
+    const auto answer = ping_once_admitted(socket_);
+    EXPECT_TRUE(answer) << "no place was freed when b left";
+    if (answer) {
+      EXPECT_EQ((*answer)["result"]["pong"], true);
+    }
+    EXPECT_EQ(service.stop(), 0);
+    return line.value_or("");
+  }
+};
 
 TEST(BusyLine, IsOneJsonRpcErrorLineWithNoId) {
   const std::string line = busy_line(2);
@@ -58,27 +95,24 @@ TEST(BusyLine, IsOneJsonRpcErrorLineWithNoId) {
 }
 
 TEST_F(AdmissionTest, AtMaxClientsTheNextClientGetsBusyAndIsDisconnected) {
-  RecordingReporter reporter;
-  ServiceThread service(options(write_config({{"max_clients", 2}})), reporter, log_.logger());
-  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
-  LineClient a(socket_), b(socket_);
-  EXPECT_EQ(a.call("ping")["result"]["pong"], true);
-  EXPECT_EQ(b.call("ping")["result"]["pong"], true);
-
-  LineClient c(socket_);
-  const auto line = c.read_line();
-  ASSERT_TRUE(line);
-  EXPECT_EQ(*line + "\n", busy_line(2));
-  EXPECT_FALSE(c.read_line(5s)) << "the refused client is disconnected";
+  // Every client here is one user: its share must not be what refuses.
+  const std::string refusal = third_clients_refusal({{"max_clients", 2}, {"max_clients_per_user", 2}});
+  EXPECT_EQ(refusal + "\n", busy_line(2));
   EXPECT_TRUE(log_.contains("refusing client pid " + std::to_string(::getpid()) + ": 2 clients already connected"))
       << log_.text();
-  EXPECT_EQ(a.call("ping")["result"]["pong"], true) << "the admitted clients are served on";
+}
 
-  b.close();
-  const auto answer = ping_once_admitted(socket_);
-  ASSERT_TRUE(answer) << "no place was freed when b left";
-  EXPECT_EQ((*answer)["result"]["pong"], true);
-  EXPECT_EQ(service.stop(), 0);
+// The Unix socket knows the user at accept: a user beyond its share is refused then, with
+// `busy` saying why, while the service has places left for others.
+TEST_F(AdmissionTest, BeyondMaxClientsPerUserTheUsersNextClientGetsBusy) {
+  const auto refusal = json::parse(third_clients_refusal({{"max_clients", 8}, {"max_clients_per_user", 2}}));
+  EXPECT_EQ(refusal["error"]["code"], static_cast<int>(protocol::ErrorCode::busy)) << refusal.dump();
+  EXPECT_TRUE(refusal["id"].is_null());
+  EXPECT_EQ(refusal["error"]["message"], "user " + current_user_name() +
+                                             " already has 2 connections to the service (max_clients_per_user)");
+  EXPECT_TRUE(log_.contains("refusing client pid " + std::to_string(::getpid()) + " user '" + current_user_name() +
+                            "': the user already has 2 connections (max_clients_per_user)"))
+      << log_.text();
 }
 
 TEST_F(AdmissionTest, ASilentClientIsDisconnectedAndItsPlaceFreed) {

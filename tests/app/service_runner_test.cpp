@@ -55,7 +55,7 @@ TEST_F(ServiceRunnerTest, StartServeStopReportsWhatAServiceManagerNeeds) {
   ASSERT_EQ(log_files.size(), 1u);
   EXPECT_EQ(log_files[0].max_files, 3u);
   EXPECT_TRUE(log_.contains("logging to /var/log/test.log")) << log_.text();
-  EXPECT_TRUE(log_.contains("running: RAS backend sim, clients on " + socket_ + " (at most 64)")) << log_.text();
+  EXPECT_TRUE(log_.contains("running: RAS backend sim, clients on " + socket_ + " (at most 64, 16 per user)")) << log_.text();
   EXPECT_TRUE(log_.contains("request dial from pid")) << log_.text();
   EXPECT_TRUE(log_.contains("service settings not applied (not under a service manager in this test)"))
       << log_.text();

@@ -241,3 +241,29 @@ TEST_F(ConfigFile, NonAsciiPathIsRead) {
 
 }  // namespace
 }  // namespace rasbroker::config
+
+namespace rasbroker::config {
+namespace {
+
+// Client identity and its limits: the places one user may hold, the dev host's socket group.
+TEST(ServiceConfig, ThePerUserClientLimitIsAQuarterOfMaxClientsByDefault) {
+  EXPECT_EQ(clients_per_user_limit(parse_service_config(json::object(), "config.json")), 16u);
+  EXPECT_EQ(clients_per_user_limit(parse_service_config(json::parse(R"({"max_clients": 2})"), "c")), 1u)
+      << "never 0: every user may connect";
+  EXPECT_EQ(clients_per_user_limit(parse_service_config(json::parse(R"({"max_clients_per_user": 3})"), "c")), 3u);
+  EXPECT_EQ(clients_per_user_limit(
+                parse_service_config(json::parse(R"({"max_clients": 4, "max_clients_per_user": 10})"), "c")),
+            4u)
+      << "no more than max_clients";
+  const auto c = parse_service_config(json::parse(R"({"socket_group": "vpn-users"})"), "c");
+  EXPECT_EQ(c.socket_group, "vpn-users");
+  EXPECT_TRUE(parse_service_config(json::object(), "c").socket_group.empty()) << "owner only by default";
+  expect_refused({
+      {R"({"max_clients_per_user": 0})", "\"max_clients_per_user\" must be an integer from 1 to 1000"},
+      {R"({"socket_group": ""})", "\"socket_group\" must not be empty"},
+      {R"({"socket_group": 5})", "\"socket_group\" must be a string"},
+  });
+}
+
+}  // namespace
+}  // namespace rasbroker::config

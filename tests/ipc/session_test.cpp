@@ -13,6 +13,7 @@
 #include "../broker/broker_harness.hpp"
 #include "ipc/dispatcher.hpp"
 #include "ipc/session.hpp"
+#include "app/admission.hpp"
 
 namespace rasbroker::testing {
 namespace {
@@ -94,7 +95,7 @@ class SessionTest : public BrokerHarness {
 };
 
 TEST_F(SessionTest, AnUnidentifiableClientGetsOneErrorAndNothingIsDispatched) {
-  Socket& c = connect({}, [](authz::Caller&) { return false; });
+  Socket& c = connect({}, [](authz::Caller&) { return ipc::unidentified_client_error(); });
   send(c, R"({"jsonrpc":"2.0","id":1,"method":"dial","params":{"entry":"Office VPN","password":"s3cret"}})" "\n");
   const auto r = receive(c);
   ASSERT_EQ(r.lines.size(), 1u);
@@ -110,7 +111,7 @@ TEST_F(SessionTest, AnUnidentifiableClientGetsOneErrorAndNothingIsDispatched) {
 TEST_F(SessionTest, TheIdentityTheHookFoundIsTheOwner) {
   Socket& c = connect({}, [](authz::Caller& o) {
     o.owner.user = "CONTOSO\\alice";
-    return true;
+    return std::optional<protocol::RpcError>();
   });
   send(c, R"({"jsonrpc":"2.0","id":1,"method":"dial","params":{"entry":"Office VPN"}})" "\n");
   const auto r = receive(c);
@@ -194,6 +195,115 @@ TEST_F(SessionTest, AfterItsFirstRequestAClientMayWaitAsLongAsItLikes) {
   EXPECT_FALSE(r.closed);
   ASSERT_FALSE(r.lines.empty());
   EXPECT_EQ(r.lines[0]["method"], "connection.changed");
+}
+
+// The per-user client limit (app::Admission) where the transport learns the user only
+// after the first read, as the Windows pipe does: the refusal comes at identification, is
+// `busy` (never `unauthorized`), nothing the refused client sent is dispatched, and a
+// user's places are given back when its sessions end — also one refused at identification.
+class AdmissionIdentifyTest : public SessionTest {
+ protected:
+  void SetUp() override {
+    SessionTest::SetUp();
+    admission_ = std::make_unique<app::Admission>(*dispatcher_, 4, 2, ipc::SessionLimits{}, log_);
+  }
+  void TearDown() override {
+    SessionTest::TearDown();
+    admission_.reset();
+  }
+
+  // A client of `user`, who is known to the service only after its first read.
+  Socket& connect_as(const std::string& user) {
+    auto client = std::make_unique<Socket>(io_);
+    Socket server(io_);
+    asio::local::connect_pair(*client, server);
+    client->non_blocking(true);
+    admission_->admit(std::move(server), authz::Caller{.owner = {4242, ""}, .admin = false, .member_of = {}},
+                      [user](authz::Caller& who) {
+                        who.owner.user = user;
+                        return std::optional<protocol::RpcError>();
+                      });
+    clients_.push_back(std::move(client));
+    settle();
+    return *clients_.back();
+  }
+  // Sends a ping; returns the first line answered and whether the service closed.
+  std::pair<json, bool> ping(Socket& s) {
+    send(s, SessionTest::ping(1));
+    return first_line(s);
+  }
+  std::pair<json, bool> first_line(Socket& s) {
+    const auto r = receive(s);
+    return {r.lines.empty() ? json() : r.lines[0], r.closed};
+  }
+
+  std::unique_ptr<app::Admission> admission_;
+};
+
+TEST_F(AdmissionIdentifyTest, BeyondItsShareAUserIsRefusedBusyAtIdentification) {
+  Socket& a1 = connect_as("CORP\\alice");
+  Socket& a2 = connect_as("CORP\\alice");
+  EXPECT_EQ(ping(a1).first["result"]["pong"], true);
+  EXPECT_EQ(ping(a2).first["result"]["pong"], true);
+  EXPECT_EQ(admission_->held_by("CORP\\alice"), 2u);
+
+  Socket& a3 = connect_as("CORP\\alice");
+  EXPECT_EQ(admission_->connected(), 3u) << "a place is taken at accept, before the user is known";
+  const std::size_t logged_before = log_text_.str().size();
+  const auto [refusal, closed] = ping(a3);
+  EXPECT_EQ(refusal["error"]["code"], static_cast<int>(protocol::ErrorCode::busy)) << refusal.dump();
+  EXPECT_EQ(refusal["error"]["message"],
+            "user CORP\\alice already has 2 connections to the service (max_clients_per_user)");
+  EXPECT_TRUE(refusal["id"].is_null());
+  EXPECT_TRUE(closed) << "the refused client is disconnected";
+  EXPECT_EQ(log_text_.str().find("request ping", logged_before), std::string::npos)
+      << "nothing it sent was dispatched: " << log_text_.str();
+  EXPECT_NE(log_text_.str().find("refusing client pid 4242 user 'CORP\\alice': the user already has 2 connections"),
+            std::string::npos)
+      << log_text_.str();
+  EXPECT_EQ(admission_->connected(), 2u) << "the refused client's place is given back";
+  EXPECT_EQ(admission_->held_by("CORP\\alice"), 2u);
+
+  // Another user is not held back by alice.
+  Socket& b = connect_as("CORP\\bob");
+  EXPECT_EQ(ping(b).first["result"]["pong"], true);
+  EXPECT_EQ(admission_->held_by("CORP\\bob"), 1u);
+}
+
+TEST_F(AdmissionIdentifyTest, AUsersPlacesAreGivenBackWhenItsSessionsEnd) {
+  Socket& a1 = connect_as("CORP\\alice");
+  Socket& a2 = connect_as("CORP\\alice");
+  EXPECT_EQ(ping(a1).first["result"]["pong"], true);
+  EXPECT_EQ(ping(a2).first["result"]["pong"], true);
+  a1.close();
+  settle();
+  EXPECT_EQ(admission_->held_by("CORP\\alice"), 1u);
+  EXPECT_EQ(admission_->connected(), 1u);
+  Socket& a3 = connect_as("CORP\\alice");
+  EXPECT_EQ(ping(a3).first["result"]["pong"], true) << "alice's freed place can be taken again";
+  a2.close();
+  a3.close();
+  settle();
+  EXPECT_EQ(admission_->held_by("CORP\\alice"), 0u);
+  EXPECT_EQ(admission_->connected(), 0u);
+}
+
+// A client that never sends anything is never identified: it holds a place in the total
+// (until the first-request timeout) but none of any user's share.
+TEST_F(AdmissionIdentifyTest, AClientNotYetIdentifiedCountsInTheTotalOnly) {
+  connect_as("CORP\\alice");
+  EXPECT_EQ(admission_->connected(), 1u);
+  EXPECT_EQ(admission_->held_by("CORP\\alice"), 0u);
+}
+
+// The total is checked at accept, before any read: at max_clients the next client gets
+// the busy line at once whoever it is.
+TEST_F(AdmissionIdentifyTest, AtMaxClientsTheTotalStillRefusesAtAccept) {
+  for (const char* user : {"CORP\\a", "CORP\\b", "CORP\\c", "CORP\\d"}) EXPECT_EQ(ping(connect_as(user)).first["result"]["pong"], true);
+  Socket& fifth = connect_as("CORP\\e");
+  const auto [refusal, closed] = first_line(fifth);  // refused before it could send anything
+  EXPECT_EQ(refusal, json::parse(app::busy_line(4)));
+  EXPECT_TRUE(closed);
 }
 
 }  // namespace

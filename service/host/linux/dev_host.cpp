@@ -3,8 +3,10 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <optional>
 
 #include "host/linux/file_trust.hpp"
+#include "host/linux/peer_identity.hpp"
 #include "host/linux/unix_listener.hpp"
 #include "simulator/scenario.hpp"
 #include "simulator/simulator.hpp"
@@ -22,8 +24,17 @@ namespace {
 // the simulator made from it (owned by the core, which destroys it after after_stop).
 struct DevHostRun {
   sim::Scenario scenario;
+  std::optional<gid_t> socket_group;
   sim::Simulator* simulator = nullptr;
 };
+
+// The gid of the socket's group; none for "" (owner only). `source` names where the name
+// came from, for the error.
+std::optional<gid_t> socket_group_id(const std::string& name, const char* source) {
+  if (name.empty()) return std::nullopt;
+  if (auto gid = group_id(name)) return gid;
+  throw config::ConfigError(std::string(source) + ": there is no group \"" + name + "\" on this system");
+}
 
 }  // namespace
 
@@ -32,11 +43,13 @@ app::RunnerOptions dev_host_runner_options(const DevHostOptions& options, std::s
   app::RunnerOptions o;
   o.config_path = options.config_path;
   o.log_level = options.log_level;
-  o.check_config = [run, path = options.scenario_path](const config::ServiceConfig&) {
+  o.check_config = [run, path = options.scenario_path, group = options.socket_group](const config::ServiceConfig& cfg) {
+    run->socket_group = socket_group_id(group.empty() ? cfg.socket_group : group, group.empty() ? "socket_group" : "--socket-group");
     run->scenario = sim::load_scenario_file(path);
   };
-  o.make_listener = [socket_path = options.socket_path, log](boost::asio::io_context& io, const config::ServiceConfig&) {
-    return std::make_unique<UnixListener>(io, socket_path, log);
+  o.make_listener = [run, socket_path = options.socket_path, log](boost::asio::io_context& io,
+                                                                  const config::ServiceConfig&) {
+    return std::make_unique<UnixListener>(io, socket_path, log, run->socket_group);
   };
   o.make_ras = [run](boost::asio::any_io_executor) {
     auto simulator =

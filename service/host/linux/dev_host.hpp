@@ -20,9 +20,11 @@ struct DevHostOptions {
   std::string socket_path = default_socket_path();
   std::string config_path;  // "" = the defaults
   std::string log_level;    // overrides log.level when not empty
+  std::string socket_group;  // overrides socket_group when not empty
 };
 
-// The scenario is read with the configuration (a bad one is kExitBadConfig, before any
+// The socket group (--socket-group, or the socket_group key) must exist: else
+// kExitBadConfig, before any socket exists. The scenario is read with the configuration (a bad one is kExitBadConfig, before any
 // socket exists). After a clean stop the ledger is checked: a handle that was not hung
 // up and reaped is logged and makes the exit code kExitRasBackend (4, the dev host's
 // "leaked"); otherwise "simulator: no handle leaked" is logged.

@@ -58,6 +58,8 @@ int main(int argc, char** argv) {
   cli.add_option("--listen", opt.socket_path, "Unix socket path")->capture_default_str();
   cli.add_option("--config", opt.config_path, "Configuration file (JSON); see docs/operations.md")
       ->check(CLI::ExistingFile);
+  cli.add_option("--socket-group", opt.socket_group,
+                 "Group admitted to the socket: mode 0660 with this group instead of 0600 (overrides socket_group)");
   cli.add_option("--log-level", opt.log_level, "trace|debug|info|warn|error|critical|off (overrides the config)");
   try {
     cli.parse(argc, argv);

@@ -1,15 +1,17 @@
 #include "host/linux/unix_listener.hpp"
 
-#include <pwd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <stdexcept>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
+
+#include "host/linux/peer_identity.hpp"
 
 namespace rasbroker::host {
 
@@ -26,25 +28,10 @@ bool socket_is_live(asio::io_context& io, const std::string& path) {
   return !ec;
 }
 
-// The service's own account stands where SYSTEM does on Windows: it may do everything, as root may.
-authz::Caller peer_identity(local::socket& s) {
-  authz::Caller who;
-  ucred cred{};
-  socklen_t len = sizeof cred;
-  if (getsockopt(s.native_handle(), SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0) return who;
-  who.owner.pid = cred.pid;
-  who.admin = cred.uid == 0 || cred.uid == geteuid();
-  passwd pw{};
-  passwd* found = nullptr;
-  char buf[1024];
-  if (getpwuid_r(cred.uid, &pw, buf, sizeof buf, &found) == 0 && found) who.owner.user = found->pw_name;
-  else who.owner.user = std::to_string(cred.uid);
-  return who;
-}
-
 }  // namespace
 
-UnixListener::UnixListener(asio::io_context& io, std::string path, std::shared_ptr<spdlog::logger> log)
+UnixListener::UnixListener(asio::io_context& io, std::string path, std::shared_ptr<spdlog::logger> log,
+                           std::optional<gid_t> group)
     : path_(std::move(path)), log_(std::move(log)), acceptor_(io) {
   struct stat st {};
   if (::lstat(path_.c_str(), &st) == 0) {
@@ -54,16 +41,28 @@ UnixListener::UnixListener(asio::io_context& io, std::string path, std::shared_p
     log_->warn("removing stale socket {}", path_);
     ::unlink(path_.c_str());
   }
-  // Owner-only from the first instant: no window in which others could connect.
+  // Owner-only from the first instant: no window in which others could connect. With a
+  // group, the file gets it and 0660 before listen(): until then every connect() is
+  // refused, so nobody outside the group ever connects either.
   const mode_t old = ::umask(0177);
   boost::system::error_code ec;
   acceptor_.open(local(), ec);
   if (!ec) acceptor_.bind(local::endpoint(path_), ec);
   ::umask(old);
-  if (!ec) ::chmod(path_.c_str(), 0600);
+  if (!ec && group && ::chown(path_.c_str(), static_cast<uid_t>(-1), *group) != 0)
+    ec.assign(errno, boost::system::system_category());
+  if (!ec && ::chmod(path_.c_str(), group ? 0660 : 0600) != 0) ec.assign(errno, boost::system::system_category());
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) throw std::runtime_error("cannot listen on " + path_ + ": " + ec.message());
-  log_->info("listening on {}", path_);
+  if (ec) {
+    boost::system::error_code ignored;
+    if (acceptor_.is_open()) {
+      acceptor_.close(ignored);
+      ::unlink(path_.c_str());
+    }
+    throw std::runtime_error("cannot listen on " + path_ + ": " + ec.message());
+  }
+  if (group) log_->info("listening on {} (mode 0660, group {})", path_, *group);
+  else log_->info("listening on {}", path_);
 }
 
 UnixListener::~UnixListener() { close(); }
@@ -83,7 +82,7 @@ asio::awaitable<void> UnixListener::accept_loop(app::Admission& admission) {
       log_->warn("accept failed: {}", ec.message());
       continue;
     }
-    authz::Caller who = peer_identity(socket);
+    authz::Caller who = peer_identity(socket.native_handle(), ::geteuid());
     admission.admit(std::move(socket), std::move(who));
   }
 }

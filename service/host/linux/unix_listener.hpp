@@ -1,8 +1,12 @@
 #pragma once
-// The Linux dev host's transport: a Unix stream socket, mode 0600, client identity
-// from SO_PEERCRED. Plays the role the named pipe plays on Windows; what happens to an
+// The Linux dev host's transport: a Unix stream socket, mode 0600 (or 0660 with a group:
+// --socket-group / socket_group), client identity from SO_PEERCRED and SO_PEERGROUPS
+// (peer_identity.hpp). Plays the role the named pipe plays on Windows; what happens to an
 // accepted client (the max_clients rule, the session) is the core's (app::Admission).
+#include <sys/types.h>
+
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
@@ -18,7 +22,10 @@ class UnixListener final : public app::Listener {
  public:
   // Binds and listens. A stale socket file (nobody answering) is replaced; a live one
   // (another rasbrokerd) is refused with std::runtime_error saying so.
-  UnixListener(boost::asio::io_context& io, std::string path, std::shared_ptr<spdlog::logger> log);
+  // `group`: the socket file gets this group and mode 0660 (else mode 0600), set before
+  // it accepts anyone; std::runtime_error when it cannot be.
+  UnixListener(boost::asio::io_context& io, std::string path, std::shared_ptr<spdlog::logger> log,
+               std::optional<gid_t> group = std::nullopt);
   ~UnixListener() override;
   UnixListener(const UnixListener&) = delete;
   UnixListener& operator=(const UnixListener&) = delete;

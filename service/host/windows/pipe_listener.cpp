@@ -9,6 +9,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/windows/overlapped_ptr.hpp>
 
+#include "host/windows/group_sids.hpp"
 #include "host/windows/pipe_identity.hpp"
 #include "host/windows/win32_util.hpp"
 
@@ -156,14 +157,19 @@ void PipeListener::serve(Pipe pipe, app::Admission& admission) {
   who.owner.pid = pipe_client_pid(h);
   // The user is known only after the first read (impersonation rule); the session
   // calls this hook then, before dispatching that first request.
-  auto identify = [h, log = log_](authz::Caller& caller) {
+  auto identify = [h, log = log_, group_sids = group_sids_](authz::Caller& caller) {
     std::string why;
-    if (auto user = pipe_client_user(h, why)) {
-      caller.owner.user = std::move(*user);
-      return true;
+    auto token = pipe_client_identity(h, why);
+    if (!token) {
+      log->warn("client pid {}: cannot identify the user, refusing it: {}", caller.owner.pid, why);
+      return std::optional(ipc::unidentified_client_error());
     }
-    log->warn("client pid {}: cannot identify the user, refusing it: {}", caller.owner.pid, why);
-    return false;
+    log->debug("client pid {}: user '{}'{}, {} enabled groups", caller.owner.pid, token->user,
+               token->admin ? " (administrator)" : "", token->enabled_groups.size());
+    caller.owner.user = std::move(token->user);
+    caller.admin = token->admin;
+    caller.member_of = member_of_groups(std::move(token->enabled_groups), group_sids);
+    return std::optional<protocol::RpcError>();
   };
   admission.admit(std::move(pipe), std::move(who), std::move(identify));
 }

@@ -16,6 +16,7 @@
 #include <spdlog/logger.h>
 
 #include "app/listener.hpp"
+#include "host/windows/group_sids.hpp"
 #include "host/windows/pipe_security.hpp"
 
 namespace rasbroker::winhost {
@@ -72,6 +73,8 @@ class PipeListener final : public app::Listener {
   std::wstring wide_path_;
   std::shared_ptr<spdlog::logger> log_;
   SecurityDescriptor security_;
+  // Group names the policy asks about, resolved once for all clients (member_of).
+  std::shared_ptr<GroupSidCache> group_sids_ = std::make_shared<GroupSidCache>();
   std::optional<Pipe> waiting_;
   bool closed_ = false;
 };

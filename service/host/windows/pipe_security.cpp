@@ -5,17 +5,12 @@
 
 #include "config/service_config.hpp"
 #include "security/pipe_sddl.hpp"
+#include "host/windows/group_sids.hpp"
 #include "host/windows/win32_util.hpp"
 
 namespace rasbroker::winhost {
 
 namespace {
-
-std::string sid_to_string(PSID sid) {
-  LocalPtr<wchar_t> text;
-  if (!ConvertSidToStringSidW(sid, text.out())) throw Win32Error("ConvertSidToStringSid", GetLastError());
-  return narrow(text.get());
-}
 
 std::string descriptor_to_dacl_sddl(PSECURITY_DESCRIPTOR sd) {
   LocalPtr<wchar_t> text;
@@ -25,42 +20,20 @@ std::string descriptor_to_dacl_sddl(PSECURITY_DESCRIPTOR sd) {
   return narrow(text.get());
 }
 
-bool is_group_type(SID_NAME_USE use) {
-  return use == SidTypeGroup || use == SidTypeAlias || use == SidTypeWellKnownGroup;
-}
-
 }  // namespace
 
 std::vector<std::string> resolve_group_sids(const std::vector<std::string>& names) {
   std::vector<std::string> sids;
   for (const auto& name : names) {
-    const std::wstring wide = widen(name);
-    if (security::is_sid_string(name)) {
-      // Given as a SID: validate it really is one Windows accepts, keep it as written.
-      // Scoped: the SID is freed also when sid_to_string throws.
-      LocalPtr<void> sid;
-      if (!ConvertStringSidToSidW(wide.c_str(), sid.out()))
-        throw config::ConfigError("allowed_groups: \"" + name + "\" is not a valid SID");
-      sids.push_back(sid_to_string(sid.get()));
-      continue;
+    std::string why;
+    const auto account = resolve_account(name, why);
+    if (!account) {
+      if (security::is_sid_string(name)) throw config::ConfigError("allowed_groups: \"" + name + "\" is " + why);
+      throw config::ConfigError("allowed_groups: unknown group \"" + name + "\" (" + why + ")");
     }
-    DWORD sid_size = 0, domain_size = 0;
-    SID_NAME_USE use{};
-    LookupAccountNameW(nullptr, wide.c_str(), nullptr, &sid_size, nullptr, &domain_size, &use);
-    const DWORD probe_error = GetLastError();
-    if (sid_size == 0) {
-      throw config::ConfigError("allowed_groups: unknown group \"" + name + "\" (LookupAccountName: " +
-                                win32_error_text(probe_error) + ")");
-    }
-    std::vector<BYTE> sid(sid_size);
-    std::wstring domain(domain_size, L'\0');
-    if (!LookupAccountNameW(nullptr, wide.c_str(), sid.data(), &sid_size, domain.data(), &domain_size, &use)) {
-      throw config::ConfigError("allowed_groups: unknown group \"" + name + "\" (LookupAccountName: " +
-                                win32_error_text(GetLastError()) + ")");
-    }
-    if (!is_group_type(use))
+    if (!account->is_group())
       throw config::ConfigError("allowed_groups: \"" + name + "\" is not a group (only groups may be granted access)");
-    sids.push_back(sid_to_string(sid.data()));
+    sids.push_back(account->sid);
   }
   return sids;
 }

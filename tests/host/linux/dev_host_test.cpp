@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 
@@ -13,6 +14,7 @@
 #include "app/service_runner.hpp"
 #include "app_test_support.hpp"
 #include "host/linux/dev_host.hpp"
+#include "host/linux/peer_identity.hpp"
 
 using namespace rasbroker;
 using namespace rasbroker::app;
@@ -127,4 +129,39 @@ TEST_F(DevHostTest, AConfiguredPhonebookOthersCanWriteIsNotDialledFrom) {
   const auto dial = client.call("dial", lab);
   EXPECT_EQ(dial["result"]["state"], "connected") << dial.dump();
   EXPECT_EQ(service.stop("SIGTERM"), 0);
+}
+
+// --socket-group: the socket is the group's too, 0660, from before it accepts anyone.
+TEST_F(DevHostTest, WithASocketGroupTheSocketIs0660AndTheGroups) {
+  const auto group = host::group_id("nogroup");
+  if (!group) GTEST_SKIP() << "no group \"nogroup\" on this system";
+  if (::geteuid() != 0) GTEST_SKIP() << "giving the socket another group needs root (or membership of nogroup)";
+  opt_.socket_group = "nogroup";
+  RecordingReporter reporter;
+  ServiceThread service(host::dev_host_runner_options(opt_, log_.logger()), reporter, log_.logger());
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  struct stat st {};
+  ASSERT_EQ(::stat(opt_.socket_path.c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 0660u);
+  EXPECT_EQ(st.st_gid, *group);
+  LineClient client(opt_.socket_path);
+  EXPECT_EQ(client.call("ping")["result"]["pong"], true);
+  EXPECT_EQ(service.stop(), 0);
+}
+
+// The same from the configuration; a group that does not exist is a bad configuration,
+// found before any socket exists.
+TEST_F(DevHostTest, AnUnknownSocketGroupIsABadConfigBeforeAnySocket) {
+  opt_.config_path = dir_.write("config.json", R"({"socket_group": "no-such-group-7e1f"})");
+  RecordingReporter reporter;
+  ServiceRunner runner(host::dev_host_runner_options(opt_, log_.logger()), reporter, log_.logger());
+  EXPECT_EQ(runner.run(), kExitBadConfig);
+  EXPECT_FALSE(fs::exists(opt_.socket_path));
+  EXPECT_TRUE(log_.contains("socket_group: there is no group \"no-such-group-7e1f\" on this system")) << log_.text();
+
+  opt_.config_path.clear();
+  opt_.socket_group = "no-such-group-7e1f";
+  ServiceRunner second(host::dev_host_runner_options(opt_, log_.logger()), reporter, log_.logger());
+  EXPECT_EQ(second.run(), kExitBadConfig);
+  EXPECT_TRUE(log_.contains("--socket-group: there is no group \"no-such-group-7e1f\"")) << log_.text();
 }

@@ -145,6 +145,34 @@ TEST(PipeListener, OverTheLimitAClientGetsBusy) {
   EXPECT_EQ(d.call("ping")["result"]["pong"], true);
 }
 
+// The per-user share over the real pipe: the user is known only after the first read, so
+// the refusal comes then — `busy`, naming the user Wine's token gives this process — and
+// the user's place is given back when one of its sessions ends.
+TEST(PipeListener, BeyondMaxClientsPerUserTheUsersNextClientGetsBusy) {
+  auto o = options("per-user");
+  PipeServer server(o, 8, {}, 2);
+  LineClient a(o.pipe_name), b(o.pipe_name);
+  EXPECT_EQ(a.call("ping")["result"]["pong"], true);
+  EXPECT_EQ(b.call("ping")["result"]["pong"], true);
+  const std::string user = a.call("dial", {{"entry", "Quick VPN"}})["result"]["owner"]["user"];
+  ASSERT_FALSE(user.empty());
+
+  LineClient c(o.pipe_name);
+  const auto refusal = c.call("ping");
+  EXPECT_EQ(refusal["error"]["code"], json(static_cast<int>(protocol::ErrorCode::busy))) << refusal.dump();
+  EXPECT_EQ(refusal["error"]["message"], "user " + user + " already has 2 connections to the service (max_clients_per_user)");
+  EXPECT_TRUE(refusal["id"].is_null());
+  EXPECT_FALSE(c.read_line(std::chrono::seconds(5))) << "the refused client is disconnected";
+  for (int i = 0; i < 100 && server.connected() > 2; ++i) Sleep(50);
+  EXPECT_EQ(server.connected(), 2u) << "the refused client's place is given back";
+
+  b.close();
+  for (int i = 0; i < 100 && server.connected() >= 2; ++i) Sleep(50);
+  LineClient d(o.pipe_name);
+  EXPECT_EQ(d.call("ping")["result"]["pong"], true) << "the user's place was not given back when b left";
+  a.call("hangup", {{"entry", "Quick VPN"}, {"wait", "gone"}, {"timeout_ms", 10000}});
+}
+
 // Over the real pipe too: closing the instance ends the pending overlapped read.
 TEST(PipeListener, AClientThatSendsNothingIsDisconnectedAndItsPlaceFreed) {
   auto o = options("silent");

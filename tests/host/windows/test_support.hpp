@@ -38,7 +38,9 @@ std::shared_ptr<spdlog::logger> test_logger();
 // its own thread (the broker's one executor thread). Clients: app::test::LineClient.
 class PipeServer {
  public:
-  explicit PipeServer(PipeListenerOptions options, std::size_t max_clients = 64, ipc::SessionLimits limits = {});
+  // max_clients_per_user 0: as many as max_clients.
+  explicit PipeServer(PipeListenerOptions options, std::size_t max_clients = 64, ipc::SessionLimits limits = {},
+                      std::size_t max_clients_per_user = 0);
   ~PipeServer();
   PipeServer(const PipeServer&) = delete;
   PipeServer& operator=(const PipeServer&) = delete;
