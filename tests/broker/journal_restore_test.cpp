@@ -210,7 +210,7 @@ TEST_F(JournalRestoreTest, RedialWithTheClientsPasswordNeedsTheClientAfterAResta
   auto p = dial_params("Office VPN", DialWait::connected);
   p.username = "alice";
   p.password = protocol::Secret("s3cret");
-  auto d = spawn(broker_->dial(std::move(p), owner()));
+  auto d = spawn(broker_->dial(std::move(p), admin()));
   ASSERT_TRUE(run_until([&] { return d->done; }));
   ASSERT_TRUE(d->value) << log_text();
   run_for(1s);

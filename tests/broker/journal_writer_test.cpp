@@ -39,7 +39,7 @@ TEST_F(JournalCoalescingTest, ABurstOfChangesIsAFewSaves) {
   std::vector<std::shared_ptr<Pending<Connection>>> dials;
   for (int i = 0; i < 20; ++i) {
     auto p = std::make_shared<Pending<Connection>>();
-    boost::asio::co_spawn(*io_, broker_->dial(dial_params("VPN " + std::to_string(i)), owner()),
+    boost::asio::co_spawn(*io_, broker_->dial(dial_params("VPN " + std::to_string(i)), admin()),
                           [p](std::exception_ptr e, Connection c) {
                             p->done = true;
                             p->error = e;

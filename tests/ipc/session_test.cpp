@@ -42,8 +42,8 @@ class SessionTest : public BrokerHarness {
   // A connected client; the other end runs a Session as the service would.
   Socket& connect(ipc::SessionLimits limits = {}, ipc::Session<Socket>::IdentifyFn identify = {},
                   int service_send_buffer = 0) {
-    auto client = std::make_unique<Socket>(io_);
-    Socket server(io_);
+    auto client = std::make_unique<Socket>(*io_);
+    Socket server(*io_);
     asio::local::connect_pair(*client, server);
     client->non_blocking(true);
     if (service_send_buffer) server.set_option(asio::socket_base::send_buffer_size(service_send_buffer));
@@ -214,8 +214,8 @@ class AdmissionIdentifyTest : public SessionTest {
 
   // A client of `user`, who is known to the service only after its first read.
   Socket& connect_as(const std::string& user) {
-    auto client = std::make_unique<Socket>(io_);
-    Socket server(io_);
+    auto client = std::make_unique<Socket>(*io_);
+    Socket server(*io_);
     asio::local::connect_pair(*client, server);
     client->non_blocking(true);
     admission_->admit(std::move(server), authz::Caller{.owner = {4242, ""}, .admin = false, .member_of = {}},
