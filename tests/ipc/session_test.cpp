@@ -41,8 +41,8 @@ class SessionTest : public BrokerHarness {
   // A connected client; the other end runs a Session as the service would.
   Socket& connect(ipc::SessionLimits limits = {}, ipc::Session<Socket>::IdentifyFn identify = {},
                   int service_send_buffer = 0) {
-    auto client = std::make_unique<Socket>(io_);
-    Socket server(io_);
+    auto client = std::make_unique<Socket>(*io_);
+    Socket server(*io_);
     asio::local::connect_pair(*client, server);
     client->non_blocking(true);
     if (service_send_buffer) server.set_option(asio::socket_base::send_buffer_size(service_send_buffer));
