@@ -3,8 +3,8 @@
 // for the disk: the broker says that something changed; the writer takes a snapshot on the
 // broker's executor when it is time to save and hands it to the store on a thread of its
 // own. At most one save is in flight; every change made meanwhile is folded into the next
-// one, so a burst of N changes costs a couple of saves, not N (docs/operations.md, "What a
-// restart does with the journal").
+// one, so a burst of N changes costs a couple of saves, not N (docs/operations.md, "How
+// writes are coalesced"; bench/journal_bench measures it).
 //
 // Two urgencies (the window in which a crash loses a change, and what that costs):
 // - now: a new RAS handle, a hang-up started, connections taken back at start. Saved as
