@@ -26,6 +26,9 @@ struct ServiceConfig {
   std::string pipe_name = "rasbroker";      // \\.\pipe\<pipe_name>
   std::vector<std::string> allowed_groups;  // extra groups granted read/write on the pipe
   std::uint32_t max_clients = 64;           // concurrent pipe/socket clients
+  // The Linux dev host's data folder (the journal); "" = none. The Windows service refuses
+  // the key: its data folder is %ProgramData%\RasBroker, secured to administrators.
+  std::string data_dir;
   LogConfig log;
 };
 

@@ -86,6 +86,26 @@ TEST_F(SimulatorState, ChangeHookMayTakeASnapshot) {
   }));
 }
 
+// A process killed right after hearing RASCS_Connected must leave a state that says so:
+// RAS's state (RasMan's) changes before the dialler is told.
+TEST_F(SimulatorState, TheHookSeesAStateBeforeTheDiallerHearsOfIt) {
+  Simulator sim(scenario(kScenario));
+  nlohmann::json last;
+  sim.set_change_hook([&] { last = sim.snapshot(); });
+  std::vector<std::string> heard, saved;
+  const auto r = sim.dial(request("Leaving"), [&](const ras::DialProgress& p) {
+    heard.push_back(ras::state_name(p.state));
+    for (const auto& c : last["connections"]) {
+      if (c["handle"] == p.handle) saved.push_back(c["state"].get<std::string>());
+    }
+  });
+  ASSERT_EQ(r.error, err::kSuccess);
+  settle(sim);
+  ASSERT_FALSE(heard.empty());
+  EXPECT_EQ(heard.back(), "RASCS_Connected");
+  EXPECT_EQ(saved, heard);
+}
+
 TEST_F(SimulatorState, RestoreCarriesLiveConnectionsIntoANewProcess) {
   Simulator before(scenario(kScenario));
   const auto up = enumerated(before).at(0);                  // external, from "connected"

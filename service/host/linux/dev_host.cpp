@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "host/linux/file_trust.hpp"
+#include "host/linux/sim_state_file.hpp"
 #include "host/linux/unix_listener.hpp"
 #include "simulator/scenario.hpp"
 #include "simulator/simulator.hpp"
@@ -23,7 +24,10 @@ namespace {
 struct DevHostRun {
   sim::Scenario scenario;
   sim::Simulator* simulator = nullptr;
+  std::unique_ptr<SimStateFile> sim_state;  // outlives the simulator: the run outlives the core's run()
+  std::string data_dir;                     // "" = no journal
 };
+
 
 }  // namespace
 
@@ -32,16 +36,21 @@ app::RunnerOptions dev_host_runner_options(const DevHostOptions& options, std::s
   app::RunnerOptions o;
   o.config_path = options.config_path;
   o.log_level = options.log_level;
-  o.check_config = [run, path = options.scenario_path](const config::ServiceConfig&) {
+  o.check_config = [run, path = options.scenario_path, data_dir = options.data_dir](const config::ServiceConfig& cfg) {
     run->scenario = sim::load_scenario_file(path);
+    run->data_dir = data_dir.empty() ? cfg.data_dir : data_dir;  // --data-dir wins
   };
   o.make_listener = [socket_path = options.socket_path, log](boost::asio::io_context& io, const config::ServiceConfig&) {
     return std::make_unique<UnixListener>(io, socket_path, log);
   };
-  o.make_ras = [run](boost::asio::any_io_executor) {
+  o.make_ras = [run, state_path = options.sim_state_path, log](boost::asio::any_io_executor) {
     auto simulator =
         std::make_unique<sim::Simulator>(std::move(run->scenario), sim::SimulatorOptions{.mode = sim::Mode::threaded});
     run->simulator = simulator.get();
+    if (!state_path.empty()) {
+      run->sim_state = std::make_unique<SimStateFile>(state_path, log);
+      run->sim_state->attach(*simulator);
+    }
     return std::unique_ptr<ras::RasApi>(std::move(simulator));
   };
   o.phonebook_trust = [service_uid = geteuid()](const std::string& path) {

@@ -16,6 +16,12 @@ app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_pt
   o.config_missing_ok = true;
   o.log_level = std::move(options.log_level);
   o.check_config = [sddl](const config::ServiceConfig& cfg) {
+    // The journal decides who owns which connection: it lives only where nobody but
+    // administrators can write (data_folder.hpp). Refused rather than ignored, so that a
+    // configuration copied from a Linux host does not look as if it were obeyed.
+    if (!cfg.data_dir.empty())
+      throw config::ConfigError("\"data_dir\" is for the Linux dev host only: the Windows service keeps its journal in "
+                                "%ProgramData%\\RasBroker, which only administrators can change; remove the key");
     *sddl = security::pipe_sddl(resolve_group_sids(cfg.allowed_groups));
   };
   if (options.file_log)
