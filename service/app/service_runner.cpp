@@ -197,6 +197,20 @@ bool ServiceRunner::load_config(config::ServiceConfig& cfg) {
   return true;
 }
 
+std::shared_ptr<journal::JournalStore> ServiceRunner::open_journal(const config::ServiceConfig& cfg) {
+  if (!options_.make_journal) return nullptr;
+  try {
+    auto store = options_.make_journal(cfg);
+    if (store) log_->info("state journal: {}", store->where());
+    return store;
+  } catch (const std::exception& e) {
+    // Not a reason to leave RAS unowned: the service runs, as before the journal existed.
+    log_->error("state journal unavailable: {}; running without one", e.what());
+    options_.events.journal_unusable("(not opened)", e.what(), "nothing was moved");
+    return nullptr;
+  }
+}
+
 std::uint32_t stop_budget_ms(const config::ServiceConfig& cfg) {
   return static_cast<std::uint32_t>(cfg.broker.stop_timeout.count()) + kFinalCleanupMs + kStopMarginMs;
 }
@@ -237,8 +251,8 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
     options_.events.start_failed(kExitRasBackend, std::string("the RAS backend failed: ") + e.what());
     return kExitRasBackend;
   }
-  auto broker =
-      broker::Broker::create(io.get_executor(), *ras, cfg.broker, log_, options_.phonebook_trust, options_.events);
+  auto broker = broker::Broker::create(io.get_executor(), *ras, cfg.broker, log_, options_.phonebook_trust,
+                                       options_.events, broker::JournalSetup{open_journal(cfg), {}});
   broker->start();
   ipc::Dispatcher dispatcher(broker, log_, options_.events);
   Admission admission(dispatcher, cfg.max_clients, options_.session_limits, log_);

@@ -25,6 +25,7 @@
 #include "config/service_config.hpp"
 #include "events/admin_events.hpp"
 #include "ipc/session.hpp"
+#include "journal/journal.hpp"
 #include "ras/ras_api.hpp"
 #include "security/file_trust.hpp"
 
@@ -62,6 +63,11 @@ struct RunnerOptions {
   ipc::SessionLimits session_limits{};  // per client (tests shorten them)
   // What an administrator must act on (the Windows host: the Event Log); default: nothing.
   events::AdminEvents events;
+  // Where the state journal is kept (journal/file_store.hpp: the host's data folder), made
+  // once the configuration is loaded; throws when it cannot be (logged and reported, and the
+  // service runs without a journal). Empty, or a null store: no journal — a restart adopts
+  // what the service dialled instead of taking it back.
+  std::function<std::shared_ptr<journal::JournalStore>(const config::ServiceConfig&)> make_journal;
 };
 
 // The most a stop can take with `cfg` (stop_timeout_ms, the final clean-up and a margin):
@@ -88,6 +94,7 @@ class ServiceRunner {
 
   ExitCode start_and_run(boost::asio::io_context& io, std::unique_ptr<ras::RasApi>& ras);
   bool load_config(config::ServiceConfig& cfg);
+  std::shared_ptr<journal::JournalStore> open_journal(const config::ServiceConfig& cfg);
   void report(ServiceState state, std::uint32_t wait_hint_ms, std::uint32_t exit_code = kExitOk);
 
   RunnerOptions options_;

@@ -31,23 +31,31 @@ struct Broker::Subscription {
 
 std::shared_ptr<Broker> Broker::create(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
                                        std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust,
-                                       events::AdminEvents events) {
+                                       events::AdminEvents events, JournalSetup journal) {
   return std::shared_ptr<Broker>(new Broker(std::move(ex), ras, std::move(config), std::move(log),
-                                            std::move(phonebook_trust), std::move(events)));
+                                            std::move(phonebook_trust), std::move(events), std::move(journal)));
 }
 
 Broker::Broker(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
-               std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust, events::AdminEvents events)
+               std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust, events::AdminEvents events,
+               JournalSetup journal)
     : ex_(ex),
       ras_(ras),
       config_(std::move(config)),
       phonebooks_(config_.phonebooks, std::move(phonebook_trust)),
       log_(log ? std::move(log) : spdlog::default_logger()),
       events_(std::move(events)),
+      journal_store_(std::move(journal.store)),
       changed_(ex),
       reaper_wake_(ex),
       watch_wake_(ex),
-      stop_wake_(ex) {}
+      stop_wake_(ex) {
+  // The writer's snapshot reads the records on the executor; it must not keep the broker
+  // alive (the broker owns the writer).
+  if (journal_store_)
+    journal_ = JournalWriter::create(
+        ex, journal_store_, [this] { return journal_snapshot(); }, log_, std::move(journal.writer));
+}
 
 // RAS callbacks hold only weak references, so nothing needs detaching here; stop()
 // clears the notifier (a second broker on the same RAS may have replaced it since).
@@ -63,13 +71,15 @@ void Broker::start() {
       if (auto self = weak.lock()) self->on_ras_notification();
     });
   });
+  restore_from_journal();
   adopt_new_connections();
   asio::co_spawn(ex_, [self = shared_from_this()] { return self->reaper_loop(); },
                  asio::bind_cancellation_slot(reaper_cancel_.slot(), asio::detached));
   asio::co_spawn(ex_, [self = shared_from_this()] { return self->link_watch_loop(); },
                  asio::bind_cancellation_slot(watch_cancel_.slot(), asio::detached));
-  log_->info("broker started on backend '{}' with {} adopted connection(s)", ras_.backend_name(),
-             records_.size());
+  const auto adopted = std::count_if(records_.begin(), records_.end(), [](const auto& kv) { return kv.second.info.adopted; });
+  log_->info("broker started on backend '{}' with {} adopted connection(s) and {} taken back from the journal",
+             ras_.backend_name(), adopted, static_cast<long>(records_.size()) - adopted);
   // Checked again at every use; this tells the administrator at once.
   for (const auto& file : config_.phonebooks)
     if (auto why = phonebooks_.untrusted(file)) {
@@ -303,6 +313,7 @@ asio::awaitable<void> Broker::stop(std::function<void(std::size_t)> progress) {
   reaper_cancel_.emit(asio::cancellation_type::all);
   watch_cancel_.emit(asio::cancellation_type::all);
   ras_.set_connection_notifier({});
+  if (journal_) co_await journal_->flush();
   const auto adopted = std::count_if(records_.begin(), records_.end(), [](const auto& kv) { return kv.second.info.adopted; });
   log_->info("broker stopped: {} connection(s) left up ({} adopted, {} ours{})", records_.size(), adopted,
              static_cast<long>(records_.size()) - adopted, config_.on_stop == OnStop::leave ? ", on_stop=leave" : "");

@@ -21,14 +21,23 @@
 #include <spdlog/logger.h>
 
 #include "broker/config.hpp"
+#include "broker/journal_writer.hpp"
 #include "broker/phonebooks.hpp"
 #include "core/notifier.hpp"
 #include "events/admin_events.hpp"
 #include "broker/record.hpp"
+#include "journal/journal.hpp"
 #include "ras/ras_api.hpp"
 #include "rasbroker/protocol/methods.hpp"
 
 namespace rasbroker::broker {
+
+// The state journal (journal/journal.hpp): where it is kept (no store: none, and a restart
+// adopts what this instance dialled) and how its writer runs (broker/journal_writer.hpp).
+struct JournalSetup {
+  std::shared_ptr<journal::JournalStore> store;
+  JournalWriter::Options writer;
+};
 
 class Broker : public std::enable_shared_from_this<Broker> {
  public:
@@ -37,17 +46,19 @@ class Broker : public std::enable_shared_from_this<Broker> {
   // `phonebook_trust` answers who besides administrators can change a configured
   // phonebook file (security/file_trust.hpp; the host's); empty: none is dialled from.
   // `events` gets what an administrator must act on: failed dials, stuck teardowns, an
-  // incomplete stop, untrusted phonebooks (events/admin_events.hpp).
+  // incomplete stop, untrusted phonebooks, an unusable journal (events/admin_events.hpp).
+  // `journal`: what this instance dialled is kept there and taken back at the next start.
   static std::shared_ptr<Broker> create(boost::asio::any_io_executor ex, ras::RasApi& ras,
                                         BrokerConfig config, std::shared_ptr<spdlog::logger> log,
                                         security::FileTrustCheck phonebook_trust = {},
-                                        events::AdminEvents events = {});
+                                        events::AdminEvents events = {}, JournalSetup journal = {});
   ~Broker();
   Broker(const Broker&) = delete;
   Broker& operator=(const Broker&) = delete;
 
-  // Adopts existing connections and starts the background coroutines; warns of each
-  // configured phonebook that fails the trust check. On the executor.
+  // Takes back what the journal names and RAS still has (restore.cpp), adopts the other
+  // existing connections and starts the background coroutines; warns of each configured
+  // phonebook that fails the trust check. On the executor.
   void start();
 
   // The protocol methods. Errors are thrown as protocol::RpcError.
@@ -66,14 +77,17 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
   // Graceful stop: refuses new dials, applies on_stop, waits for the reaper up to
   // stop_timeout, then ends the background coroutines. `progress` is called with the
-  // number of teardowns still pending whenever it changes (for SCM checkpoints).
+  // number of teardowns still pending whenever it changes (for SCM checkpoints). Ends
+  // with the journal saved: empty once every connection is reaped, or naming those left
+  // up (on_stop "leave", or teardowns it gave up waiting for) for the next instance.
   boost::asio::awaitable<void> stop(std::function<void(std::size_t pending)> progress = {});
   bool stopping() const noexcept { return stopping_; }
   std::size_t pending_teardowns() const;
 
  private:
   Broker(boost::asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
-         std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust, events::AdminEvents events);
+         std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust, events::AdminEvents events,
+         JournalSetup journal);
 
   struct Subscription;
 
@@ -94,6 +108,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
   // The configured phonebook that holds `entry`, for a dial RAS's NULL phonebook did not find.
   std::optional<std::string> configured_phonebook_of(std::string_view entry);
   void on_progress(const ras::DialProgress& p);
+  void mark_connected(Record& r);
   // A connected connection's progress: a multilink entry's links after RASCS_Connected.
   void on_link_progress(const Record& r, const ras::DialProgress& p);
   boost::asio::awaitable<protocol::Connection> wait_connected(std::uint64_t seq,
@@ -121,6 +136,18 @@ class Broker : public std::enable_shared_from_this<Broker> {
   void consider_newcomer(const ras::ActiveConnection& c);
   bool awaiting_adoption() const;
 
+  // The journal (restore.cpp): taking back at start what it names, keeping it up to date.
+  void restore_from_journal();
+  // Restores one record RAS still has; false (logged) when its connection is gone.
+  bool restore_record(const journal::JournalRecord& saved, const std::vector<ras::ActiveConnection>& listed);
+  journal::Journal journal_snapshot() const;
+  // A change the journal must have (not ras_state chatter); ignores adopted records.
+  void journal_changed(const Record& r, JournalWriter::Urgency urgency);
+  // Dials taken back from the journal: their progress callbacks died with the process
+  // that dialled them, so their status is polled until they connect or fail.
+  void check_restored_dials();
+  bool restored_dial_pending() const;
+
   // Link watch, redial (link_watch.cpp).
   void on_ras_notification();
   boost::asio::awaitable<void> link_watch_loop();
@@ -143,6 +170,8 @@ class Broker : public std::enable_shared_from_this<Broker> {
   Phonebooks phonebooks_;
   std::shared_ptr<spdlog::logger> log_;
   events::AdminEvents events_;
+  std::shared_ptr<journal::JournalStore> journal_store_;
+  std::shared_ptr<JournalWriter> journal_;  // null without a store
 
   std::map<std::uint64_t, Record> records_;
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration

@@ -144,6 +144,8 @@ Record& Broker::start_dial(DialPlan plan) {
              plan.redials_used ? fmt::format(" (redial {}/{})", plan.redials_used, plan.redial.attempts) : "");
   r.plan = std::move(plan);
   publish(r);
+  // Now: a handle the journal missed is adopted by the next instance, not taken back.
+  journal_changed(r, JournalWriter::Urgency::now);
   if (result.error != ras::err::kSuccess) {
     // A handle from a failed RasDial must still be hung up.
     r.info.error = ras_error(result.error);
@@ -191,12 +193,20 @@ void Broker::on_progress(const ras::DialProgress& p) {
     return;
   }
   if (p.state == ras::ConnState::Connected) {
-    r->info.state = ConnectionState::connected;
-    r->info.connected_at = std::chrono::system_clock::now();
-    log_->info("dial {}: {} connected", r->info.entry, r->info.id);
-    watch_wake_.notify_all();
+    mark_connected(*r);
+    return;
   }
   publish(*r);
+}
+
+void Broker::mark_connected(Record& r) {
+  r.info.state = ConnectionState::connected;
+  r.info.connected_at = std::chrono::system_clock::now();
+  r.restored_dial = false;
+  log_->info("dial {}: {} connected", r.info.entry, r.info.id);
+  watch_wake_.notify_all();
+  publish(r);
+  journal_changed(r, JournalWriter::Urgency::soon);
 }
 
 void Broker::on_link_progress(const Record& r, const ras::DialProgress& p) {

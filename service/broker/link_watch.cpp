@@ -96,7 +96,7 @@ asio::awaitable<void> Broker::link_watch_loop() {
     const bool any_connected = std::any_of(records_.begin(), records_.end(), [](const auto& kv) {
       return kv.second.info.state == ConnectionState::connected;
     });
-    if (!any_connected && !awaiting_adoption()) {
+    if (!any_connected && !awaiting_adoption() && !restored_dial_pending()) {
       co_await watch_wake_.wait();  // nothing to watch: no polling at all
       continue;
     }
@@ -108,6 +108,7 @@ asio::awaitable<void> Broker::link_watch_loop() {
     // notification of that is missed.
     if (awaiting_adoption() && !stopping_) adopt_new_connections();
     check_links();
+    check_restored_dials();
   }
 }
 
@@ -122,6 +123,14 @@ void Broker::maybe_redial(const Record& ended) {
   if (plan.redials_used >= plan.redial.attempts) {
     if (plan.redial.attempts > 0)
       log_->warn("redial {}: no attempts left ({} used)", plan.entry, plan.redials_used);
+    return;
+  }
+  if (plan.password_sent && plan.password.empty()) {
+    // Only a plan taken back from the journal lacks the password it was dialled with (a
+    // redial policy keeps it otherwise): the journal never holds one.
+    log_->warn("redial {}: not redialled: {} was dialled with the client's password, which the service does not "
+               "keep across a restart; the client must dial again",
+               plan.entry, ended.info.id);
     return;
   }
   DialPlan next = plan;

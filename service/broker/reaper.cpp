@@ -31,6 +31,8 @@ void Broker::begin_hangup(Record& r, protocol::Reason reason) {
                ras_.error_string(rc));
   reaper_wake_.notify_all();
   publish(r);
+  // Now: a hang-up the journal missed would be a "connected" record to the next instance.
+  journal_changed(r, JournalWriter::Urgency::now);
 }
 
 void Broker::finish_gone(Record& r) {
@@ -38,6 +40,7 @@ void Broker::finish_gone(Record& r) {
   r.info.stuck = false;
   log_->info("reaper: {} {} is gone after {} poll(s)", r.info.entry, r.info.id, r.polls);
   publish(r);
+  journal_changed(r, JournalWriter::Urgency::soon);
   erase(r.seq);
 }
 
@@ -78,6 +81,7 @@ void Broker::poll_due_teardowns() {
                     config_.stuck_poll.count());
         events_.teardown_stuck(r->info.entry, r->info.id, config_.teardown_timeout.count(), ras::state_name(st.state));
         publish(*r);
+        journal_changed(*r, JournalWriter::Urgency::soon);
       }
       delay = config_.stuck_poll;
     }

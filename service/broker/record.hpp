@@ -32,6 +32,9 @@ struct Record {
   // owners from them. 0 for connections the broker dialled.
   std::uint32_t ras_flags = 0;
   std::uint64_t logon_luid = 0;
+  // A dial taken back from the journal: no progress callback will come for it (they died
+  // with the process that dialled), so the link watch polls its status (restore.cpp).
+  bool restored_dial = false;
 
   // Reaper state, valid while info.state == hanging_up.
   Clock::time_point hangup_started{};

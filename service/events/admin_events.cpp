@@ -24,6 +24,7 @@ constexpr KindInfo kKinds[] = {
     {Kind::data_folder_unsecured, Severity::warning, 2, "data folder not secured"},
     {Kind::log_file_unavailable, Severity::warning, 1, "log file unavailable"},
     {Kind::settings_not_applied, Severity::warning, 1, "service settings not applied"},
+    {Kind::journal_unusable, Severity::warning, 3, "state journal unusable"},
 };
 
 }  // namespace
@@ -106,6 +107,10 @@ void AdminEvents::log_file_unavailable(std::string_view reason) const {
 
 void AdminEvents::settings_not_applied(std::string_view reason) const {
   write(Kind::settings_not_applied, {std::string(reason)});
+}
+
+void AdminEvents::journal_unusable(std::string_view where, std::string_view problem, std::string_view moved_to) const {
+  write(Kind::journal_unusable, {std::string(where), std::string(problem), std::string(moved_to)});
 }
 
 }  // namespace rasbroker::events

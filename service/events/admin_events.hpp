@@ -33,6 +33,7 @@ enum class Kind : std::uint16_t {
   data_folder_unsecured = 303,
   log_file_unavailable = 400,
   settings_not_applied = 401,
+  journal_unusable = 402,
 };
 
 struct KindInfo {
@@ -85,6 +86,10 @@ class AdminEvents {
   void data_folder_unsecured(std::string_view folder, std::string_view reason) const;
   void log_file_unavailable(std::string_view reason) const;
   void settings_not_applied(std::string_view reason) const;
+  // The state journal could not be used at start (unreadable, corrupt, from a newer
+  // version, or its store could not be opened): `where` it is kept, the `problem`, and what
+  // became of the file (`moved_to`: "moved aside to X", or why nothing was moved).
+  void journal_unusable(std::string_view where, std::string_view problem, std::string_view moved_to) const;
 
  private:
   void write(Kind kind, std::vector<std::string> inserts) const;

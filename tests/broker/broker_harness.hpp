@@ -94,8 +94,10 @@ class BrokerHarness : public ::testing::Test {
       if (it == untrusted_files_.end()) return std::nullopt;
       return it->second;
     };
-    auto b = broker::Broker::create(io_.get_executor(), ras ? *ras : *sim_, std::move(config), log, trust,
-                                    admin_events_.admin_events());
+    // Saves run on the broker's own executor, so that they happen in virtual time.
+    broker::JournalSetup journal{journal_store_, {.save_executor = io_->get_executor()}};
+    auto b = broker::Broker::create(io_->get_executor(), ras ? *ras : *sim_, std::move(config), log, trust,
+                                    admin_events_.admin_events(), std::move(journal));
     b->start();
     settle();
     events_token_ = b->subscribe([this](const Connection& c) { events_.push_back(c); });
@@ -105,8 +107,8 @@ class BrokerHarness : public ::testing::Test {
   // Runs every handler and simulator event that is due now, until nothing moves.
   void settle() {
     for (int guard = 0; guard < 100000; ++guard) {
-      if (io_.stopped()) io_.restart();
-      std::size_t n = io_.poll();
+      if (io_->stopped()) io_->restart();
+      std::size_t n = io_->poll();
       n += sim_->pump();
       if (n == 0) return;
     }
@@ -138,7 +140,7 @@ class BrokerHarness : public ::testing::Test {
   template <class T>
   std::shared_ptr<Pending<T>> spawn(boost::asio::awaitable<T> work) {
     auto p = std::make_shared<Pending<T>>();
-    boost::asio::co_spawn(io_, std::move(work), [p](std::exception_ptr e, T v) {
+    boost::asio::co_spawn(*io_, std::move(work), [p](std::exception_ptr e, T v) {
       p->done = true;
       if (e) p->error = e;
       else p->value = std::move(v);
@@ -206,6 +208,17 @@ class BrokerHarness : public ::testing::Test {
     return false;
   }
 
+  // The service process dies (kill -9): nothing of it runs again — its io_context is kept
+  // but never run, with the broker, its coroutines and the progress callbacks RAS still
+  // holds posting into it — while RAS (the simulator) carries on. A new process starts
+  // with a fresh io_context; make_broker() then is the restarted service.
+  void crash() {
+    events_token_.reset();
+    broker_.reset();
+    dead_processes_.push_back(std::move(io_));
+    io_ = std::make_unique<boost::asio::io_context>();
+  }
+
   // Stops the broker (hang-up mode), lets the reaper finish and checks the
   // simulator's ledger: every handle hung up and reaped.
   void expect_nothing_leaked() {
@@ -228,7 +241,10 @@ class BrokerHarness : public ::testing::Test {
   // the broker, which detaches from the simulator when it dies.
   std::unique_ptr<sim::Simulator> sim_;
   std::unique_ptr<ras::RasApi> wrapper_;  // a test's RAS around sim_ (make_broker), outlives io_
-  boost::asio::io_context io_;
+  std::vector<std::unique_ptr<boost::asio::io_context>> dead_processes_;  // crash(): never run again
+  std::unique_ptr<boost::asio::io_context> io_ = std::make_unique<boost::asio::io_context>();
+  // Where make_broker()'s brokers keep their journal; none unless a test sets one.
+  std::shared_ptr<journal::JournalStore> journal_store_;
   std::shared_ptr<broker::Broker> broker_;
   std::vector<Connection> events_;
   std::shared_ptr<void> events_token_;

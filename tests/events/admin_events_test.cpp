@@ -33,7 +33,8 @@ TEST(AdminEvents, IdsAreStableAndUnique) {
   EXPECT_EQ(static_cast<int>(Kind::data_folder_unsecured), 303);
   EXPECT_EQ(static_cast<int>(Kind::log_file_unavailable), 400);
   EXPECT_EQ(static_cast<int>(Kind::settings_not_applied), 401);
-  EXPECT_EQ(all_kinds().size(), 14u);
+  EXPECT_EQ(static_cast<int>(Kind::journal_unusable), 402);
+  EXPECT_EQ(all_kinds().size(), 15u);
   EXPECT_EQ(info(Kind::service_started).severity, Severity::information);
   EXPECT_EQ(info(Kind::dial_failed).severity, Severity::warning);
   EXPECT_EQ(info(Kind::config_error).severity, Severity::error);
@@ -56,6 +57,8 @@ TEST(AdminEvents, EachCallMakesItsKindWithItsInserts) {
   events.data_folder_unsecured("C:\\ProgramData\\RasBroker", "access denied");
   events.log_file_unavailable("disk full");
   events.settings_not_applied("access denied");
+  events.journal_unusable("C:\\ProgramData\\RasBroker\\journal.json", "not JSON",
+                          "moved aside to C:\\ProgramData\\RasBroker\\journal.json.bad-20260101T000000Z");
 
   const auto all = recorded.all();
   ASSERT_EQ(all.size(), all_kinds().size());

@@ -31,6 +31,7 @@ constexpr MessageOf kMessages[] = {
     {Kind::data_folder_unsecured, MSG_DATA_FOLDER_UNSECURED},
     {Kind::log_file_unavailable, MSG_LOG_FILE_UNAVAILABLE},
     {Kind::settings_not_applied, MSG_SETTINGS_NOT_APPLIED},
+    {Kind::journal_unusable, MSG_JOURNAL_UNUSABLE},
 };
 
 // The Event ID Event Viewer shows is the message ID's low 16 bits: the kind's value.

@@ -1,0 +1,189 @@
+// The state journal, the broker's side: what goes in (every connection it dialled, never a
+// password), when (JournalWriter: now or soon), and what a start does with it — takes back
+// as its own every connection the journal names that RAS still has (docs/operations.md,
+// "What a restart does with the journal").
+#include <algorithm>
+#include <chrono>
+
+#include <spdlog/spdlog.h>
+
+#include "broker/broker.hpp"
+#include "rasbroker/protocol/entry_name.hpp"
+
+namespace rasbroker::broker {
+
+using protocol::ConnectionState;
+using protocol::Reason;
+
+journal::Journal Broker::journal_snapshot() const {
+  journal::Journal j;
+  j.next_seq = next_seq_;
+  for (const auto& [seq, r] : records_) {
+    if (r.info.adopted || !r.plan) continue;  // not ours: the next instance adopts it again
+    journal::JournalRecord saved;
+    saved.seq = seq;
+    saved.handle = r.handle;
+    saved.info = r.info;
+    saved.username = r.plan->username;
+    saved.domain = r.plan->domain;
+    saved.password_sent = r.plan->password_sent;
+    saved.redial = r.plan->redial;
+    saved.redials_used = r.plan->redials_used;
+    j.records.push_back(std::move(saved));
+  }
+  return j;
+}
+
+void Broker::journal_changed(const Record& r, JournalWriter::Urgency urgency) {
+  if (journal_ && !r.info.adopted) journal_->changed(urgency);
+}
+
+void Broker::restore_from_journal() {
+  if (!journal_store_) return;
+  auto loaded = journal_store_->load();
+  if (!loaded.problem.empty()) {
+    const std::string moved =
+        loaded.moved_to.empty() ? std::string("it was not moved") : "it was moved aside to " + loaded.moved_to;
+    log_->warn("journal: {} cannot be used ({}); {}; starting with plain adoption", journal_store_->where(),
+               loaded.problem, moved);
+    events_.journal_unusable(journal_store_->where(), loaded.problem, moved);
+  }
+  if (!loaded.journal) {
+    journal_->changed(JournalWriter::Urgency::now);  // a valid journal from the start
+    return;
+  }
+  const journal::Journal& saved = *loaded.journal;
+  // The listing guards against a handle RAS has given to another entry since; whether a
+  // connection is still there is RasGetConnectStatus's answer, since RasEnumConnections may
+  // not list a dial in progress and never lists a teardown (docs/simulator.md).
+  std::vector<ras::ActiveConnection> listed;
+  if (auto rc = ras_.enum_connections(listed); rc != ras::err::kSuccess) {
+    log_->warn("journal: RasEnumConnections returned {} ({}); taking back by RasGetConnectStatus alone", rc,
+               ras_.error_string(rc));
+    listed.clear();
+  }
+  std::size_t restored = 0;
+  std::uint64_t highest = 0;
+  for (const auto& record : saved.records) {
+    if (!restore_record(record, listed)) continue;
+    ++restored;
+    highest = std::max(highest, record.seq);
+  }
+  // Ids never repeat across restarts: not even those of records dropped here.
+  next_seq_ = std::max({next_seq_, saved.next_seq, highest + 1});
+  log_->info("journal: took back {} of {} connection(s) from {}; next id c{}", restored, saved.records.size(),
+             journal_store_->where(), next_seq_);
+  check_restored_dials();  // connected, failed or still dialling: settled now
+  journal_->changed(JournalWriter::Urgency::now);
+}
+
+bool Broker::restore_record(const journal::JournalRecord& saved, const std::vector<ras::ActiveConnection>& listed) {
+  const auto& info = saved.info;
+  const auto dropped = [&](const std::string& why) {
+    log_->info("journal: {} {} (handle {:#x}, {}) dropped: {}", info.entry, info.id, saved.handle,
+               protocol::to_string(info.state), why);
+    return false;
+  };
+  if (saved.seq == 0 || saved.handle == ras::kNullHandle || find_seq(saved.seq) || find_handle(saved.handle))
+    return dropped("a duplicate or incomplete record");
+  const auto other = std::find_if(listed.begin(), listed.end(), [&](const ras::ActiveConnection& c) {
+    return c.handle == saved.handle && !protocol::same_entry(c.entry, info.entry);
+  });
+  if (other != listed.end()) return dropped("RAS now lists that handle for the entry " + other->entry);
+  ras::ConnectStatus st;
+  const std::uint32_t rc = ras_.get_connect_status(saved.handle, st);
+  if (rc == ras::err::kInvalidHandle) return dropped("its connection is gone");
+  if (info.state != ConnectionState::dialing && info.state != ConnectionState::connected &&
+      info.state != ConnectionState::hanging_up)
+    return dropped("not a state the journal keeps");
+
+  Record& r = records_[saved.seq];
+  r.seq = saved.seq;
+  r.handle = saved.handle;
+  r.info = info;
+  r.info.id = "c" + std::to_string(saved.seq);
+  r.info.adopted = false;
+  if (rc == ras::err::kSuccess) r.info.ras_state = ras::state_name(st.state);
+  DialPlan plan;
+  plan.entry = info.entry;
+  plan.phonebook = info.phonebook;
+  plan.username = saved.username;
+  plan.domain = saved.domain;
+  plan.password_sent = saved.password_sent;  // the password itself was never written
+  plan.redial = saved.redial;
+  plan.redials_used = saved.redials_used;
+  plan.owner = info.owner;
+  r.plan = std::move(plan);
+  if (info.state == ConnectionState::hanging_up) {
+    // Its RasHangUp was made before the journal said hanging_up: the reaper only has to
+    // see the teardown to the end (docs/ras-rules.md#teardown), polling from now on.
+    r.hangup_started = Clock::now();
+    r.next_poll = r.hangup_started;
+    reaper_wake_.notify_all();
+  } else if (info.state == ConnectionState::dialing) {
+    r.restored_dial = true;  // check_restored_dials() settles it
+  } else {
+    watch_wake_.notify_all();  // the link watch sees a drop that happened meanwhile
+  }
+  log_->info("journal: took back {} {} (handle {:#x}, {}, owner pid {} user '{}')", r.info.entry, r.info.id, r.handle,
+             protocol::to_string(r.info.state), r.info.owner ? r.info.owner->pid : 0,
+             r.info.owner ? r.info.owner->user : std::string("-"));
+  publish(r);
+  return true;
+}
+
+bool Broker::restored_dial_pending() const {
+  return std::any_of(records_.begin(), records_.end(), [](const auto& kv) {
+    return kv.second.restored_dial && kv.second.info.state == ConnectionState::dialing;
+  });
+}
+
+void Broker::check_restored_dials() {
+  // By seq: settling one may erase it (gone) or start a redial (a new record).
+  std::vector<std::uint64_t> pending;
+  for (const auto& [seq, r] : records_)
+    if (r.restored_dial) pending.push_back(seq);
+  for (auto seq : pending) {
+    Record* r = find_seq(seq);
+    if (!r || !r->restored_dial || r->info.state != ConnectionState::dialing) continue;
+    ras::ConnectStatus st;
+    const std::uint32_t rc = ras_.get_connect_status(r->handle, st);
+    if (rc == ras::err::kInvalidHandle) {
+      // RAS ended the dial and let go of the handle: nothing left to hang up or reap.
+      log_->warn("dial {}: {} (taken back from the journal) is gone", r->info.entry, r->info.id);
+      r->info.reason = Reason::dial_failed;
+      r->info.hangup_at = std::chrono::system_clock::now();
+      finish_gone(*r);
+      continue;
+    }
+    if (rc != ras::err::kSuccess) {
+      log_->warn("dial {}: {} status returned {} ({}); polled again", r->info.entry, r->info.id, rc,
+                 ras_.error_string(rc));
+      continue;
+    }
+    if (st.state == ras::ConnState::Connected && st.error == 0) {
+      r->info.ras_state = ras::state_name(st.state);
+      mark_connected(*r);
+      continue;
+    }
+    if (st.state == ras::ConnState::Disconnected || st.error != 0) {
+      const std::uint32_t why = st.error ? st.error : ras::err::kDisconnection;
+      r->info.ras_state = ras::state_name(st.state);
+      r->info.error = ras_error(why);
+      log_->warn("dial {}: {} (taken back from the journal) failed: RAS error {} ({})", r->info.entry, r->info.id,
+                 why, r->info.error->message);
+      events_.dial_failed(r->info.entry, why, r->info.error->message);
+      begin_hangup(*r, Reason::dial_failed);
+      maybe_redial(*r);
+      continue;
+    }
+    // Still dialling: no callback will tell when it ends, the link watch polls it.
+    if (const auto name = ras::state_name(st.state); name != r->info.ras_state) {
+      r->info.ras_state = name;
+      publish(*r);
+    }
+    watch_wake_.notify_all();
+  }
+}
+
+}  // namespace rasbroker::broker
