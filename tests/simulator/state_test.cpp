@@ -181,6 +181,21 @@ TEST_F(SimulatorState, AbandonedMidDialIsALeak) {
   EXPECT_EQ(report.problems.front().problem, "1 of 1 dial reference(s) never hung up");
 }
 
+// The process that takes over a dial abandoned mid-way (the broker, from its journal)
+// hangs it up: that RasHangUp pays the reference the killed process owed.
+TEST_F(SimulatorState, TheNextProcessCanHangUpADialAbandonedMidWay) {
+  Simulator before(scenario(kScenario));
+  const auto slow = before.dial(request("Slow"), {}).handle;
+  advance(before, 100ms);
+  Simulator after(scenario(kScenario));
+  after.restore(nlohmann::json::parse(before.snapshot().dump()));
+  EXPECT_FALSE(after.leak_report().clean());
+  EXPECT_EQ(after.hang_up(slow), err::kSuccess);  // tearing down already: 0
+  reap(after, slow);
+  EXPECT_TRUE(after.leak_report().clean()) << after.leak_report().describe();
+  EXPECT_EQ(after.hang_up(slow), err::kInvalidHandle);  // gone
+}
+
 // A link that dropped in invalid_handle mode was unknown to RAS before the process
 // exited (DotRas issue #80): after a restart it still answers 6 at once, never
 // RASCS_Disconnected while a teardown runs.

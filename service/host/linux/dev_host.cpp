@@ -3,10 +3,12 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "host/linux/file_trust.hpp"
 #include "host/linux/sim_state_file.hpp"
 #include "host/linux/unix_listener.hpp"
+#include "journal/file_store.hpp"
 #include "simulator/scenario.hpp"
 #include "simulator/simulator.hpp"
 
@@ -25,7 +27,6 @@ struct DevHostRun {
   sim::Scenario scenario;
   sim::Simulator* simulator = nullptr;
   std::unique_ptr<SimStateFile> sim_state;  // outlives the simulator: the run outlives the core's run()
-  std::string data_dir;                     // "" = no journal
 };
 
 
@@ -36,9 +37,15 @@ app::RunnerOptions dev_host_runner_options(const DevHostOptions& options, std::s
   app::RunnerOptions o;
   o.config_path = options.config_path;
   o.log_level = options.log_level;
-  o.check_config = [run, path = options.scenario_path, data_dir = options.data_dir](const config::ServiceConfig& cfg) {
+  o.check_config = [run, path = options.scenario_path](const config::ServiceConfig&) {
     run->scenario = sim::load_scenario_file(path);
-    run->data_dir = data_dir.empty() ? cfg.data_dir : data_dir;  // --data-dir wins
+  };
+  o.make_journal = [data_dir = options.data_dir](const config::ServiceConfig& cfg)
+      -> std::shared_ptr<journal::JournalStore> {
+    const std::filesystem::path dir = data_dir.empty() ? cfg.data_dir : data_dir;  // --data-dir wins
+    if (dir.empty()) return nullptr;
+    std::filesystem::create_directories(dir);  // throws: the core logs it and runs without a journal
+    return std::make_shared<journal::FileJournalStore>(dir / "journal.json");
   };
   o.make_listener = [socket_path = options.socket_path, log](boost::asio::io_context& io, const config::ServiceConfig&) {
     return std::make_unique<UnixListener>(io, socket_path, log);

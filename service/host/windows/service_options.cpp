@@ -4,6 +4,7 @@
 #include "host/windows/logging.hpp"
 #include "host/windows/pipe_listener.hpp"
 #include "host/windows/pipe_security.hpp"
+#include "journal/file_store.hpp"
 #include "security/pipe_sddl.hpp"
 
 namespace rasbroker::winhost {
@@ -40,6 +41,11 @@ app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_pt
   o.phonebook_trust = windows_file_trust;
   o.on_listening = std::move(options.on_listening);
   o.events = std::move(options.events);
+  if (!options.journal_path.empty()) {
+    o.make_journal = [path = std::move(options.journal_path)](const config::ServiceConfig&) {
+      return std::make_shared<journal::FileJournalStore>(path);
+    };
+  }
   return o;
 }
 
