@@ -57,12 +57,23 @@ std::vector<LedgerRecord> Ledger::records() const {
   return out;
 }
 
+namespace {
+std::uint32_t outstanding_of(const LedgerRecord& r) {
+  return r.refs_released >= r.dial_refs ? 0 : r.dial_refs - r.refs_released;
+}
+}  // namespace
+
+std::uint32_t Ledger::outstanding_dial_refs(ras::Handle h) const {
+  const auto it = records_.find(h);
+  return it == records_.end() ? 0 : outstanding_of(it->second);
+}
+
 LeakReport Ledger::report() const {
   LeakReport report;
   for (const auto& [h, r] : records_) {
     // A caller's hang_up() releases its own dial references first; on an adopted
     // (external) connection it may also release the external one.
-    const std::uint32_t outstanding = r.refs_released >= r.dial_refs ? 0 : r.dial_refs - r.refs_released;
+    const std::uint32_t outstanding = outstanding_of(r);
     if (outstanding > 0 && !r.released_externally) {
       report.problems.push_back({.handle = h,
                                  .entry = r.entry,

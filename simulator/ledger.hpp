@@ -56,6 +56,8 @@ class Ledger {
   void restore(const LedgerRecord& record);
 
   const LedgerRecord* find(ras::Handle h) const;
+  // Dial references of `h` that no hang_up() released yet (0 for an unknown handle).
+  std::uint32_t outstanding_dial_refs(ras::Handle h) const;
   std::vector<LedgerRecord> records() const;
   LeakReport report() const;
 

@@ -205,7 +205,8 @@ class Simulator final : public ras::RasApi {
   // Called after any change of connections or ledger (not after reads that change
   // nothing), on the thread that made the change, without the lock held. Calls never
   // overlap, and when a public function returns, a hook call that saw its change has
-  // completed. The hook may call snapshot(), leak_report(), ledger() and stats(), nothing
+  // completed; a change of the engine's own timers is published before the callbacks
+  // that report it run. The hook may call snapshot(), leak_report(), ledger() and stats(), nothing
   // else (a call that changes state would deadlock); exceptions are swallowed. Empty
   // function: no hook.
   void set_change_hook(std::function<void()> hook);

@@ -190,8 +190,8 @@ std::size_t Simulator::pump() {
       if (!result) break;
       if (*result) ++fired;
     }
+    publish_change();  // before the callbacks: see run()
     for (auto& call : calls) call();  // without the lock: callbacks may call back in
-    publish_change();
   }
   return fired;
 }
@@ -226,6 +226,10 @@ void Simulator::run() {
     fire_one_locked(now, calls);
     if (calls.empty() && !dirty_) continue;
     lock.unlock();
+    // The change is published before the dialler hears of it: RAS's state is RasMan's,
+    // which outlives the dialling process, so a process killed right after a callback
+    // (RASCS_Connected) must leave a state file that already says so.
+    publish_change();
     for (auto& call : calls) {
       try {
         call();
@@ -233,7 +237,6 @@ void Simulator::run() {
         // A callback must not throw into RAS; swallow like a C callback boundary would.
       }
     }
-    publish_change();
     lock.lock();
   }
 }

@@ -111,8 +111,10 @@ std::uint32_t Simulator::hang_up(ras::Handle h) {
     return err::kInvalidHandle;
   }
   if (c->phase == Phase::tearing_down) {
-    ++stats_.hang_up_idempotent;  // RasHangUp again while tearing down: 0, nothing more
-    ledger_.hung_up(h, /*released=*/false, /*tearing_down=*/true);
+    ++stats_.hang_up_idempotent;  // RasHangUp again while tearing down: 0, nothing more...
+    // ...except that it pays a RasHangUp still owed: a dial whose process was killed
+    // mid-way (restore()) tears down, and the process that takes it over hangs it up.
+    ledger_.hung_up(h, /*released=*/ledger_.outstanding_dial_refs(h) > 0, /*tearing_down=*/true);
     return err::kSuccess;
   }
   --c->refs;

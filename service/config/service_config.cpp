@@ -161,6 +161,13 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
            top.fail(k, "must be a plain pipe name of at most 200 characters, without \\ or /");
        }},
       {"allowed_groups", [&](const json& v, const std::string& k) { c.allowed_groups = read_strings(top, v, k); }},
+      {"data_dir",
+       [&](const json& v, const std::string& k) {
+         // Only the Linux dev host reads it (the Windows service refuses it): a relative path
+         // would depend on the folder rasbrokerd was started from.
+         c.data_dir = read_string(top, v, k, false);
+         if (c.data_dir.front() != '/') top.fail(k, "must be an absolute path (/...)");
+       }},
       {"max_clients", [&](const json& v, const std::string& k) { c.max_clients = read_uint(top, v, k, 1, 1000); }},
       // Client identity and its limits.
       {"max_clients_per_user",

@@ -30,6 +30,9 @@ struct ServiceConfig {
   // Client identity and its limits (docs/operations.md, docs/security.md).
   std::uint32_t max_clients_per_user = 0;  // 0: the default, clients_per_user_limit()
   std::string socket_group;                // the Linux dev host: group admitted to the socket ("": owner only)
+  // The Linux dev host's data folder (the journal); "" = none. The Windows service refuses
+  // the key: its data folder is %ProgramData%\RasBroker, secured to administrators.
+  std::string data_dir;
   LogConfig log;
 };
 

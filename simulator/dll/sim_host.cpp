@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "simulator/state_document.hpp"
 #include "win32/utf16.hpp"
 
 namespace rasbroker::sim::dll {
@@ -23,14 +24,6 @@ void pin_this_module() {
 }
 
 }  // namespace
-
-nlohmann::json leak_report_json(const LeakReport& report) {
-  nlohmann::json leaks = nlohmann::json::array();
-  for (const auto& p : report.problems) {
-    leaks.push_back({{"handle", format_handle(p.handle)}, {"entry", p.entry}, {"problem", p.problem}});
-  }
-  return {{"leaks", std::move(leaks)}, {"clean", report.clean()}};
-}
 
 SimHost& SimHost::instance() {
   // Never destroyed: see the lifetime notes in sim_host.hpp.
@@ -86,10 +79,8 @@ void SimHost::init_locked() {
   std::string restore_error;
   std::string state_text;
   if (!config.state_path.empty() && read_file(config.state_path, state_text) == ERROR_SUCCESS) {
-    try {
-      engine->restore(nlohmann::json::parse(state_text).at("engine"));
-    } catch (const std::exception& e) {
-      restore_error = narrow(config.state_path) + ": not restored: " + e.what();
+    if (auto why = restore_state_document(*engine, state_text); !why.empty()) {
+      restore_error = narrow(config.state_path) + ": not restored: " + why;
       debug_message(restore_error);
     }
   }
@@ -110,10 +101,7 @@ void SimHost::init_locked() {
 void SimHost::write_state(const Simulator& sim, const std::wstring& path, const std::string& restore_error) {
   std::lock_guard lock(write_mu_);
   // The snapshot is taken inside the write lock: the last write always holds the latest state.
-  nlohmann::json doc = leak_report_json(sim.leak_report());
-  doc["format"] = "rasbroker-sim-state";
-  doc["engine"] = sim.snapshot();
-  if (!restore_error.empty()) doc["restore_error"] = restore_error;
+  const nlohmann::json doc = state_document(sim, restore_error);
   if (const DWORD rc = replace_file(path, doc.dump(2) + "\n"); rc != ERROR_SUCCESS) {
     debug_message(narrow(path) + ": cannot write the state file (error " + std::to_string(rc) + ")");
   }

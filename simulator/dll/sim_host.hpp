@@ -66,7 +66,4 @@ class SimHost {
   std::vector<Registration> registrations_;
 };
 
-// {"leaks": [{"handle": "0x10010", "entry": "...", "problem": "..."}], "clean": bool}
-nlohmann::json leak_report_json(const LeakReport& report);
-
 }  // namespace rasbroker::sim::dll

@@ -8,6 +8,7 @@
 
 #include "simulator/dll/credential_exports.hpp"
 #include "simulator/dll/sim_host.hpp"
+#include "simulator/state_document.hpp"
 #include "win32/utf16.hpp"
 #include "win32/wide_field.hpp"
 
@@ -32,7 +33,7 @@ DWORD WINAPI RasSimLeakReportW(LPWSTR buffer, LPDWORD chars) {
   DWORD error = 0;
   const auto engine = SimHost::instance().engine(error);
   if (!engine) return error;
-  nlohmann::json report = rasbroker::sim::dll::leak_report_json(engine->leak_report());
+  nlohmann::json report = rasbroker::sim::leak_report_json(engine->leak_report());
   const std::size_t identities = rasbroker::sim::dll::eap_identities_not_freed();
   report["eap_identities_not_freed"] = identities;
   if (identities != 0) report["clean"] = false;

@@ -36,6 +36,7 @@ TEST(ServiceConfig, EmptyObjectGivesDocumentedDefaults) {
   EXPECT_EQ(c.broker.on_stop, broker::OnStop::hangup);
   EXPECT_EQ(c.log.level, "info");
   EXPECT_TRUE(c.broker.authorization.entries.empty());
+  EXPECT_EQ(c.data_dir, "");
 }
 
 TEST(ServiceConfig, EveryKeyIsRead) {
@@ -45,7 +46,8 @@ TEST(ServiceConfig, EveryKeyIsRead) {
     "teardown_timeout_ms": 30000, "link_poll_ms": 2000, "stop_timeout_ms": 10000, "on_stop": "leave",
     "reaper": {"initial_ms": 20, "max_ms": 1000, "stuck_poll_ms": 5000},
     "redial": {"Office VPN": {"attempts": 3, "backoff_ms": 2000}},
-    "log": {"level": "debug", "dir": "D:\\logs", "max_size_mb": 5, "max_files": 3}})"),
+    "log": {"level": "debug", "dir": "D:\\logs", "max_size_mb": 5, "max_files": 3},
+    "data_dir": "/var/lib/rasbroker"})"),
                                 "config.json");
   EXPECT_EQ(c.pipe_name, "rb-test");
   EXPECT_EQ(c.allowed_groups, std::vector<std::string>{"VPN Users"});
@@ -65,6 +67,7 @@ TEST(ServiceConfig, EveryKeyIsRead) {
   EXPECT_EQ(c.log.dir, "D:\\logs");
   EXPECT_EQ(c.log.max_size_mb, 5u);
   EXPECT_EQ(c.log.max_files, 3u);
+  EXPECT_EQ(c.data_dir, "/var/lib/rasbroker");
 }
 
 TEST(ServiceConfig, ErrorsNameTheFileTheKeyAndTheProblem) {
@@ -94,6 +97,8 @@ TEST(ServiceConfig, ErrorsNameTheFileTheKeyAndTheProblem) {
       {R"({"phonebooks": ["C:\\a.pbk", 2]})", "\"phonebooks[1]\" must be a string"},
       {R"({"log": {"max_size_mb": 1025}})", "\"log.max_size_mb\" must be an integer from 1 to 1024"},
       {R"({"log": {"dir": "logs"}})", "\"log.dir\" must be an absolute path"},
+      {R"({"data_dir": "state"})", "\"data_dir\" must be an absolute path (/...)"},
+      {R"({"data_dir": ""})", "\"data_dir\" must not be empty"},
       {R"({"log": {"dir": "D:\\Protokolle\\B\u00fcro"}})", "\"log.dir\" must be ASCII only"},
   };
   expect_refused(cases);

@@ -7,8 +7,9 @@ e2e_dir=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 # The simulator scenario of both flows: Office VPN with a slow (2 s) teardown, Branch VPN
 # already connected by someone else (to be adopted), Secure VPN behind a password, Flaky
 # VPN whose link drops 3 s after connecting, Slow VPN with an 8 s teardown (long enough for
-# a check that polls during a teardown to see it on any machine), Home VPN alice's own
-# (per-user) entry, which the service (SYSTEM) cannot see.
+# a check that polls during a teardown to see it on any machine), Slow Dial VPN dialling for
+# 60 s (a service killed while it dials), Home VPN alice's own (per-user) entry, which the
+# service (SYSTEM) cannot see.
 # shellcheck disable=SC2034  # used by the sourcing script
 scenario=$e2e_dir/scenario.json
 

@@ -298,13 +298,32 @@ eventually eval '! flaky_listed' && pass "drop: Flaky VPN gone after its last dr
 kill "$watch_pid" 2>/dev/null; wait "$watch_pid" 2>/dev/null; watch_pid=
 
 # ---------------------------------------------------------------- killed and restarted
-# The service process dies hard (kill -9: no stop control, no hang-up, no cleanup) while a
-# connection it dialled is up. RAS keeps a connected link when its dialler exits, so
-# `sc start` gives a new process that finds the link with RasEnumConnections (the simulated
-# DLL carries it over in its state file, as RAS would), lists it as adopted, and can hang it
-# up and reap it. Secure VPN: up since the password dial, 100 ms teardown (fast to reap).
+# The service process dies hard (kill -9: no stop control, no hang-up, no cleanup) with
+# Secure VPN connected, Slow VPN tearing down (8 s) and Slow Dial VPN dialling (60 s). RAS
+# keeps a connected link when its dialler exits (the simulated DLL carries the state over
+# in its state file, as RAS would), and the service's journal (%ProgramData%\RasBroker\
+# journal.json) says what it owned: `sc start` gives a new process that takes Secure VPN
+# back as its own (same id and owner, not adopted), reaps the interrupted teardown, hangs up
+# and reaps the dial that failed with the old process, and gives a new dial a new id.
 rb --json list >"$work/out" && conn_adopted "$work/out" "Secure VPN" connected false \
   && pass "killed: Secure VPN up and ours before the kill" || fail "killed: Secure VPN not ours: $(cat "$work/out")"
+id_of() { grep -o '"id":"c[0-9]*"' | head -1 | grep -o 'c[0-9]*'; }
+owner_of() { grep -o '"owner":{[^}]*}' | head -1; }
+conn_by_id() { rb --json get --id "$1" 2>/dev/null; }
+gone_id() { ! conn_by_id "$1" >/dev/null; }
+rb --json get "Secure VPN" >"$work/secure" 2>&1
+secure=$(id_of <"$work/secure") secure_owner=$(owner_of <"$work/secure")
+rb --json dial "Slow VPN" --wait >"$work/slow" 2>&1 || fail "killed: dial Slow VPN: $(cat "$work/slow")"
+slow=$(id_of <"$work/slow")
+rb --json hangup --id "$slow" >"$work/out" 2>&1 && grep -q '"state":"hanging_up"' "$work/out" \
+  || fail "killed: hangup $slow: $(cat "$work/out")"
+rb --json dial "Slow Dial VPN" >"$work/dialing" 2>&1 && grep -q '"state":"dialing"' "$work/dialing" \
+  || fail "killed: dial Slow Dial VPN: $(cat "$work/dialing")"
+dialing=$(id_of <"$work/dialing")
+# The journal is written a little after a change (coalesced): kill once it holds all three.
+eventually grep -q "Slow Dial VPN" "$data/journal.json" && eventually grep -q hanging_up "$data/journal.json" \
+  && pass "killed: the journal holds $secure, $slow (hanging up) and $dialing (dialling)" \
+  || fail "killed: journal: $(cat "$data/journal.json" 2>&1)"
 svc_pids=$(service_unix_pids)
 if [ "$(echo "$svc_pids" | wc -w)" != 1 ]; then
   fail "killed: expected one service process of this prefix, found '${svc_pids}': $(ps -eo pid,args | grep -F rasbrokerd)"
@@ -339,25 +358,35 @@ else
   new_pids=$(service_unix_pids)
   [ -n "$new_pids" ] && [ "$new_pids" != "$svc_pids" ] && pass "restarted: a new service process ($new_pids)" \
     || fail "restarted: service process '$new_pids' (killed: $svc_pids)"
-  rb --json list >"$work/out" && conn_adopted "$work/out" "Secure VPN" connected true \
-    && pass "restarted: Secure VPN found by RasEnumConnections, listed adopted" || fail "restarted: list: $(cat "$work/out")"
-  conn_adopted "$work/out" "Branch VPN" connected true && pass "restarted: Branch VPN adopted again" \
+  conn_by_id "$secure" >"$work/out"
+  grep -q '"entry":"Secure VPN"' "$work/out" && grep -q '"adopted":false' "$work/out" && grep -qF "$secure_owner" "$work/out" \
+    && pass "restarted: Secure VPN taken back as ours: same id ($secure) and owner" || fail "restarted: $secure: $(cat "$work/out")"
+  rb --json list >"$work/out" && conn_adopted "$work/out" "Branch VPN" connected true && pass "restarted: Branch VPN adopted again" \
     || fail "restarted: Branch VPN: $(cat "$work/out")"
-  grep -q "adoption: Secure VPN" "$data/logs/rasbroker.log" && pass "restarted: log: adoption of Secure VPN" \
+  grep -q "journal: took back Secure VPN $secure" "$data/logs/rasbroker.log" && pass "restarted: log: Secure VPN taken back" \
     || fail "restarted: log: $(tail -10 "$data/logs/rasbroker.log")"
-  rb hangup "Secure VPN" --wait >"$work/out" 2>&1 && pass "restarted: hangup of the adopted connection" \
+  eventually gone_id "$slow" && pass "restarted: the interrupted teardown ($slow) reaped" \
+    || fail "restarted: $slow still there: $(conn_by_id "$slow")"
+  eventually gone_id "$dialing" && pass "restarted: the dial cut short ($dialing) hung up and reaped" \
+    || fail "restarted: $dialing still there: $(conn_by_id "$dialing")"
+  rb hangup "Secure VPN" --wait >"$work/out" 2>&1 && pass "restarted: hangup of the connection taken back" \
     || fail "restarted: hangup: $(cat "$work/out")"
   rb --json list >"$work/out" && ! grep -q '"entry":"Secure VPN"' "$work/out" && pass "restarted: Secure VPN gone from the list" \
     || fail "restarted: still listed: $(cat "$work/out")"
   eventually sim_state "$dir/service.state.json" "Secure VPN" - reaped \
-    && pass "restarted: state file: Secure VPN hung up and reaped by the new process" \
+    && eventually sim_state "$dir/service.state.json" "Slow Dial VPN" - reaped \
+    && pass "restarted: state file: Secure VPN and Slow Dial VPN hung up and reaped by the new process" \
     || fail "restarted: not reaped: $(cat "$dir/service.state.json" 2>&1)"
 fi
 
 # Stop during a live connection: STOP_PENDING while the teardown runs, then STOPPED. Slow
 # VPN's teardown takes 8 s, so that polling the SCM (a Wine process per poll, seconds on a
 # loaded machine) sees STOP_PENDING however slow the machine is.
-rb dial "Slow VPN" --wait >"$work/out" 2>&1 && pass "dial again" || fail "dial again: $(cat "$work/out")"
+rb --json dial "Slow VPN" --wait >"$work/out" 2>&1 && pass "dial again" || fail "dial again: $(cat "$work/out")"
+again=$(id_of <"$work/out")
+for old in "$secure" "$slow" "$dialing"; do
+  [ "${again#c}" -gt "${old#c}" ] || fail "new id $again does not come after $old (ids never repeat across restarts)"
+done
 w sc stop RasBroker >"$work/out" 2>&1 || fail "sc stop: $(cat "$work/out")"
 seen=
 for _ in $(seq 1 240); do
@@ -368,10 +397,11 @@ done
 [ "$s" = STOPPED ] && pass "sc stop: STOPPED" || fail "never STOPPED: $(query)"
 case "$seen" in *STOP_PENDING*) pass "STOP_PENDING seen while the teardown ran" ;; *) fail "no STOP_PENDING seen:$seen" ;; esac
 query | grep -q "WIN32_EXIT_CODE *: *0 " && pass "exit code 0" || fail "exit code: $(query)"
-# Office and Slow VPN: dialled and hung up by the broker; Secure VPN: dialled by the killed process,
-# hung up by the restarted one; Flaky VPN: both its dropped handles hung up by the broker.
+# Office and Slow VPN: dialled and hung up by the broker; Secure VPN and Slow Dial VPN: dialled by
+# the killed process, hung up by the restarted one; Flaky VPN: both its dropped handles hung up by
+# the broker.
 # Branch VPN (external, adopted) stays up: not a leak.
-state_clean "$dir/service.state.json" "Office VPN" "Slow VPN" "Secure VPN" "Flaky VPN" && pass "state file: hung up, reaped, clean" \
+state_clean "$dir/service.state.json" "Office VPN" "Slow VPN" "Secure VPN" "Slow Dial VPN" "Flaky VPN" && pass "state file: hung up, reaped, clean" \
   || fail "state file not clean: $(cat "$dir/service.state.json" 2>&1)"
 
 log=$data/logs/rasbroker.log

@@ -86,6 +86,26 @@ TEST_F(SimulatorState, ChangeHookMayTakeASnapshot) {
   }));
 }
 
+// A process killed right after hearing RASCS_Connected must leave a state that says so:
+// RAS's state (RasMan's) changes before the dialler is told.
+TEST_F(SimulatorState, TheHookSeesAStateBeforeTheDiallerHearsOfIt) {
+  Simulator sim(scenario(kScenario));
+  nlohmann::json last;
+  sim.set_change_hook([&] { last = sim.snapshot(); });
+  std::vector<std::string> heard, saved;
+  const auto r = sim.dial(request("Leaving"), [&](const ras::DialProgress& p) {
+    heard.push_back(ras::state_name(p.state));
+    for (const auto& c : last["connections"]) {
+      if (c["handle"] == p.handle) saved.push_back(c["state"].get<std::string>());
+    }
+  });
+  ASSERT_EQ(r.error, err::kSuccess);
+  settle(sim);
+  ASSERT_FALSE(heard.empty());
+  EXPECT_EQ(heard.back(), "RASCS_Connected");
+  EXPECT_EQ(saved, heard);
+}
+
 TEST_F(SimulatorState, RestoreCarriesLiveConnectionsIntoANewProcess) {
   Simulator before(scenario(kScenario));
   const auto up = enumerated(before).at(0);                  // external, from "connected"
@@ -159,6 +179,21 @@ TEST_F(SimulatorState, AbandonedMidDialIsALeak) {
   ASSERT_EQ(report.problems.size(), 1u) << report.describe();
   EXPECT_EQ(report.problems.front().handle, slow);
   EXPECT_EQ(report.problems.front().problem, "1 of 1 dial reference(s) never hung up");
+}
+
+// The process that takes over a dial abandoned mid-way (the broker, from its journal)
+// hangs it up: that RasHangUp pays the reference the killed process owed.
+TEST_F(SimulatorState, TheNextProcessCanHangUpADialAbandonedMidWay) {
+  Simulator before(scenario(kScenario));
+  const auto slow = before.dial(request("Slow"), {}).handle;
+  advance(before, 100ms);
+  Simulator after(scenario(kScenario));
+  after.restore(nlohmann::json::parse(before.snapshot().dump()));
+  EXPECT_FALSE(after.leak_report().clean());
+  EXPECT_EQ(after.hang_up(slow), err::kSuccess);  // tearing down already: 0
+  reap(after, slow);
+  EXPECT_TRUE(after.leak_report().clean()) << after.leak_report().describe();
+  EXPECT_EQ(after.hang_up(slow), err::kInvalidHandle);  // gone
 }
 
 // A link that dropped in invalid_handle mode was unknown to RAS before the process

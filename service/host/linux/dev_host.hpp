@@ -21,11 +21,19 @@ struct DevHostOptions {
   std::string config_path;  // "" = the defaults
   std::string log_level;    // overrides log.level when not empty
   std::string socket_group;  // overrides socket_group when not empty
+  // The simulator's state file (sim_state_file.hpp): "" = the simulator lives and dies
+  // with the process, as before.
+  std::string sim_state_path;
+  // The data folder (the journal: <data folder>/journal.json); overrides the
+  // configuration's data_dir. Neither: no journal, a restart adopts what it finds.
+  std::string data_dir;
 };
 
-// The socket group (--socket-group, or the socket_group key) must exist: else
-// kExitBadConfig, before any socket exists. The scenario is read with the configuration (a bad one is kExitBadConfig, before any
-// socket exists). After a clean stop the ledger is checked: a handle that was not hung
+// The scenario is read with the configuration, the socket group (--socket-group, or the
+// socket_group key) must exist, and the data folder is chosen (--data-dir, else the
+// configuration's data_dir, which must be absolute); a bad one is kExitBadConfig, before any
+// socket exists. With sim_state_path the simulator restores and keeps its state there.
+// After a clean stop the ledger is checked: a handle that was not hung
 // up and reaped is logged and makes the exit code kExitRasBackend (4, the dev host's
 // "leaked"); otherwise "simulator: no handle leaked" is logged.
 app::RunnerOptions dev_host_runner_options(const DevHostOptions& options, std::shared_ptr<spdlog::logger> log);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <csignal>
+#include <filesystem>
 #include <string>
 #include <thread>
 
@@ -61,6 +62,12 @@ int main(int argc, char** argv) {
   cli.add_option("--socket-group", opt.socket_group,
                  "Group admitted to the socket: mode 0660 with this group instead of 0600 (overrides socket_group)");
   cli.add_option("--log-level", opt.log_level, "trace|debug|info|warn|error|critical|off (overrides the config)");
+  cli.add_option("--sim-state", opt.sim_state_path,
+                 "The simulator's state file: restored at start when present, rewritten after every change, "
+                 "so a restarted rasbrokerd finds its simulated connections; see docs/simulator.md");
+  cli.add_option("--data-dir", opt.data_dir,
+                 "Data folder (the journal, journal.json); overrides the config's data_dir; see docs/operations.md")
+      ->transform([](std::string path) { return std::filesystem::absolute(path).lexically_normal().string(); });
   try {
     cli.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <utility>
@@ -45,6 +46,9 @@ app::RunnerOptions runner_options(const Options& opt, std::shared_ptr<spdlog::lo
   o.config_path = opt.config;
   o.log_level = opt.log_level;
   o.make_ras = [](boost::asio::any_io_executor ex) { return std::make_unique<ras::Win32Ras>(std::move(ex)); };
+  // In the data folder secured before the start (secure_default_data_folder): the journal
+  // says who owns which connection.
+  o.journal_path = std::filesystem::path(default_data_dir()) / L"journal.json";
   return service_runner_options(std::move(o), std::move(log));
 }
 

@@ -4,6 +4,7 @@
 #include "host/windows/logging.hpp"
 #include "host/windows/pipe_listener.hpp"
 #include "host/windows/pipe_security.hpp"
+#include "journal/file_store.hpp"
 #include "security/pipe_sddl.hpp"
 
 namespace rasbroker::winhost {
@@ -16,6 +17,12 @@ app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_pt
   o.config_missing_ok = true;
   o.log_level = std::move(options.log_level);
   o.check_config = [sddl](const config::ServiceConfig& cfg) {
+    // The journal decides who owns which connection: it lives only where nobody but
+    // administrators can write (data_folder.hpp). Refused rather than ignored, so that a
+    // configuration copied from a Linux host does not look as if it were obeyed.
+    if (!cfg.data_dir.empty())
+      throw config::ConfigError("\"data_dir\" is for the Linux dev host only: the Windows service keeps its journal in "
+                                "%ProgramData%\\RasBroker, which only administrators can change; remove the key");
     *sddl = security::pipe_sddl(resolve_group_sids(cfg.allowed_groups));
   };
   if (options.file_log)
@@ -34,6 +41,11 @@ app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_pt
   o.phonebook_trust = windows_file_trust;
   o.on_listening = std::move(options.on_listening);
   o.events = std::move(options.events);
+  if (!options.journal_path.empty()) {
+    o.make_journal = [path = std::move(options.journal_path)](const config::ServiceConfig&) {
+      return std::make_shared<journal::FileJournalStore>(path);
+    };
+  }
   return o;
 }
 

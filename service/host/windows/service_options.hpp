@@ -3,6 +3,7 @@
 // wiring, the lifecycle and the stop): the named pipe, secured per allowed_groups, the
 // rotating log file, and the RAS backend it is given. scm.cpp and console.cpp connect
 // the core's status reports and request_stop() to the SCM or to the console.
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -26,6 +27,9 @@ struct ServiceOptions {
   std::function<void(const std::string& pipe_path)> on_listening;
   // The Event Log in the service (event_log.hpp); tests give a fake or nothing.
   events::AdminEvents events;
+  // The state journal's file (the service: %ProgramData%\RasBroker\journal.json, in the
+  // folder main.cpp secures first); empty: no journal (tests that do not need one).
+  std::filesystem::path journal_path;
 };
 
 // allowed_groups are resolved to SIDs with the configuration (an unknown group is a bad

@@ -163,6 +163,26 @@ TEST_F(ServiceRunnerTest, UnknownAllowedGroupIsABadConfig) {
   EXPECT_FALSE(pipe_accepts(pipe_name_)) << "a bad configuration creates no pipe";
 }
 
+// The journal says who owns which connection: it stays in %ProgramData%\RasBroker, which
+// only administrators can change. A data_dir copied from a Linux configuration is refused,
+// not silently ignored.
+TEST_F(ServiceRunnerTest, DataDirIsABadConfigOnWindows) {
+  RecordingReporter reporter;
+  app::ServiceRunner runner(runner_options(write_config({{"data_dir", "/var/lib/rasbroker"}}), false), reporter, log_);
+  EXPECT_EQ(runner.run(), kExitBadConfig);
+  EXPECT_EQ(reporter.reports().back().exit_code, 2u);
+  EXPECT_EQ(backends_made_, 0);
+
+  config::ServiceConfig cfg;
+  cfg.data_dir = "/var/lib/rasbroker";
+  try {
+    runner_options(write_config(json::object()), false).check_config(cfg);
+    ADD_FAILURE() << "data_dir accepted";
+  } catch (const config::ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("\"data_dir\" is for the Linux dev host only"), std::string::npos) << e.what();
+  }
+}
+
 TEST_F(ServiceRunnerTest, SquattedPipeStopsWithServiceSpecificCode3) {
   UniqueHandle squatter(CreateNamedPipeW(widen(pipe_path(pipe_name_)).c_str(), PIPE_ACCESS_DUPLEX, PIPE_TYPE_BYTE,
                                          PIPE_UNLIMITED_INSTANCES, 4096, 4096, 0, nullptr));
