@@ -162,8 +162,8 @@ TEST_F(Authorization, AdoptedConnectionsNeedAnAdministratorByDefault) {
   const auto error = hangup_as(alice_, by_id(lab.id))->rpc_error();
   EXPECT_EQ(error.code(), ErrorCode::unauthorized);
   EXPECT_EQ(std::string(error.what()), "connection " + lab.id +
-                                           " was not dialled through the service (adopted); only an administrator may "
-                                           "hang it up");
+                                           " was not dialled through the service (adopted, dialled by SYSTEM); only an "
+                                           "administrator may hang it up");
   EXPECT_TRUE(hangup_as(alice_, all())->value->empty()) << "hangup all leaves it alone";
   EXPECT_EQ(state_of("Lab VPN"), ConnectionState::connected);
   finish();

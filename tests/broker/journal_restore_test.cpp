@@ -170,8 +170,10 @@ TEST_F(JournalRestoreTest, AnUnusableJournalIsReportedAndPlainAdoptionFollows) {
   EXPECT_EQ(logged("cannot be used (not JSON at offset 17)"), 1u) << log_text();
   const auto c = find("Office VPN");
   ASSERT_TRUE(c);
-  EXPECT_TRUE(c->adopted);  // not ours any more: adopted, no owner
-  EXPECT_FALSE(c->owner);
+  // Not ours any more: adopted, its owner only the logon session RAS names (the service's:
+  // the simulator's dials are made as SYSTEM), no longer the client that dialled it.
+  EXPECT_TRUE(c->adopted);
+  EXPECT_EQ(c->owner, (protocol::Owner{0, "SYSTEM"}));
   // A new journal is written at once, without the adopted connection.
   ASSERT_TRUE(store_->has_saved());
   EXPECT_TRUE(store_->saved().records.empty());

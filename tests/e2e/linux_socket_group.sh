@@ -59,6 +59,20 @@ grep -q "\"user\":\"$user_b\"" "$work/out" && grep -q "\"user\":\"$user_a\"" "$w
   && pass "list shows both owners as the kernel named them" || fail "list: $(cat "$work/out")"
 
 # Outside the group the socket does not let the user in: the service never sees it.
+# The policy between two users who are not administrators (docs/security.md): each may hang
+# up only what it owns, and "hangup --all" means all of its own.
+as_user "$user_b" hangup "A VPN" >"$work/out" 2>&1; rc=$?
+[ $rc -eq 7 ] && grep -q "belongs to $user_a; only its owner or an administrator may hang it up" "$work/out" \
+  && pass "$user_b may not hang up $user_a's connection: exit 7, the owner named" || fail "$user_b hangup A: rc=$rc $(cat "$work/out")"
+grep -q "request hangup from pid [0-9]* user '$user_b'.*refused (unauthorized).*belongs to $user_a" "$work/daemon.log" \
+  && pass "the refusal is logged with both identities" || fail "no logged refusal: $(grep 'request hangup' "$work/daemon.log")"
+as_user "$user_a" --json hangup --all --wait >"$work/out" 2>&1; rc=$?
+[ $rc -eq 0 ] && grep -q '"entry":"A VPN"' "$work/out" && ! grep -q '"entry":"B VPN"' "$work/out" \
+  && pass "$user_a's hangup --all hangs up only its own" || fail "$user_a hangup --all: rc=$rc $(cat "$work/out")"
+"$client" --json list >"$work/out" 2>&1
+grep -q '"entry":"B VPN"' "$work/out" && ! grep -q '"entry":"A VPN"' "$work/out" \
+  && pass "$user_b's connection is still up" || fail "list after: $(cat "$work/out")"
+
 as_user "$outsider" status >"$work/out" 2>&1; rc=$?
 [ $rc -eq 3 ] && pass "$outsider (not in $group) cannot connect: exit 3" || fail "outsider: rc=$rc $(cat "$work/out")"
 grep -q "user '$outsider'" "$work/daemon.log" && fail "the service saw $outsider" || pass "the service never saw $outsider"
