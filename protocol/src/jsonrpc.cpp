@@ -3,6 +3,7 @@
 #include <utility>
 
 #include "params_reader.hpp"
+#include "rasbroker/protocol/limits.hpp"
 
 namespace rasbroker::protocol {
 
@@ -83,6 +84,15 @@ Entry parse_element(nlohmann::json& e) {
 
 Incoming parse_incoming(std::string_view line) {
   Incoming in;
+  // nlohmann's parser stops at a NUL as at the end of the input, and would answer the
+  // text before it while the rest vanished. JSON text cannot hold a raw NUL (RFC 8259:
+  // control characters are escaped in strings, and are not whitespace).
+  if (const auto nul = line.find('\0'); nul != std::string_view::npos) {
+    in.entries.emplace_back(make_error(
+        nullptr, RpcError(ErrorCode::parse_error,
+                          "Parse error: a NUL byte at byte " + std::to_string(nul) + "; JSON text cannot hold one")));
+    return in;
+  }
   nlohmann::json message;
   try {
     message = nlohmann::json::parse(line.begin(), line.end());
@@ -105,6 +115,12 @@ Incoming parse_incoming(std::string_view line) {
   if (message.is_array()) {
     if (message.empty()) {
       in.entries.emplace_back(invalid(nullptr, "empty batch"));
+      return in;
+    }
+    if (message.size() > kMaxBatchCalls) {
+      in.entries.emplace_back(invalid(nullptr, "a batch holds at most " + std::to_string(kMaxBatchCalls) +
+                                                   " calls; this one holds " + std::to_string(message.size()) +
+                                                   ", and none of them was run"));
       return in;
     }
     in.batch = true;

@@ -1,22 +1,13 @@
 #include "params_reader.hpp"
 
+#include "rasbroker/protocol/log_text.hpp"
+
 #include <limits>
 #include <utility>
 
 namespace rasbroker::protocol::detail {
 
-namespace {
-
-constexpr std::size_t kMaxQuotedName = 64;
-
-}  // namespace
-
-std::string quote(std::string_view name) {
-  std::string cut(name.substr(0, kMaxQuotedName));
-  std::string quoted = nlohmann::json(cut).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  if (name.size() > kMaxQuotedName) quoted += "...";
-  return quoted;
-}
+std::string quote(std::string_view name) { return quoted(name, kMaxQuotedBytes); }
 
 std::size_t utf16_length(std::string_view utf8) noexcept {
   std::size_t n = 0;

@@ -26,7 +26,7 @@ inline constexpr ReadContext kParams{ErrorCode::invalid_params, "invalid params:
 inline constexpr ReadContext kResult{ErrorCode::internal_error, "malformed result: ", false};
 inline constexpr ReadContext kConnection{ErrorCode::invalid_params, "invalid connection: ", false};
 
-// A member name as a JSON string for a message ("name"), cut at 64 bytes.
+// A member name as a JSON string for a message ("name"), escaped and cut (log_text.hpp).
 std::string quote(std::string_view name);
 // Length in UTF-16 code units (what Windows buffers count) of UTF-8 text.
 std::size_t utf16_length(std::string_view utf8) noexcept;

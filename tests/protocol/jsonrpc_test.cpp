@@ -276,3 +276,42 @@ TEST(JsonRpc, BuiltMessagesParseBack) {
     EXPECT_TRUE(call_at(rp::parse_incoming(line), 0).notification);
   }
 }
+
+// ---- limits the hostile-input review asked for ------------------------------------------
+
+TEST(JsonRpc, ANulByteAnywhereIsAParseErrorAndNothingOfTheLineRuns) {
+  // nlohmann stops at a NUL as at the end of input: the ping before it used to be
+  // answered and the rest dropped without a word.
+  const std::string line = std::string(R"({"jsonrpc":"2.0","id":1,"method":"ping"})") + '\0' + R"({"x":1})";
+  const auto in = rp::parse_incoming(line);
+  ASSERT_EQ(in.entries.size(), 1u);
+  EXPECT_FALSE(in.batch);
+  const json& e = error_at(in, 0);
+  EXPECT_EQ(e["error"]["code"], -32700);
+  EXPECT_EQ(e["id"], nullptr);
+  EXPECT_EQ(e["error"]["message"], "Parse error: a NUL byte at byte 40; JSON text cannot hold one");
+  EXPECT_EQ(error_at(rp::parse_incoming(std::string("\0", 1)), 0)["error"]["code"], -32700);
+}
+
+TEST(JsonRpc, ABatchAtTheMaximumRunsAndOneOverIsRefusedWhole) {
+  auto batch_of = [](std::size_t n) {
+    json b = json::array();
+    for (std::size_t i = 0; i < n; ++i) b.push_back({{"jsonrpc", "2.0"}, {"id", i}, {"method", "ping"}});
+    return b.dump();
+  };
+  const auto at_max = rp::parse_incoming(batch_of(rp::kMaxBatchCalls));
+  EXPECT_TRUE(at_max.batch);
+  EXPECT_EQ(at_max.entries.size(), rp::kMaxBatchCalls);
+  EXPECT_EQ(call_at(at_max, rp::kMaxBatchCalls - 1).id, rp::kMaxBatchCalls - 1);
+
+  const auto over = rp::parse_incoming(batch_of(rp::kMaxBatchCalls + 1));
+  EXPECT_FALSE(over.batch);
+  ASSERT_EQ(over.entries.size(), 1u);
+  EXPECT_EQ(error_at(over, 0)["error"]["code"], -32600);
+  EXPECT_EQ(error_at(over, 0)["error"]["message"],
+            "Invalid Request: a batch holds at most 100 calls; this one holds 101, and none of them was run");
+  // Elements that are not even calls count too: [1,1,1,...] is refused in one answer.
+  std::string ones = "[1";
+  for (int i = 1; i < 30000; ++i) ones += ",1";
+  EXPECT_EQ(rp::parse_incoming(ones + "]").entries.size(), 1u);
+}

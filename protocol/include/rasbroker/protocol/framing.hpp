@@ -7,9 +7,9 @@
 
 #include <nlohmann/json_fwd.hpp>
 
-namespace rasbroker::protocol {
+#include "rasbroker/protocol/limits.hpp"
 
-constexpr std::size_t kDefaultMaxLineBytes = 64 * 1024;
+namespace rasbroker::protocol {
 
 struct Frame {
   enum class Kind { message, too_long };

@@ -31,8 +31,9 @@ struct Incoming {
   std::vector<Entry> entries;  // in order
 };
 
-// Parses one line. Invalid JSON (including invalid UTF-8) -> one parse error
-// response (-32700, id null). Empty array -> one invalid request (not a batch).
+// Parses one line. Invalid JSON (including invalid UTF-8 and a NUL byte anywhere) -> one
+// parse error response (-32700, id null). Empty array, or more than kMaxBatchCalls
+// elements -> one invalid request (not a batch; nothing of it runs).
 Incoming parse_incoming(std::string_view line);
 
 nlohmann::json make_result(const nlohmann::json& id, nlohmann::json result);
