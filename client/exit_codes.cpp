@@ -17,7 +17,8 @@ int exit_code_for_rpc_code(int code) noexcept {
     case ErrorCode::invalid_request:
     case ErrorCode::method_not_found:
     case ErrorCode::invalid_params:
-    case ErrorCode::internal_error: return exit_code::protocol;
+    case ErrorCode::internal_error:
+    case ErrorCode::response_too_large: return exit_code::protocol;
   }
   return exit_code::protocol;  // a code this client does not know
 }

@@ -18,6 +18,7 @@ std::string_view error_code_name(ErrorCode code) {
     case ErrorCode::unauthorized: return "unauthorized";
     case ErrorCode::shutting_down: return "shutting_down";
     case ErrorCode::busy: return "busy";
+    case ErrorCode::response_too_large: return "response_too_large";
   }
   return "unknown";
 }

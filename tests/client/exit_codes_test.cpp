@@ -22,10 +22,12 @@ TEST(ExitCodes, ApplicationErrors) {
 }
 
 TEST(ExitCodes, JsonRpcAndUnknownErrorsAreProtocolErrors) {
-  for (int code : {-32700, -32600, -32601, -32602, -32603, -32000, -32099, 0, 7, 99, 1000}) {
+  for (int code : {-32700, -32600, -32601, -32602, -32603, -32000, -32099, 0, 8, 99, 1000}) {
     EXPECT_EQ(exit_code_for_rpc_code(code), 9) << code;
   }
 }
+
+TEST(ExitCodes, AnAnswerTooLargeIsAProtocolError) { EXPECT_EQ(code_for(ErrorCode::response_too_large), 9); }
 
 TEST(ExitCodes, ClientErrors) {
   using K = ClientError::Kind;

@@ -30,6 +30,7 @@ const std::vector<CodeCase> kCodes = {
     {ErrorCode::unauthorized, 4, "unauthorized"},
     {ErrorCode::shutting_down, 5, "shutting_down"},
     {ErrorCode::busy, 6, "busy"},
+    {ErrorCode::response_too_large, 7, "response_too_large"},
 };
 
 }  // namespace

@@ -22,6 +22,7 @@ enum class ErrorCode : int {
   unauthorized = 4,   // the caller may not do this
   shutting_down = 5,  // the service is stopping: no new dials
   busy = 6,           // too many clients or requests
+  response_too_large = 7,  // the answer would exceed kMaxResponseBytes (limits.hpp): ask for less
 };
 
 std::string_view error_code_name(ErrorCode code);  // "not_found", "parse_error", ...
