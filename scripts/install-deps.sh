@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   g++-mingw-w64-x86-64-posix     # Windows cross compiler, posix thread model
+  clang libclang-rt-dev          # the linux-fuzz preset: clang++ and libFuzzer (+ ASan/UBSan runtimes)
   wine64 wine                    # runs the Windows binaries and tests
   wixl                           # MSI builder
   python3                        # test and tour helpers

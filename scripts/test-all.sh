@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every rasbroker test: installs the dependencies, then configures, builds and
-# runs ctest for each preset (native Linux, sanitizers, Windows under Wine).
+# runs ctest for each preset (native Linux, Windows under Wine, fuzzing, sanitizers).
 # Usage: scripts/test-all.sh [PRESET...]   (default: every preset)
 # The summary at the end names each failed step and test and repeats the end of each
 # failed test's output: CI shows the tail of this script's output, not all of it.
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 
 presets=("$@")
-[ ${#presets[@]} -gt 0 ] || presets=(linux windows linux-asan linux-tsan)
+[ ${#presets[@]} -gt 0 ] || presets=(linux windows linux-fuzz linux-asan linux-tsan)
 
 # Whatever happens, leave no Wine process of ours behind.
 cleanup() {

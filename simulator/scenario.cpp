@@ -369,6 +369,9 @@ Scenario parse_scenario_text(std::string_view text, const std::string& origin) {
       detail += what.substr(expected);
     }
     throw ScenarioError(prefix + "invalid JSON: " + detail);
+  } catch (const json::exception&) {
+    // out_of_range 406, a number beyond a double's range (1e999): its message quotes it.
+    throw ScenarioError(prefix + "invalid JSON: a number out of range");
   }
   try {
     return parse_scenario(doc);

@@ -265,13 +265,17 @@ ServiceConfig load_service_config(const std::string& path, bool missing_ok) {
   if (!in) throw ConfigError(path + ": cannot be opened");
   std::stringstream text;
   text << in.rdbuf();
+  return parse_service_config_text(text.str(), path);
+}
+
+ServiceConfig parse_service_config_text(std::string_view text, const std::string& where) {
   json j;
   try {
-    j = json::parse(text.str());
-  } catch (const json::parse_error& e) {
-    throw ConfigError(path + ": is not valid JSON (" + e.what() + ")");
+    j = json::parse(text.begin(), text.end());
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for a number like 1e999
+    throw ConfigError(where + ": is not valid JSON (" + e.what() + ")");
   }
-  return parse_service_config(j, path);
+  return parse_service_config(j, where);
 }
 
 }  // namespace rasbroker::config

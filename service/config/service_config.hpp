@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json_fwd.hpp>
@@ -46,6 +47,8 @@ class ConfigError : public std::runtime_error {
 };
 
 ServiceConfig parse_service_config(const nlohmann::json& j, const std::string& where);
+// The text of a configuration file; `where` names it in errors.
+ServiceConfig parse_service_config_text(std::string_view text, const std::string& where);
 // A missing file gives the defaults when `missing_ok`; otherwise a ConfigError.
 ServiceConfig load_service_config(const std::string& path, bool missing_ok);
 

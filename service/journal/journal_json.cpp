@@ -167,6 +167,10 @@ Journal decode_journal(std::string_view text) {
   } catch (const json::parse_error& e) {
     // The position only: the parser's own message quotes the document.
     fail("(journal)", "is not JSON (syntax error at byte " + std::to_string(e.byte) + ")");
+  } catch (const json::exception&) {
+    // A number beyond a double's range (1e999) is not a syntax error but out_of_range 406,
+    // whose message quotes the number: a damaged journal all the same (found by fuzzing).
+    fail("(journal)", "is not JSON this service reads (a number out of range)");
   }
   if (!document.is_object()) fail("(journal)", "must be a JSON object");
   const auto version_it = document.find("version");

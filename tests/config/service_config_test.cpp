@@ -239,6 +239,17 @@ TEST_F(ConfigFile, InvalidJsonNamesTheFile) {
   }
 }
 
+// Found by fuzzing: a number beyond a double's range is out_of_range to the JSON parser,
+// not a syntax error, and escaped as a JSON exception instead of a ConfigError.
+TEST(ServiceConfig, ANumberBeyondADoubleIsInvalidJson) {
+  try {
+    (void)parse_service_config_text(R"({"max_clients": 1e999})", "config.json");
+    ADD_FAILURE() << "accepted";
+  } catch (const ConfigError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("config.json: is not valid JSON", 0), 0u) << e.what();
+  }
+}
+
 TEST_F(ConfigFile, NonAsciiPathIsRead) {
   const std::string path = write(std::filesystem::path(u8"B\u00fcro-config.json"), R"({"pipe_name": "office"})");
   EXPECT_EQ(load_service_config(path, false).pipe_name, "office");

@@ -117,6 +117,10 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(
         BadDocument{"NotJson", R"({"version": 1, "next_seq": "SECRET-VALUE)", "(journal): is not JSON (syntax error at byte"},
         BadDocument{"Empty", "", "(journal): is not JSON"},
+        // Not a syntax error to the parser but out_of_range (found by fuzzing): refused as
+        // damaged, without quoting the number.
+        BadDocument{"NumberBeyondDouble", R"({"version": 1, "next_seq": 1e999, "records": []})",
+                    "(journal): is not JSON this service reads (a number out of range)"},
         BadDocument{"NotAnObject", "[1, 2]", "(journal): must be a JSON object"},
         BadDocument{"NoVersion", R"({"next_seq": 1, "records": []})", "version: is required"},
         BadDocument{"VersionZero", R"({"version": 0, "next_seq": 1, "records": []})", "version: must be a positive"},

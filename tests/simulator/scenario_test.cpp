@@ -205,6 +205,14 @@ TEST(Scenario, FilesAndPasswordsNeverInMessages) {
     EXPECT_EQ(what.find("hunter2"), std::string::npos) << what;
   }
 
+  // Found by fuzzing: out_of_range, not a parse_error, to the JSON parser.
+  try {
+    (void)parse_scenario_text(R"({"entries": [{"name": "A", "connect_ms": 1e999}]})", "s.json");
+    ADD_FAILURE();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(std::string(e.what()), "s.json: invalid JSON: a number out of range");
+  }
+
   const auto wrong_type = write("wrong.json", R"({"entries": [{"name": "A", "username": "u", "password": 12345}]})");
   try {
     (void)load_scenario_file(wrong_type);
