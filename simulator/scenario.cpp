@@ -34,14 +34,15 @@ constexpr std::array<std::string_view, 14> kDeviceTypes{
     "vpn", "modem", "isdn", "x25", "pad", "GENERIC", "SERIAL", "FRAMERELAY", "ATM", "SONET",
     "SW56", "IRDA", "PARALLEL", "PPPoE"};
 
-constexpr std::array<std::string_view, 22> kEntryKeys{
+constexpr std::array<std::string_view, 23> kEntryKeys{
     "name", "phonebook", "user", "connect_ms", "teardown_ms", "fail_state", "fail_error", "drop_after_ms",
     "drop_error", "drop_mode", "teardown_never", "username", "password", "saved_credentials", "eap",
-    "device_type", "device_name", "comment", "fail_extended_error", "links", "link_fail", "link_error_ends_dial"};
+    "device_type", "device_name", "comment", "fail_extended_error", "links", "link_fail", "link_error_ends_dial",
+    "hang_up_668"};
 constexpr std::array<std::string_view, 6> kLinkFailKeys{"sub_entry",       "state",          "error",
                                                         "extended_error", "after_connected", "status_error"};
-constexpr std::array<std::string_view, 7> kTopKeys{"entries",    "connected",          "notifications",  "enum_lists",
-                                                   "default_creds_flag", "null_phonebook", "comment"};
+constexpr std::array<std::string_view, 8> kTopKeys{"entries",    "connected",          "notifications",  "enum_lists",
+                                                   "default_creds_flag", "null_phonebook", "comment",  "enum_race"};
 constexpr std::array<std::string_view, 5> kConnectedKeys{"entry", "account", "logon_luid", "default_credentials",
                                                          "comment"};
 constexpr std::uint64_t kMaxLuid = 0xFFFFFFFFFFFFFFFFull;
@@ -197,6 +198,14 @@ EntrySpec parse_entry(const json& e, const std::string& path) {
     spec.teardown_never = e["teardown_never"].get<bool>();
   }
 
+  if (e.contains("hang_up_668")) {
+    spec.hang_up_668 = one_of<HangUp668>(e["hang_up_668"], at("hang_up_668"),
+                                         {{"never", HangUp668::never},
+                                          {"then_teardown", HangUp668::then_teardown},
+                                          {"already_gone", HangUp668::already_gone}},
+                                         "reading");
+  }
+
   // Credentials: values never appear in messages.
   if (e.contains("username")) spec.username = string_value(e["username"], at("username"));
   if (e.contains("password")) spec.password = string_value(e["password"], at("password"));
@@ -315,6 +324,24 @@ Scenario parse_scenario(const json& doc) {
         fail(path, "entry " + quote(name) + " listed twice");
       }
       scenario.connected.push_back(entry->name);
+    }
+  }
+
+  if (doc.contains("enum_race")) {
+    const auto& race = doc["enum_race"];
+    if (!race.is_array()) fail("enum_race", "must be an array of entry names");
+    for (std::size_t i = 0; i < race.size(); ++i) {
+      const std::string path = "enum_race[" + std::to_string(i) + "]";
+      const auto name = string_value(race[i], path);
+      const EntrySpec* entry = scenario.find(name);
+      if (entry == nullptr) fail(path, "no entry named " + quote(name));
+      const auto listed = [&](const std::vector<std::string>& names) {
+        return std::find(names.begin(), names.end(), entry->name) != names.end();
+      };
+      if (listed(scenario.enum_race)) fail(path, "entry " + quote(name) + " listed twice");
+      // Connected from the start, it could not appear during an enumeration.
+      if (listed(scenario.connected)) fail(path, "entry " + quote(name) + " is already in \"connected\"");
+      scenario.enum_race.push_back(entry->name);
     }
   }
 

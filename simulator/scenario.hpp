@@ -35,6 +35,16 @@ enum class DropMode {
   disconnected_state,  // the handle stays valid: status answers RASCS_Disconnected + drop_error until hung up
 };
 
+// What RasHangUp answers for an entry's connection (docs/simulator.md, "RasHangUp answering
+// 668"). "RasHangUpA function (ras.h)" documents only ERROR_INVALID_HANDLE besides success, "or
+// a value from Routing and Remote Access Error Codes"; when it answers ERROR_NO_CONNECTION (668)
+// the text allows two readings of what became of the connection, so both are offered.
+enum class HangUp668 {
+  never,          // RasHangUp answers 0 (the default)
+  then_teardown,  // 668, yet the reference is released and the teardown runs as usual (teardown_ms)
+  already_gone,   // 668: there was no connection left; the teardown is complete at once (status: 6)
+};
+
 // One link of a multilink entry that fails (docs/simulator.md, "Multilink").
 struct LinkFailure {
   std::uint32_t sub_entry = 2;                            // 1 … links
@@ -86,6 +96,8 @@ struct EntrySpec {
   std::uint32_t drop_error = ras::err::kRemoteDisconnection;
   DropMode drop_mode = DropMode::invalid_handle;
   bool teardown_never = false;
+  // The caller's RasHangUp that releases the last reference answers 668 (see HangUp668).
+  HangUp668 hang_up_668 = HangUp668::never;
   // Credentials the "server" accepts; absent: any credentials are accepted.
   std::optional<std::string> username;
   std::optional<std::string> password;
@@ -145,6 +157,13 @@ struct Scenario {
   std::vector<ConnectionOrigin> connected_origins;  // connected_origins[i] dialled connected[i]
   EnumLists enum_lists = EnumLists::connected;
   NotificationSpec notifications;
+  // RasEnumConnections racing with new connections (docs/simulator.md, "RasEnumConnections
+  // racing"): right after each ERROR_BUFFER_TOO_SMALL answer, the next of these entries is
+  // connected by someone else (as a `connected` item dialled by kScenarioDiallerAccount), so
+  // the caller's next call, sized by that answer, is too small again. One entry per 603 answer,
+  // in order; an entry that already has a connection is used up without one. In the entries'
+  // own spelling; distinct; none of them in `connected`.
+  std::vector<std::string> enum_race;
   DefaultCredsFlag default_creds_flag = DefaultCredsFlag::input;
   NullPhonebook null_phonebook = NullPhonebook::all_users_and_caller;
 

@@ -19,11 +19,8 @@ Simulator::Simulator(Scenario scenario, SimulatorOptions options)
   for (std::size_t i = 0; i < scenario_.connected.size(); ++i) {
     const auto* entry = scenario_.find(scenario_.connected[i]);
     if (entry == nullptr) continue;  // parse_scenario() rejects this
-    Conn& c = add_connection_locked(*entry, now, /*external=*/true);
-    if (i < scenario_.connected_origins.size()) c.origin = scenario_.connected_origins[i];
-    c.phase = Phase::connected;
-    c.state = ras::ConnState::Connected;
-    if (entry->drop_after) schedule_timer_locked(EventKind::drop, c.handle, now + *entry->drop_after);
+    Conn& c = add_external_connected_locked(*entry, {}, now);
+    c.origin = i < scenario_.connected_origins.size() ? std::optional(scenario_.connected_origins[i]) : std::nullopt;
   }
   if (options_.mode == Mode::threaded) thread_ = std::thread([this] { run(); });
 }
@@ -56,6 +53,16 @@ Simulator::Conn& Simulator::add_connection_locked(const EntrySpec& entry, Clock:
   c.refs = 1;
   c.dial_start = now;
   ledger_.issued(c.handle, entry.name, external);
+  return c;
+}
+
+Simulator::Conn& Simulator::add_external_connected_locked(const EntrySpec& entry, const ConnectionOrigin& origin,
+                                                          Clock::time_point now) {
+  Conn& c = add_connection_locked(entry, now, /*external=*/true);
+  c.origin = origin;
+  c.phase = Phase::connected;
+  c.state = ras::ConnState::Connected;
+  if (entry.drop_after) schedule_timer_locked(EventKind::drop, c.handle, now + *entry.drop_after);
   return c;
 }
 

@@ -95,11 +95,13 @@ struct SimStats {
   std::uint64_t hang_up_calls = 0;
   std::uint64_t hang_up_idempotent = 0;     // hang_up() while already tearing down (returned 0)
   std::uint64_t hang_up_invalid = 0;        // hang_up() answered 6
+  std::uint64_t hang_up_no_connection = 0;  // hang_up() answered 668 (the entry's hang_up_668)
   std::uint64_t status_calls = 0;
   std::uint64_t status_invalid = 0;         // get_connect_status() answered 6
   std::uint64_t enum_calls = 0;             // enum_connections() (vector API)
   std::uint64_t enum_raw_calls = 0;         // enum_connections_raw(), including those made by enum_connections()
   std::uint64_t enum_buffer_too_small = 0;  // enum_connections_raw() answered 603
+  std::uint64_t enum_race_connections = 0;  // connections the scenario's enum_race made appear after a 603
   std::uint64_t enum_entries_calls = 0;
   std::uint64_t progress_callbacks = 0;     // DialProgressFn invocations
   std::uint64_t notifications_signalled = 0;  // connection changes that would signal RASCN_*
@@ -275,6 +277,11 @@ class Simulator final : public ras::RasApi {
   // A new connection of `entry` with one reference (the caller's, or an external
   // dialler's), recorded in the ledger; its phase is the caller's to set.
   Conn& add_connection_locked(const EntrySpec& entry, Clock::time_point now, bool external);
+  // A connection someone else dialled that is up (a scenario's `connected` item, an enum_race
+  // entry): connected, its drop timer running.
+  Conn& add_external_connected_locked(const EntrySpec& entry, const ConnectionOrigin& origin, Clock::time_point now);
+  // After a 603 from RasEnumConnections: the scenario's next enum_race entry connects.
+  void enum_race_locked(Clock::time_point now);
   void start_teardown_locked(Conn& c, Clock::time_point now);
   void complete_teardown_locked(Conn& c, Clock::time_point at);
   void drop_locked(Conn& c, std::uint32_t error, Clock::time_point at);
@@ -321,6 +328,7 @@ class Simulator final : public ras::RasApi {
   std::function<void()> notifier_;
   std::function<void()> enum_retry_hook_;
   std::uint64_t notification_count_ = 0;
+  std::size_t enum_race_next_ = 0;  // the scenario's enum_race entries used up so far
   Ledger ledger_;
   SimStats stats_;
   bool dirty_ = false;  // connections or ledger changed since the change hook last ran

@@ -90,6 +90,20 @@ ras::DialResult Simulator::ras_dial(const RasDialCall& call, ras::DialProgressFn
   return {.error = err::kSuccess, .handle = c.handle};
 }
 
+void Simulator::enum_race_locked(Clock::time_point now) {
+  if (enum_race_next_ >= scenario_.enum_race.size()) return;
+  const EntrySpec* entry = scenario_.find(scenario_.enum_race[enum_race_next_++]);
+  if (entry == nullptr) return;  // parse_scenario() rejects this
+  for (const auto& [h, c] : conns_) {
+    if (&spec(c) == entry && c.phase != Phase::gone && c.phase != Phase::tearing_down) return;  // used up
+  }
+  add_external_connected_locked(
+      *entry, {std::string(kScenarioDiallerAccount), kScenarioDiallerLuid, /*default_credentials=*/false}, now);
+  ++stats_.enum_race_connections;
+  dirty_ = true;
+  signal_notifier_locked(now);  // RASCN_Connection: a connection was created
+}
+
 std::uint32_t Simulator::hang_up(ras::Handle h) {
   PublishOnExit publish{*this};
   std::lock_guard lock(mu_);
@@ -120,7 +134,12 @@ std::uint32_t Simulator::hang_up(ras::Handle h) {
   --c->refs;
   if (c->refs == 0) start_teardown_locked(*c, Clock::now());
   ledger_.hung_up(h, /*released=*/true, c->phase == Phase::tearing_down);
-  return err::kSuccess;
+  if (c->phase != Phase::tearing_down || spec(*c).hang_up_668 == HangUp668::never) return err::kSuccess;
+  // The scenario's reading of a RasHangUp answering ERROR_NO_CONNECTION: the reference is
+  // released either way; with already_gone nothing was left to tear down.
+  ++stats_.hang_up_no_connection;
+  if (spec(*c).hang_up_668 == HangUp668::already_gone) complete_teardown_locked(*c, Clock::now());
+  return err::kNoConnection;
 }
 
 std::uint32_t Simulator::get_connect_status(ras::Handle h, ras::ConnectStatus& out) {
@@ -153,6 +172,7 @@ std::uint32_t Simulator::get_connect_status(ras::Handle h, ras::ConnectStatus& o
 
 std::uint32_t Simulator::enum_connections_raw(ras::ActiveConnection* buffer, std::size_t& count_in_out,
                                               std::size_t element_size) {
+  PublishOnExit publish{*this};  // an enum_race connection is a change
   std::lock_guard lock(mu_);
   ++stats_.enum_raw_calls;
   if (element_size != sizeof(ras::ActiveConnection)) return err::kInvalidSize;
@@ -162,6 +182,7 @@ std::uint32_t Simulator::enum_connections_raw(ras::ActiveConnection* buffer, std
   if (needed > count_in_out) {
     ++stats_.enum_buffer_too_small;
     count_in_out = needed;
+    enum_race_locked(Clock::now());  // after the answer: the size it gave is already stale
     return err::kBufferTooSmall;
   }
   std::size_t n = 0;

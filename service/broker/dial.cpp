@@ -225,6 +225,13 @@ asio::awaitable<protocol::Connection> Broker::wait_connected(std::uint64_t seq,
                                                              std::optional<Clock::time_point> deadline) {
   protocol::Connection last;
   bool password_sent = true;
+  // The record can be reaped and erased before this coroutine runs again (a RasHangUp that
+  // answers 668 or 6 is confirmed by an immediate status poll): its last published state,
+  // with the error and the reason, still decides the answer.
+  const Record* dialled = find_seq(seq);
+  const auto keep_last = subscribe([&last, id = dialled ? dialled->info.id : std::string()](const protocol::Connection& c) {
+    if (c.id == id) last = c;
+  });
   for (;;) {
     if (Record* r = find_seq(seq)) {
       last = r->info;
