@@ -24,6 +24,9 @@ using nlohmann::json;
 
 class CoreTest : public ::testing::Test {
  protected:
+  explicit CoreTest(sim::Scenario scenario = test_scenario())
+      : sim_(std::move(scenario), sim::SimulatorOptions{.mode = sim::Mode::threaded}) {}
+
   std::string write_config(json extra = json::object()) {
     json cfg = {{"reaper", {{"initial_ms", 50}, {"max_ms", 200}}}};
     cfg.update(extra);
@@ -74,7 +77,7 @@ class CoreTest : public ::testing::Test {
   TempFolder dir_{"app"};
   std::string socket_ = (dir_.path() / "rasbroker.sock").string();
   CapturedLog log_;
-  sim::Simulator sim_{test_scenario(), sim::SimulatorOptions{.mode = sim::Mode::threaded}};
+  sim::Simulator sim_;
   std::atomic<int> listeners_made_ = 0;
   std::atomic<int> backends_made_ = 0;
   events::test::RecordedEvents events_;  // what the core told the administrator
