@@ -58,7 +58,7 @@ TEST_P(DialFailureAtEveryState, IsAnsweredWithRasErrorHungUpReapedAndNotRedialle
 
   ASSERT_TRUE(run_until([&] { return !find("Office VPN"); }));
   EXPECT_TRUE(saw_event(failed->id, ConnectionState::gone));
-  run_for(30s);
+  run_for(30s, 100ms);
   EXPECT_EQ(sim_->stats().dial_calls, 1u);     // not redialled
   EXPECT_EQ(sim_->stats().hang_up_calls, 1u);  // the RasHangUp the failed RasDial still required
   for (const auto& e : events_) EXPECT_FALSE(e.adopted) << "its own failed handle was adopted";
@@ -89,7 +89,7 @@ TEST_F(BadCredentials, A691IsAnsweredWithoutThePasswordHungUpAndNeverRetried) {
   const auto failed = find("Office VPN");
   ASSERT_TRUE(failed);
   EXPECT_EQ(failed->ras_state, "RASCS_Authenticate");
-  run_for(30s);
+  run_for(30s, 100ms);
   EXPECT_FALSE(find("Office VPN"));
   EXPECT_EQ(sim_->stats().dial_calls, 1u);
   expect_nothing_leaked();

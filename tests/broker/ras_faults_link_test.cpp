@@ -55,7 +55,7 @@ TEST_P(LinkDrop, IsHungUpReapedAndRedialledPerPolicy) {
     // The redialled link drops too, and then no attempt is left.
     ASSERT_TRUE(run_until([&] { return sim_->stats().dial_calls == 2 && !find("Office VPN"); }, 60s));
   }
-  run_for(30s);
+  run_for(30s, 100ms);
   const std::uint64_t dials = redial() ? 2 : 1;
   EXPECT_EQ(sim_->stats().dial_calls, dials);
   EXPECT_EQ(sim_->stats().hang_up_calls, dials);  // each dropped link hung up once, also a dead handle
@@ -103,7 +103,7 @@ TEST_F(DropDuringRedial, ALinkThatKeepsDroppingUsesUpTheAttemptsAndNothingMore) 
   make({{"entries", {{{"name", "Office VPN"}, {"drop_after_ms", 200}, {"teardown_ms", 300}}}}}, cfg);
   connect("Office VPN");
   ASSERT_TRUE(run_until([&] { return sim_->stats().dial_calls == 4 && !find("Office VPN"); }, 60s));
-  run_for(60s);
+  run_for(60s, 100ms);
   EXPECT_EQ(sim_->stats().dial_calls, 4u);
   EXPECT_EQ(logged("no attempts left"), 1u);
   expect_nothing_leaked();
@@ -118,7 +118,7 @@ TEST_F(DropDuringRedial, AStopWhileTheRedialWaitsDialsNothing) {
   run_for(3s);  // dropped, hung up, reaped: the redial waits out its 10 s backoff
   EXPECT_FALSE(find("Office VPN"));
   expect_nothing_leaked();
-  run_for(20s);
+  run_for(20s, 100ms);
   EXPECT_EQ(sim_->stats().dial_calls, 1u);
 }
 
