@@ -171,6 +171,7 @@ bool ServiceRunner::load_config(config::ServiceConfig& cfg) {
     if (!path.empty()) cfg = config::load_service_config(path, options_.config_missing_ok);
     if (!options_.log_level.empty()) cfg.log.level = options_.log_level;
     apply_log_level(*log_, cfg.log.level);
+    if (options_.refusal_log) apply_log_level(*options_.refusal_log, cfg.log.level);
     if (options_.check_config) options_.check_config(cfg);
   } catch (const std::exception& e) {
     if (options_.open_log_file) {
@@ -254,7 +255,7 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
   auto broker = broker::Broker::create(io.get_executor(), *ras, cfg.broker, log_, options_.phonebook_trust,
                                        options_.events, broker::JournalSetup{open_journal(cfg), {}});
   broker->start();
-  ipc::Dispatcher dispatcher(broker, log_, options_.events);
+  ipc::Dispatcher dispatcher(broker, log_, options_.events, options_.refusal_log);
   Admission admission(dispatcher, cfg.max_clients, config::clients_per_user_limit(cfg), options_.session_limits, log_);
   asio::co_spawn(io, listener->accept_loop(admission), asio::detached);
 

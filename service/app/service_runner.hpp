@@ -43,6 +43,10 @@ struct RunnerOptions {
   // with the defaults after a bad configuration, so the reason is where a human looks.
   // Empty: no file (the dev host logs to stderr only).
   std::function<std::string(const config::LogConfig& log)> open_log_file;
+  // Where requests refused before anything ran are logged (ipc/refusal_log.hpp), at the
+  // service log's level: a logger of its own, so that open_log_file can give refusals a
+  // file of their own and a flood of them never rotates the audit away. Empty: the log.
+  std::shared_ptr<spdlog::logger> refusal_log;
   // Makes the listener, ready to accept; throws when the endpoint is taken or cannot be
   // created: kExitCannotListen. Called BEFORE the backend exists, so that a start refused
   // for a taken (or squatted) endpoint never adopts or hangs up a connection.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "rasbroker/protocol/entry_name.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 #include "security/file_trust.hpp"
 
 namespace rasbroker::authz {
@@ -11,10 +12,11 @@ namespace {
 using protocol::Connection;
 
 // Names in messages come from clients (entry names) or from the system (account names):
-// both are escaped and capped.
+// both are escaped and capped. An entry name is the client's text, quoted as all client
+// text in a message is (log_text.hpp); an account name is the system's, shown as it reads.
 constexpr std::size_t kNameBytes = 256;
 
-std::string in_quotes(std::string_view name) { return "\"" + security::printable(name, kNameBytes) + "\""; }
+std::string in_quotes(std::string_view name) { return protocol::quoted(name, protocol::kMaxQuotedBytes); }
 
 std::string account(std::string_view user) { return security::printable(user, kNameBytes); }
 

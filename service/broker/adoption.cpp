@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 
 namespace rasbroker::broker {
 
@@ -57,14 +58,14 @@ void Broker::consider_newcomer(const ras::ActiveConnection& c) {
   };
   if (rc == ras::err::kInvalidHandle) {
     // Gone between the two calls: hung up and torn down, or a drop RAS forgot at once.
-    log_->debug("adoption: {} (handle {:#x}) went away before it could be adopted", c.entry, c.handle);
+    log_->debug("adoption: {} (handle {:#x}) went away before it could be adopted", protocol::quoted(c.entry), c.handle);
     unadopted_.erase(c.handle);
     return;
   }
   if (rc != ras::err::kSuccess) {
     if (first_time(Unadopted::unreadable))
       log_->warn("adoption: {} (handle {:#x}) not adopted: RasGetConnectStatus returned {} ({}); trying again",
-                 c.entry, c.handle, rc, ras_.error_string(rc));
+                 protocol::quoted(c.entry), c.handle, rc, ras_.error_string(rc));
     watch_wake_.notify_all();
     return;
   }
@@ -74,14 +75,14 @@ void Broker::consider_newcomer(const ras::ActiveConnection& c) {
     if (first_time(Unadopted::down))
       log_->info("adoption: {} (handle {:#x}) not adopted: {} with RAS error {}; the program that dialled it "
                  "must hang it up",
-                 c.entry, c.handle, ras::state_name(st.state), st.error);
+                 protocol::quoted(c.entry), c.handle, ras::state_name(st.state), st.error);
     return;
   }
   if (st.state != ras::ConnState::Connected) {
     // Someone else's dial in progress (or paused): adopting it now would let a client hang up
     // a dial its owner is still making. The poll looks again until it connects or goes.
     if (first_time(Unadopted::dialling))
-      log_->debug("adoption: {} (handle {:#x}) is still dialling ({}); adopted once connected", c.entry, c.handle,
+      log_->debug("adoption: {} (handle {:#x}) is still dialling ({}); adopted once connected", protocol::quoted(c.entry), c.handle,
                   ras::state_name(st.state));
     watch_wake_.notify_all();
     return;
@@ -95,7 +96,7 @@ void Broker::consider_newcomer(const ras::ActiveConnection& c) {
   r.logon_luid = c.logon_luid;
   // Who dialled it, where RAS can tell (RASCONN.luid's logon session): no process of ours.
   if (!c.logon_user.empty()) r.info.owner = protocol::Owner{0, c.logon_user};
-  log_->info("adoption: {} {} (handle {:#x}, dialled by another process; {})", r.info.entry, r.info.id, r.handle,
+  log_->info("adoption: {} {} (handle {:#x}, dialled by another process; {})", protocol::quoted(r.info.entry), r.info.id, r.handle,
              describe_origin(c));
   publish(r);
   watch_wake_.notify_all();

@@ -16,6 +16,7 @@
 
 #include "rasbroker/protocol/entry_name.hpp"
 #include "rasbroker/protocol/errors.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 
 namespace rasbroker::broker {
 
@@ -124,10 +125,10 @@ std::vector<Record*> Broker::select(const protocol::Selector& which) {
     for (auto& [seq, r] : records_) out.push_back(&r);
   } else if (which.id) {
     if (auto* r = find_id(*which.id)) out.push_back(r);
-    else throw RpcError(ErrorCode::not_found, "no connection with id \"" + *which.id + "\"");
+    else throw RpcError(ErrorCode::not_found, "no connection with id " + protocol::quoted(*which.id, protocol::kMaxQuotedBytes));
   } else if (which.entry) {
     if (auto* r = find_active_entry(*which.entry)) out.push_back(r);
-    else throw RpcError(ErrorCode::not_found, "no connection for entry \"" + *which.entry + "\"");
+    else throw RpcError(ErrorCode::not_found, "no connection for entry " + protocol::quoted(*which.entry, protocol::kMaxQuotedBytes));
   }
   return out;
 }
@@ -197,7 +198,7 @@ asio::awaitable<std::vector<protocol::Connection>> Broker::hangup(protocol::Hang
   for (Record* r : selected) {
     targets.push_back(r->seq);
     if (r->info.state == ConnectionState::dialing || r->info.state == ConnectionState::connected) {
-      log_->info("hangup {}: {} requested by pid {} user '{}'{}", r->info.entry, r->info.id, caller.owner.pid,
+      log_->info("hangup {}: {} requested by pid {} user '{}'{}", protocol::quoted(r->info.entry), r->info.id, caller.owner.pid,
                  caller.owner.user, caller.admin ? " (administrator)" : "");
       begin_hangup(*r, Reason::requested);
     }
@@ -251,8 +252,8 @@ protocol::Connection Broker::get(const protocol::Selector& which, const authz::C
 
 void Broker::require_allowed_phonebook(const std::string& path) {
   if (!phonebooks_.allowed(path, ras_))
-    throw RpcError(ErrorCode::unauthorized, "phonebook \"" + path +
-                                                "\" is neither a system phonebook nor in the service's "
+    throw RpcError(ErrorCode::unauthorized, "phonebook " + protocol::quoted(path, protocol::kMaxQuotedBytes) +
+                                                " is neither a system phonebook nor in the service's "
                                                 "configuration (key phonebooks)");
 }
 

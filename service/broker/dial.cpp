@@ -14,6 +14,7 @@
 #include "broker/dial_errors.hpp"
 #include "rasbroker/protocol/entry_name.hpp"
 #include "rasbroker/protocol/errors.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 
 namespace rasbroker::broker {
 
@@ -31,14 +32,17 @@ std::string extended_note(std::uint32_t extended_error) {
   return extended_error ? fmt::format(", extended error {}", extended_error) : std::string();
 }
 
+// A client's entry name in an error message: escaped and cut (log_text.hpp).
+std::string in_message(const std::string& entry) { return protocol::quoted(entry, protocol::kMaxQuotedBytes); }
+
 // RAS's 623 as the client needs it: where the service looked and what makes an entry one
 // it can dial (docs/operations.md, "What the service can dial"). `entry` passed the
 // protocol's entry-name rule (at most 256 characters, no control characters); a named
 // `phonebook` passed require_allowed_phonebook, so it is a file the administrator chose.
 std::string no_such_entry(const std::string& entry, const std::string& phonebook) {
-  if (!phonebook.empty()) return "no phonebook entry named \"" + entry + "\" in the phonebook \"" + phonebook + "\"";
-  return "no phonebook entry named \"" + entry +
-         "\" that the service can see: rasbroker runs as LocalSystem and dials the all-user connections (the "
+  if (!phonebook.empty()) return "no phonebook entry named " + in_message(entry) + " in the phonebook \"" + phonebook + "\"";
+  return "no phonebook entry named " + in_message(entry) +
+         " that the service can see: rasbroker runs as LocalSystem and dials the all-user connections (the "
          "all-users phonebook) and the entries of the phonebooks in its \"phonebooks\" setting; a connection created "
          "for one user (in Settings, or by Add-VpnConnection without -AllUserConnection) is not among them. Recreate "
          "it for all users (Add-VpnConnection -AllUserConnection), or ask an administrator to add a phonebook file "
@@ -62,17 +66,17 @@ asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params, 
     Record* existing = find_active_entry(params.entry);
     if (!existing) break;
     if (existing->info.state != ConnectionState::hanging_up) {
-      log_->info("dial {}: joins existing connection {} ({})", params.entry, existing->info.id,
+      log_->info("dial {}: joins existing connection {} ({})", protocol::quoted(params.entry), existing->info.id,
                  protocol::to_string(existing->info.state));
       // Joining is dialling the entry: someone else's connection stays theirs.
       if (params.wait == protocol::DialWait::connected)
         co_return policy_.masked(caller, co_await wait_connected(existing->seq, deadline));
       co_return policy_.masked(caller, existing->info);
     }
-    log_->info("dial {}: waiting for {} to finish tearing down", params.entry, existing->info.id);
+    log_->info("dial {}: waiting for {} to finish tearing down", protocol::quoted(params.entry), existing->info.id);
     if (!co_await wait_change(deadline))
-      throw RpcError(ErrorCode::timeout, "timed out waiting for the previous connection to \"" + params.entry +
-                                             "\" to tear down");
+      throw RpcError(ErrorCode::timeout, "timed out waiting for the previous connection to " +
+                                             in_message(params.entry) + " to tear down");
     if (stopping_) throw RpcError(ErrorCode::shutting_down, "the service is stopping: no new dials");
   }
 
@@ -117,7 +121,7 @@ Record& Broker::start_dial(DialPlan plan) {
     // Trusted again right before the dial: permissions may change while the service runs.
     if (auto file = configured_phonebook_of(plan.entry); file && !phonebooks_.untrusted(*file)) {
       log_->info("dial {}: not in RAS's default phonebooks; dialling it from the configured phonebook {}",
-                 plan.entry, *file);
+                 protocol::quoted(plan.entry), *file);
       request.phonebook = plan.phonebook = *file;
       result = ras_.dial(request, progress);
     }
@@ -125,7 +129,7 @@ Record& Broker::start_dial(DialPlan plan) {
   protocol::wipe(request.password);
 
   if (result.handle == ras::kNullHandle) {
-    log_->warn("dial {}: RasDial failed with {} and no handle", plan.entry, result.error);
+    log_->warn("dial {}: RasDial failed with {} and no handle", protocol::quoted(plan.entry), result.error);
     if (result.error == ras::err::kCannotFindPhonebookEntry)
       throw RpcError(ErrorCode::not_found, no_such_entry(plan.entry, plan.phonebook),
                      {{"ras_error", result.error}, {"ras_message", ras_.error_string(result.error)}});
@@ -139,7 +143,7 @@ Record& Broker::start_dial(DialPlan plan) {
   r.info.ras_state = ras::state_name(ras::ConnState::OpenPort);
   r.info.owner = plan.owner;
   r.info.dialed_at = std::chrono::system_clock::now();
-  log_->info("dial {}: {} handle {:#x} owner pid {} user '{}'{}", r.info.entry, r.info.id, r.handle,
+  log_->info("dial {}: {} handle {:#x} owner pid {} user '{}'{}", protocol::quoted(r.info.entry), r.info.id, r.handle,
              r.info.owner ? r.info.owner->pid : 0, r.info.owner ? r.info.owner->user : std::string("-"),
              plan.redials_used ? fmt::format(" (redial {}/{})", plan.redials_used, plan.redial.attempts) : "");
   r.plan = std::move(plan);
@@ -184,7 +188,7 @@ void Broker::on_progress(const ras::DialProgress& p) {
     // too: whether RAS goes on with the other links is not documented, and a RASCS_Connected
     // that never comes would hold the dial until its timeout (docs/ras-rules.md#dial).
     r->info.error = ras_error(p.error, p.extended_error);
-    log_->warn("dial {}: {} failed at {} on link {}: RAS error {} ({}){}{}", r->info.entry, r->info.id,
+    log_->warn("dial {}: {} failed at {} on link {}: RAS error {} ({}){}{}", protocol::quoted(r->info.entry), r->info.id,
                r->info.ras_state, p.sub_entry, p.error, r->info.error->message, extended_note(p.extended_error),
                r->plan && !r->plan->password_sent ? " with the saved credentials" : "");
     events_.dial_failed(r->info.entry, p.error, r->info.error->message);
@@ -203,7 +207,7 @@ void Broker::mark_connected(Record& r) {
   r.info.state = ConnectionState::connected;
   r.info.connected_at = std::chrono::system_clock::now();
   r.restored_dial = false;
-  log_->info("dial {}: {} connected", r.info.entry, r.info.id);
+  log_->info("dial {}: {} connected", protocol::quoted(r.info.entry), r.info.id);
   watch_wake_.notify_all();
   publish(r);
   journal_changed(r, JournalWriter::Urgency::soon);
@@ -213,11 +217,11 @@ void Broker::on_link_progress(const Record& r, const ras::DialProgress& p) {
   // A multilink connection stays up while any of its links is (RASCN_Disconnection comes
   // only when every sub-entry is down): a link lost now is reported, never hung up.
   if (p.error != ras::err::kSuccess) {
-    log_->warn("dial {}: {} link {} failed at {}: RAS error {} ({}){}; the connection stays up", r.info.entry,
+    log_->warn("dial {}: {} link {} failed at {}: RAS error {} ({}){}; the connection stays up", protocol::quoted(r.info.entry),
                r.info.id, p.sub_entry, ras::state_name(p.state), p.error, ras_.error_string(p.error),
                extended_note(p.extended_error));
   } else if (p.state == ras::ConnState::SubEntryConnected || p.state == ras::ConnState::SubEntryDisconnected) {
-    log_->info("dial {}: {} link {}: {}", r.info.entry, r.info.id, p.sub_entry, ras::state_name(p.state));
+    log_->info("dial {}: {} link {}: {}", protocol::quoted(r.info.entry), r.info.id, p.sub_entry, ras::state_name(p.state));
   }
 }
 
@@ -243,18 +247,18 @@ asio::awaitable<protocol::Connection> Broker::wait_connected(std::uint64_t seq,
     }
     if (!co_await wait_change(deadline)) {
       if (Record* r = find_seq(seq); r && r->info.state == ConnectionState::dialing) begin_hangup(*r, Reason::timeout);
-      throw RpcError(ErrorCode::timeout, "dial \"" + last.entry + "\" did not connect in time; it is being hung up");
+      throw RpcError(ErrorCode::timeout, "dial " + in_message(last.entry) + " did not connect in time; it is being hung up");
     }
   }
   if (last.reason == Reason::timeout)
-    throw RpcError(ErrorCode::timeout, "dial \"" + last.entry + "\" did not connect in time; it is being hung up");
+    throw RpcError(ErrorCode::timeout, "dial " + in_message(last.entry) + " did not connect in time; it is being hung up");
   if (last.reason == Reason::service_stop)
     throw RpcError(ErrorCode::shutting_down,
-                   "the service is stopping: dial \"" + last.entry + "\" was hung up before it connected");
+                   "the service is stopping: dial " + in_message(last.entry) + " was hung up before it connected");
   if (last.error)
     throw dial_failed_error(last.entry, last.error->ras_error, last.error->message, password_sent,
                             last.error->extended_error);
-  throw RpcError(ErrorCode::ras_failure, "dial \"" + last.entry + "\" was hung up before it connected",
+  throw RpcError(ErrorCode::ras_failure, "dial " + in_message(last.entry) + " was hung up before it connected",
                  {{"ras_error", ras::err::kUserDisconnection},
                   {"ras_message", ras_.error_string(ras::err::kUserDisconnection)}});
 }
@@ -267,7 +271,7 @@ asio::awaitable<void> Broker::dial_deadline(std::uint64_t seq, Clock::time_point
   // itself, with reason service_stop.
   if (stopping_) co_return;
   if (Record* r = find_seq(seq); r && r->info.state == ConnectionState::dialing) {
-    log_->warn("dial {}: {} did not connect within its timeout", r->info.entry, r->info.id);
+    log_->warn("dial {}: {} did not connect within its timeout", protocol::quoted(r->info.entry), r->info.id);
     begin_hangup(*r, Reason::timeout);
   }
 }

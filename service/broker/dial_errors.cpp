@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "ras/ras_api.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 
 namespace rasbroker::broker {
 namespace {
@@ -23,9 +24,9 @@ constexpr const char* kSavedCredentialsAdvice =
 protocol::RpcError dial_failed_error(const std::string& entry, std::uint32_t ras_error, std::string ras_message,
                                      bool password_sent, std::uint32_t extended_error) {
   std::string advice;
-  std::string what = "dial \"" + entry + "\" failed";
+  std::string what = "dial " + protocol::quoted(entry, protocol::kMaxQuotedBytes) + " failed";
   if (ras_error == ras::err::kInteractiveMode) {
-    what = "entry \"" + entry + "\" needs interactive sign-in (EAP); the service cannot dial it";
+    what = "entry " + protocol::quoted(entry, protocol::kMaxQuotedBytes) + " needs interactive sign-in (EAP); the service cannot dial it";
     advice = what + ": dial it from the user's session, or give it an EAP method that signs in without asking";
   } else if (ras_error == ras::err::kAuthenticationFailure && !password_sent) {
     advice = kSavedCredentialsAdvice;

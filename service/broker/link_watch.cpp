@@ -14,6 +14,7 @@
 
 #include "broker/broker.hpp"
 #include "core/backoff.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 
 namespace rasbroker::broker {
 
@@ -48,7 +49,7 @@ void Broker::check_links() {
         // Someone else hung it up and RAS finished the teardown: nothing left to reap. No
         // RasHangUp: the dialler owed that one, and the backend holds no dial context for a
         // handle it only enumerated (docs/ras-rules.md#adoption).
-        log_->warn("watch: {} {} vanished (hung up outside the broker)", r->info.entry, r->info.id);
+        log_->warn("watch: {} {} vanished (hung up outside the broker)", protocol::quoted(r->info.entry), r->info.id);
         r->info.reason = Reason::link_lost;
         r->info.hangup_at = std::chrono::system_clock::now();
         finish_gone(*r);
@@ -59,13 +60,13 @@ void Broker::check_links() {
       // frees RAS's and the backend's per-handle state; its 6 or 668 is expected.
       r->info.error = protocol::ConnectionError{ras::err::kInvalidHandle,
                                                 "the link was lost and RAS no longer knows its handle"};
-      log_->warn("watch: {} {} link lost: RAS no longer knows the handle", r->info.entry, r->info.id);
+      log_->warn("watch: {} {} link lost: RAS no longer knows the handle", protocol::quoted(r->info.entry), r->info.id);
       begin_hangup(*r, Reason::link_lost);
       maybe_redial(*r);
       continue;
     }
     if (rc != ras::err::kSuccess) {
-      log_->warn("watch: {} {} status returned {} ({})", r->info.entry, r->info.id, rc, ras_.error_string(rc));
+      log_->warn("watch: {} {} status returned {} ({})", protocol::quoted(r->info.entry), r->info.id, rc, ras_.error_string(rc));
       continue;
     }
     if (st.state == ras::ConnState::Connected && st.error != 0) {
@@ -73,7 +74,7 @@ void Broker::check_links() {
       // one while others carry it (docs/ras-rules.md#dial). Reported once, not hung up.
       if (r->logged_link_error != st.error) {
         r->logged_link_error = st.error;
-        log_->warn("watch: {} {} is up, but RAS reports error {} ({}) for one of its links", r->info.entry,
+        log_->warn("watch: {} {} is up, but RAS reports error {} ({}) for one of its links", protocol::quoted(r->info.entry),
                    r->info.id, st.error, ras_.error_string(st.error));
       }
       continue;
@@ -82,7 +83,7 @@ void Broker::check_links() {
       const std::uint32_t why = st.error ? st.error : ras::err::kDisconnection;
       r->info.error = ras_error(why);
       r->info.ras_state = ras::state_name(st.state);
-      log_->warn("watch: {} {} link lost: RAS error {} ({})", r->info.entry, r->info.id, why, r->info.error->message);
+      log_->warn("watch: {} {} link lost: RAS error {} ({})", protocol::quoted(r->info.entry), r->info.id, why, r->info.error->message);
       begin_hangup(*r, Reason::link_lost);
       maybe_redial(*r);
     }
@@ -122,7 +123,7 @@ void Broker::maybe_redial(const Record& ended) {
   if (!drop && !failed_redial) return;
   if (plan.redials_used >= plan.redial.attempts) {
     if (plan.redial.attempts > 0)
-      log_->warn("redial {}: no attempts left ({} used)", plan.entry, plan.redials_used);
+      log_->warn("redial {}: no attempts left ({} used)", protocol::quoted(plan.entry), plan.redials_used);
     return;
   }
   if (plan.password_sent && plan.password.empty()) {
@@ -130,14 +131,14 @@ void Broker::maybe_redial(const Record& ended) {
     // redial policy keeps it otherwise): the journal never holds one.
     log_->warn("redial {}: not redialled: {} was dialled with the client's password, which the service does not "
                "keep across a restart; the client must dial again",
-               plan.entry, ended.info.id);
+               protocol::quoted(plan.entry), ended.info.id);
     return;
   }
   DialPlan next = plan;
   const auto delay = DoublingBackoff(std::chrono::milliseconds(plan.redial.backoff_ms), kLongestRedialDelay)
                          .delay(plan.redials_used);
   ++next.redials_used;
-  log_->info("redial {}: attempt {}/{} in {} ms", plan.entry, next.redials_used, plan.redial.attempts, delay.count());
+  log_->info("redial {}: attempt {}/{} in {} ms", protocol::quoted(plan.entry), next.redials_used, plan.redial.attempts, delay.count());
   asio::co_spawn(ex_, redial_after(std::move(next), delay), asio::detached);
 }
 

@@ -8,6 +8,7 @@
 
 #include "broker/broker.hpp"
 #include "core/backoff.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 
 namespace rasbroker::broker {
 
@@ -25,9 +26,9 @@ void Broker::begin_hangup(Record& r, protocol::Reason reason) {
   // Even after 668 (already gone) or 6 (invalid handle) we confirm through status:
   // the reaper's first poll settles it.
   r.next_poll = rc == ras::err::kSuccess ? r.hangup_started + config_.reaper_initial : r.hangup_started;
-  log_->info("hangup {}: {} RasHangUp -> {} (reason {})", r.info.entry, r.info.id, rc, protocol::to_string(reason));
+  log_->info("hangup {}: {} RasHangUp -> {} (reason {})", protocol::quoted(r.info.entry), r.info.id, rc, protocol::to_string(reason));
   if (rc != ras::err::kSuccess && rc != ras::err::kNoConnection && rc != ras::err::kInvalidHandle)
-    log_->warn("hangup {}: RasHangUp returned {} ({}); the reaper keeps polling", r.info.entry, rc,
+    log_->warn("hangup {}: RasHangUp returned {} ({}); the reaper keeps polling", protocol::quoted(r.info.entry), rc,
                ras_.error_string(rc));
   reaper_wake_.notify_all();
   publish(r);
@@ -38,7 +39,7 @@ void Broker::begin_hangup(Record& r, protocol::Reason reason) {
 void Broker::finish_gone(Record& r) {
   r.info.state = ConnectionState::gone;
   r.info.stuck = false;
-  log_->info("reaper: {} {} is gone after {} poll(s)", r.info.entry, r.info.id, r.polls);
+  log_->info("reaper: {} {} is gone after {} poll(s)", protocol::quoted(r.info.entry), r.info.id, r.polls);
   publish(r);
   journal_changed(r, JournalWriter::Urgency::soon);
   erase(r.seq);
@@ -70,14 +71,14 @@ void Broker::poll_due_teardowns() {
     if (rc == ras::err::kSuccess)
       r->info.ras_state = ras::state_name(st.state);  // shown by list; not worth an event
     else
-      log_->warn("reaper: {} {} status returned {} ({})", r->info.entry, r->info.id, rc, ras_.error_string(rc));
+      log_->warn("reaper: {} {} status returned {} ({})", protocol::quoted(r->info.entry), r->info.id, rc, ras_.error_string(rc));
     // Back off: initial, doubling, capped; a stuck teardown is polled slowly, never forgotten.
     auto delay = DoublingBackoff(config_.reaper_initial, config_.reaper_max).delay(r->polls - 1);
     if (now - r->hangup_started >= config_.teardown_timeout) {
       if (!r->info.stuck) {
         r->info.stuck = true;
         log_->error("reaper: {} {} still tearing down after {} ms (RAS state {}); still polling every {} ms",
-                    r->info.entry, r->info.id, config_.teardown_timeout.count(), ras::state_name(st.state),
+                    protocol::quoted(r->info.entry), r->info.id, config_.teardown_timeout.count(), ras::state_name(st.state),
                     config_.stuck_poll.count());
         events_.teardown_stuck(r->info.entry, r->info.id, config_.teardown_timeout.count(), ras::state_name(st.state));
         publish(*r);

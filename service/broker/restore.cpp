@@ -9,6 +9,7 @@
 
 #include "broker/broker.hpp"
 #include "rasbroker/protocol/entry_name.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 
 namespace rasbroker::broker {
 
@@ -80,7 +81,7 @@ void Broker::restore_from_journal() {
 bool Broker::restore_record(const journal::JournalRecord& saved, const std::vector<ras::ActiveConnection>& listed) {
   const auto& info = saved.info;
   const auto dropped = [&](const std::string& why) {
-    log_->info("journal: {} {} (handle {:#x}, {}) dropped: {}", info.entry, info.id, saved.handle,
+    log_->info("journal: {} {} (handle {:#x}, {}) dropped: {}", protocol::quoted(info.entry), info.id, saved.handle,
                protocol::to_string(info.state), why);
     return false;
   };
@@ -89,7 +90,7 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
   const auto other = std::find_if(listed.begin(), listed.end(), [&](const ras::ActiveConnection& c) {
     return c.handle == saved.handle && !protocol::same_entry(c.entry, info.entry);
   });
-  if (other != listed.end()) return dropped("RAS now lists that handle for the entry " + other->entry);
+  if (other != listed.end()) return dropped("RAS now lists that handle for the entry " + protocol::quoted(other->entry));
   ras::ConnectStatus st;
   const std::uint32_t rc = ras_.get_connect_status(saved.handle, st);
   if (rc == ras::err::kInvalidHandle) return dropped("its connection is gone");
@@ -125,7 +126,7 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
   } else {
     watch_wake_.notify_all();  // the link watch sees a drop that happened meanwhile
   }
-  log_->info("journal: took back {} {} (handle {:#x}, {}, owner pid {} user '{}')", r.info.entry, r.info.id, r.handle,
+  log_->info("journal: took back {} {} (handle {:#x}, {}, owner pid {} user '{}')", protocol::quoted(r.info.entry), r.info.id, r.handle,
              protocol::to_string(r.info.state), r.info.owner ? r.info.owner->pid : 0,
              r.info.owner ? r.info.owner->user : std::string("-"));
   publish(r);
@@ -150,14 +151,14 @@ void Broker::check_restored_dials() {
     const std::uint32_t rc = ras_.get_connect_status(r->handle, st);
     if (rc == ras::err::kInvalidHandle) {
       // RAS ended the dial and let go of the handle: nothing left to hang up or reap.
-      log_->warn("dial {}: {} (taken back from the journal) is gone", r->info.entry, r->info.id);
+      log_->warn("dial {}: {} (taken back from the journal) is gone", protocol::quoted(r->info.entry), r->info.id);
       r->info.reason = Reason::dial_failed;
       r->info.hangup_at = std::chrono::system_clock::now();
       finish_gone(*r);
       continue;
     }
     if (rc != ras::err::kSuccess) {
-      log_->warn("dial {}: {} status returned {} ({}); polled again", r->info.entry, r->info.id, rc,
+      log_->warn("dial {}: {} status returned {} ({}); polled again", protocol::quoted(r->info.entry), r->info.id, rc,
                  ras_.error_string(rc));
       continue;
     }
@@ -170,7 +171,7 @@ void Broker::check_restored_dials() {
       const std::uint32_t why = st.error ? st.error : ras::err::kDisconnection;
       r->info.ras_state = ras::state_name(st.state);
       r->info.error = ras_error(why);
-      log_->warn("dial {}: {} (taken back from the journal) failed: RAS error {} ({})", r->info.entry, r->info.id,
+      log_->warn("dial {}: {} (taken back from the journal) failed: RAS error {} ({})", protocol::quoted(r->info.entry), r->info.id,
                  why, r->info.error->message);
       events_.dial_failed(r->info.entry, why, r->info.error->message);
       begin_hangup(*r, Reason::dial_failed);

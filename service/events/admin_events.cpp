@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "rasbroker/protocol/log_text.hpp"
 #include "security/file_trust.hpp"
 
 namespace rasbroker::events {
@@ -78,17 +79,17 @@ void AdminEvents::stop_incomplete(std::size_t pending, std::int64_t waited_ms) c
 void AdminEvents::internal_error(std::string_view what) const { write(Kind::internal_error, {std::string(what)}); }
 
 void AdminEvents::dial_failed(std::string_view entry, std::uint32_t ras_error, std::string_view ras_text) const {
-  write(Kind::dial_failed, {std::string(entry), std::to_string(ras_error), std::string(ras_text)});
+  write(Kind::dial_failed, {protocol::quoted(entry), std::to_string(ras_error), std::string(ras_text)});
 }
 
 void AdminEvents::teardown_stuck(std::string_view entry, std::string_view id, std::int64_t after_ms,
                                  std::string_view ras_state) const {
-  write(Kind::teardown_stuck, {std::string(entry), std::string(id), std::to_string(after_ms), std::string(ras_state)});
+  write(Kind::teardown_stuck, {protocol::quoted(entry), std::string(id), std::to_string(after_ms), std::string(ras_state)});
 }
 
 void AdminEvents::unauthorized_request(std::string_view method, std::int64_t pid, std::string_view user,
                                        std::string_view reason) const {
-  write(Kind::unauthorized_request, {std::string(method), std::to_string(pid), std::string(user), std::string(reason)});
+  write(Kind::unauthorized_request, {protocol::quoted(method, protocol::kMaxQuotedBytes), std::to_string(pid), std::string(user), std::string(reason)});
 }
 
 void AdminEvents::pipe_squatted(std::string_view reason) const { write(Kind::pipe_squatted, {std::string(reason)}); }

@@ -63,7 +63,10 @@ using EventWriter = std::function<void(const Event&)>;
 // Every insert passes through it: entry names, users and methods come from clients.
 std::string insert_text(std::string_view text, std::size_t max_bytes = 1024);
 
-// The typed front: one call per kind, each with what its message needs. A default-made
+// The typed front: one call per kind, each with what its message needs. What a client
+// chose — an entry name, a method — is written as protocol::quoted writes it into a log
+// line (quoted, escaped to ASCII, cut: log_text.hpp), so the message file puts no quotes
+// around it. A default-made
 // AdminEvents writes nothing. Cheap to copy (it holds only the writer).
 class AdminEvents {
  public:

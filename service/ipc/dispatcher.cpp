@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "rasbroker/protocol/errors.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 #include "rasbroker/protocol/methods.hpp"
 #include "rasbroker/protocol/secret.hpp"
 
@@ -22,16 +23,43 @@ using nlohmann::json;
 using protocol::ErrorCode;
 using protocol::RpcError;
 
+namespace {
+
+// The name is the client's, of any length: escaped and cut like any client text in a message.
+RpcError no_such_method(const std::string& name) {
+  return RpcError(ErrorCode::method_not_found,
+                  "method " + protocol::quoted(name, protocol::kMaxQuotedBytes) + " does not exist");
+}
+
+// The errors the protocol layer raises while it reads a call, before the broker does
+// anything (params are decoded first, methods.hpp).
+bool refused_before_running(ErrorCode code) {
+  return code == ErrorCode::method_not_found || code == ErrorCode::invalid_params;
+}
+
+}  // namespace
+
 Dispatcher::Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log,
-                       events::AdminEvents events)
-    : broker_(std::move(broker)), log_(log ? std::move(log) : spdlog::default_logger()), events_(std::move(events)) {}
+                       events::AdminEvents events, std::shared_ptr<spdlog::logger> refusal_log,
+                       RefusalBudget refusal_budget)
+    : broker_(std::move(broker)),
+      log_(log ? std::move(log) : spdlog::default_logger()),
+      events_(std::move(events)),
+      refusal_log_(refusal_log ? std::move(refusal_log) : log_),
+      refusal_budget_(refusal_budget) {}
+
+std::shared_ptr<RefusalLog> Dispatcher::new_refusal_log() const {
+  return std::make_shared<RefusalLog>(refusal_log_, refusal_budget_);
+}
 
 asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, ClientContext& client) {
   // Logged once per request, when it is answered: who asked, what (params redacted: no
-  // password ever), and the outcome.
-  const std::string asked = fmt::format(
-      "request {} from pid {} user '{}': {}", call.method, client.caller.owner.pid, client.caller.owner.user,
-      protocol::redact(call.params).dump(-1, ' ', false, json::error_handler_t::replace));
+  // password ever), and the outcome. The method and params are the client's text:
+  // escaped and cut (log_text.hpp), so that they can neither forge a line nor flood one.
+  const std::string method = protocol::quoted(call.method, protocol::kMaxQuotedBytes);
+  const std::string params = protocol::quoted_json(protocol::redact(call.params));
+  const std::string asked =
+      fmt::format("request {} from pid {} user '{}': {}", method, client.caller.owner.pid, client.caller.owner.user, params);
   json response;
   try {
     json result = co_await invoke(call, client);
@@ -45,6 +73,10 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
       const std::string why = refusal ? refusal->logged_reason() : std::string(e.what());
       log_->warn("{}{} -> refused (unauthorized): {}", asked, client.caller.admin ? " (administrator)" : "", why);
       events_.unauthorized_request(call.method, client.caller.owner.pid, client.caller.owner.user, why);
+    } else if (refused_before_running(e.code()) && client.refusals) {
+      // Nothing ran: a refusal, logged apart from the audit and within the client's budget.
+      client.refusals->refuse(client.caller, fmt::format("request {}: {} -> error {}: {}", method, params,
+                                                         static_cast<int>(e.code()), e.what()));
     } else {
       log_->info("{} -> error {}: {}", asked, static_cast<int>(e.code()), e.what());
     }
@@ -62,7 +94,7 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
 asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& client) {
   const std::string& name = call.method;
   if (!protocol::is_known_method(name) || name == m::connection_changed)
-    throw RpcError(ErrorCode::method_not_found, "method \"" + name + "\" does not exist");
+    throw no_such_method(name);
 
   if (name == m::ping) {
     protocol::parse_empty_params(call.params, name);
@@ -107,7 +139,7 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
     }
     co_return json{{"subscribed", true}};
   }
-  throw RpcError(ErrorCode::method_not_found, "method \"" + name + "\" does not exist");
+  throw no_such_method(name);
 }
 
 }  // namespace rasbroker::ipc

@@ -13,6 +13,7 @@
 #include "authz/caller.hpp"
 #include "broker/broker.hpp"
 #include "events/admin_events.hpp"
+#include "ipc/refusal_log.hpp"
 #include "rasbroker/protocol/jsonrpc.hpp"
 
 namespace rasbroker::ipc {
@@ -22,13 +23,23 @@ struct ClientContext {
   authz::Caller caller;                                    // from the transport (SO_PEERCRED, pipe client)
   std::function<void(nlohmann::json)> send_notification;  // non-blocking
   std::shared_ptr<void> subscription;                     // set by "subscribe"
+  // The client's refusals (refusal_log.hpp), set by its session; none: they are logged
+  // with the audit, one line each.
+  std::shared_ptr<RefusalLog> refusals;
 };
 
 class Dispatcher {
  public:
-  // `events` gets each request refused as unauthorized and each internal error.
+  // `log` gets the audit: every request run, once, with its outcome. `events` gets each
+  // request refused as unauthorized and each internal error. `refusal_log` gets what was
+  // refused before anything ran (refusal_log.hpp), within `refusal_budget` per client;
+  // none: `log`.
   Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log,
-             events::AdminEvents events = {});
+             events::AdminEvents events = {}, std::shared_ptr<spdlog::logger> refusal_log = nullptr,
+             RefusalBudget refusal_budget = {});
+
+  // A new client's refusal log (ClientContext::refusals).
+  std::shared_ptr<RefusalLog> new_refusal_log() const;
 
   // The response for one call, or nothing for a notification. Never throws.
   boost::asio::awaitable<std::optional<nlohmann::json>> handle(protocol::Call call, ClientContext& client);
@@ -39,6 +50,8 @@ class Dispatcher {
   std::shared_ptr<broker::Broker> broker_;
   std::shared_ptr<spdlog::logger> log_;
   events::AdminEvents events_;
+  std::shared_ptr<spdlog::logger> refusal_log_;
+  RefusalBudget refusal_budget_;
 };
 
 }  // namespace rasbroker::ipc

@@ -73,6 +73,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         outbox_drained_(stream_.get_executor()),
         framer_(limits.max_line_bytes) {
     client_.caller = std::move(caller);
+    client_.refusals = dispatcher_.new_refusal_log();
   }
 
   // Runs until the client disconnects or misbehaves beyond repair.
@@ -141,11 +142,12 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       while (auto frame = framer_.next()) {
         ++lines_seen_;
         if (frame->kind == protocol::Frame::Kind::too_long) {
-          log_->warn("client pid {}: line longer than {} bytes rejected", client_.caller.owner.pid, limits_.max_line_bytes);
-          enqueue(protocol::encode_line(protocol::make_error(
+          const auto refused = protocol::make_error(
               nullptr, protocol::RpcError(protocol::ErrorCode::invalid_request,
                                           "line longer than " + std::to_string(limits_.max_line_bytes) +
-                                              " bytes; skipped up to the next newline"))));
+                                              " bytes; skipped up to the next newline"));
+          client_.refusals->refuse_answer(client_.caller, refused);
+          enqueue(protocol::encode_line(refused));
           continue;
         }
         co_await handle_line(frame->text);
@@ -157,22 +159,23 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   boost::asio::awaitable<void> handle_line(const std::string& line) {
     protocol::Incoming in = protocol::parse_incoming(line);
+    client_.refusals->begin_line();  // one refusal line for the whole line, however many calls it refuses
     nlohmann::json batch = nlohmann::json::array();
     for (auto& entry : in.entries) {
       std::optional<nlohmann::json> response;
       if (auto* call = std::get_if<protocol::Call>(&entry)) {
         response = co_await dispatcher_.handle(std::move(*call), client_);
       } else {
-        // Refused before dispatch (not JSON, not JSON-RPC): logged once too. The message
-        // is ours and never quotes a value.
+        // Refused before dispatch (not JSON, not JSON-RPC): a refusal too. The message is
+        // ours; what it quotes of the client's text is escaped and cut.
         response = std::move(std::get<nlohmann::json>(entry));
-        log_->info("request refused from pid {} user '{}': {}", client_.caller.owner.pid, client_.caller.owner.user,
-                   response->at("error").value("message", std::string()));
+        client_.refusals->refuse_answer(client_.caller, *response);
       }
       if (!response) continue;
       if (in.batch) batch.push_back(std::move(*response));
       else enqueue(protocol::encode_line(*response));
     }
+    client_.refusals->end_line(in.entries.size(), in.batch);
     if (in.batch && !batch.empty()) enqueue(protocol::encode_line(batch));
   }
 

@@ -56,7 +56,7 @@ TEST_F(ServiceRunnerTest, StartServeStopReportsWhatAServiceManagerNeeds) {
   EXPECT_EQ(log_files[0].max_files, 3u);
   EXPECT_TRUE(log_.contains("logging to /var/log/test.log")) << log_.text();
   EXPECT_TRUE(log_.contains("running: RAS backend sim, clients on " + socket_ + " (at most 64, 16 per user)")) << log_.text();
-  EXPECT_TRUE(log_.contains("request dial from pid")) << log_.text();
+  EXPECT_TRUE(log_.contains("request \"dial\" from pid")) << log_.text();
   EXPECT_TRUE(log_.contains("service settings not applied (not under a service manager in this test)"))
       << log_.text();
   EXPECT_TRUE(log_.contains("stopping (test)")) << log_.text();
@@ -282,7 +282,7 @@ TEST_F(ServiceRunnerTest, ARequestRefusedAsUnauthorizedIsAnEvent) {
   EXPECT_EQ(service.stop(), 0);
   const auto refused = events_.of(events::Kind::unauthorized_request);
   ASSERT_EQ(refused.size(), 1u);
-  EXPECT_EQ(refused[0].inserts[0], "dial");
+  EXPECT_EQ(refused[0].inserts[0], "\"dial\"");
   EXPECT_NE(refused[0].inserts[1], "0");  // the client's pid
   EXPECT_EQ(refused[0].inserts[3],
             "entry \"Office VPN\" is not in the allow-list (the service's allowed_entries setting); an administrator "

@@ -59,7 +59,7 @@ TEST_P(AdoptionReadingTest, ADialSomeoneElseIsMakingIsAdoptedOnlyOnceItConnects)
   EXPECT_TRUE(c.adopted);
   EXPECT_EQ(c.state, ConnectionState::connected);
   EXPECT_EQ(c.ras_state, "RASCS_Connected");
-  EXPECT_EQ(logged("adoption: Office VPN c1 (handle 0x10010, dialled by another process; all-users entry, owner: "
+  EXPECT_EQ(logged("adoption: \"Office VPN\" c1 (handle 0x10010, dialled by another process; all-users entry, owner: "
                    "the service's account, logon session 0x3e7)"),
             1u);
   // Its dialler has gone: the service may hang it up.
@@ -89,8 +89,8 @@ TEST_P(AdoptionReadingTest, ANewcomerWhoseStatusAnswersInvalidHandleIsNotAdopted
   wrapper_ = std::make_unique<ForgetsAfterEnumeration>(*sim_);
   broker_ = make_broker(fast_config(), wrapper_.get());
   EXPECT_TRUE(broker_->list().empty());
-  EXPECT_EQ(logged("adoption: Branch VPN c1"), 0u);  // never recorded, not even for a moment
-  EXPECT_EQ(logged("Branch VPN (handle 0x10010) went away before it could be adopted"), 1u);
+  EXPECT_EQ(logged("adoption: \"Branch VPN\" c1"), 0u);  // never recorded, not even for a moment
+  EXPECT_EQ(logged("\"Branch VPN\" (handle 0x10010) went away before it could be adopted"), 1u);
   EXPECT_EQ(sim_->stats().hang_up_calls, 0u);
   expect_nothing_leaked();
 }
@@ -109,10 +109,10 @@ TEST_P(AdoptionReadingTest, AConnectionThatIsDownIsLeftToItsDiallerAndLoggedOnce
   EXPECT_TRUE(events_.empty());
   EXPECT_EQ(sim_->stats().hang_up_calls, 0u);  // never the service's to hang up
   const std::size_t once = lists_dialling() ? 1 : 0;  // the other reading does not list them
-  EXPECT_EQ(logged("Branch VPN (handle 0x10010) not adopted: RASCS_Disconnected with RAS error 629; the program "
+  EXPECT_EQ(logged("\"Branch VPN\" (handle 0x10010) not adopted: RASCS_Disconnected with RAS error 629; the program "
                    "that dialled it must hang it up"),
             once);
-  EXPECT_EQ(logged("Broken (handle 0x10020) not adopted: RASCS_Authenticate with RAS error 691"), once);
+  EXPECT_EQ(logged("\"Broken\" (handle 0x10020) not adopted: RASCS_Authenticate with RAS error 691"), once);
   hang_up_elsewhere(failed);
   expect_nothing_leaked();
 }
@@ -124,10 +124,10 @@ TEST_P(AdoptionReadingTest, AdoptionKeepsAndLogsWhoDialledTheConnection) {
                    {{"entry", "Shared VPN"}, {"account", "SYSTEM"}, {"logon_luid", 999},
                     {"default_credentials", true}}}}}));
   ASSERT_EQ(broker_->list().size(), 2u);
-  EXPECT_EQ(logged("adoption: Branch VPN c1 (handle 0x10010, dialled by another process; all-users entry, owner: "
+  EXPECT_EQ(logged("adoption: \"Branch VPN\" c1 (handle 0x10010, dialled by another process; all-users entry, owner: "
                    "another account, logon session 0x51a7e)"),
             1u);
-  EXPECT_EQ(logged("adoption: Shared VPN c2 (handle 0x10020, dialled by another process; all-users entry, owner: "
+  EXPECT_EQ(logged("adoption: \"Shared VPN\" c2 (handle 0x10020, dialled by another process; all-users entry, owner: "
                    "the service's account, logon session 0x3e7, default credentials)"),
             1u);
   // The owner is the user of the logon session that dialled (RASCONN.luid): no process of ours.

@@ -57,7 +57,7 @@ TEST_F(DialTest, FailedDialIsHungUpAndReapedAutomatically) {
   // One event for the administrator: the entry, RAS's code and its text.
   const auto failed = admin_events_.of(events::Kind::dial_failed);
   ASSERT_EQ(failed.size(), 1u);
-  EXPECT_EQ(failed[0].inserts, (std::vector<std::string>{"Office VPN", "691", c->error->message}));
+  EXPECT_EQ(failed[0].inserts, (std::vector<std::string>{"\"Office VPN\"", "691", c->error->message}));
   // ...and reaped without anyone asking.
   ASSERT_TRUE(run_until([&] { return !find("Office VPN"); }));
   EXPECT_TRUE(saw_event(c->id, ConnectionState::gone));

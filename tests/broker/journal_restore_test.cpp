@@ -114,7 +114,7 @@ TEST_F(JournalRestoreTest, AConnectionGoneMeanwhileIsDroppedAndLogged) {
   run_for(2s);
   broker_ = make_broker(fast_config());
   EXPECT_TRUE(broker_->list().empty());
-  EXPECT_EQ(logged("journal: Office VPN " + before.id), 1u) << log_text();
+  EXPECT_EQ(logged("journal: \"Office VPN\" " + before.id), 1u) << log_text();
   EXPECT_EQ(logged("dropped: its connection is gone"), 1u);
   run_for(1s);
   EXPECT_TRUE(store_->saved().records.empty());

@@ -135,7 +135,7 @@ TEST_F(ReaperTest, StuckTeardownIsReportedAndStillPolled) {
   EXPECT_TRUE(c->stuck);
   const auto stuck = admin_events_.of(events::Kind::teardown_stuck);
   ASSERT_EQ(stuck.size(), 1u);
-  EXPECT_EQ(stuck[0].inserts[0], "Office VPN");
+  EXPECT_EQ(stuck[0].inserts[0], "\"Office VPN\"");
   EXPECT_EQ(stuck[0].inserts[1], id);
   EXPECT_EQ(stuck[0].inserts[2], "5000");
   EXPECT_EQ(c->state, ConnectionState::hanging_up);

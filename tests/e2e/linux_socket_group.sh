@@ -50,8 +50,8 @@ for pair in "$user_a:A VPN" "$user_b:B VPN"; do
   as_user "$u" --json dial "$entry" --wait >"$work/out" 2>&1; rc=$?
   [ $rc -eq 0 ] && grep -q "\"user\":\"$u\"" "$work/out" && pass "$u dials $entry and owns it" \
     || fail "$u dial: rc=$rc $(cat "$work/out")"
-  grep -q "request dial from pid [0-9]* user '$u'" "$work/daemon.log" && pass "the service logged $u as the dialler" \
-    || fail "no dial by $u in the log: $(grep 'request dial' "$work/daemon.log")"
+  grep -q "request \"dial\" from pid [0-9]* user '$u'" "$work/daemon.log" && pass "the service logged $u as the dialler" \
+    || fail "no dial by $u in the log: $(grep 'request "dial"' "$work/daemon.log")"
 done
 # Each sees the other's connection with its real owner: the identity came from the kernel.
 as_user "$user_a" --json list >"$work/out" 2>&1
@@ -64,8 +64,8 @@ grep -q "\"user\":\"$user_b\"" "$work/out" && grep -q "\"user\":\"$user_a\"" "$w
 as_user "$user_b" hangup "A VPN" >"$work/out" 2>&1; rc=$?
 [ $rc -eq 7 ] && grep -q "belongs to $user_a; only its owner or an administrator may hang it up" "$work/out" \
   && pass "$user_b may not hang up $user_a's connection: exit 7, the owner named" || fail "$user_b hangup A: rc=$rc $(cat "$work/out")"
-grep -q "request hangup from pid [0-9]* user '$user_b'.*refused (unauthorized).*belongs to $user_a" "$work/daemon.log" \
-  && pass "the refusal is logged with both identities" || fail "no logged refusal: $(grep 'request hangup' "$work/daemon.log")"
+grep -q "request \"hangup\" from pid [0-9]* user '$user_b'.*refused (unauthorized).*belongs to $user_a" "$work/daemon.log" \
+  && pass "the refusal is logged with both identities" || fail "no logged refusal: $(grep 'request "hangup"' "$work/daemon.log")"
 as_user "$user_a" --json hangup --all --wait >"$work/out" 2>&1; rc=$?
 [ $rc -eq 0 ] && grep -q '"entry":"A VPN"' "$work/out" && ! grep -q '"entry":"B VPN"' "$work/out" \
   && pass "$user_a's hangup --all hangs up only its own" || fail "$user_a hangup --all: rc=$rc $(cat "$work/out")"

@@ -290,7 +290,7 @@ eventually grep -q '"entry":"Flaky VPN".*"reason":"link_lost"' "$work/drop-watch
   && pass "drop: the invalid handle is reported as link_lost" || fail "drop: no link_lost: $(cat "$work/drop-watch.log")"
 eventually flaky_connected 2 && pass "drop: redialled and connected again" \
   || fail "drop: no redial: $(cat "$work/drop-watch.log")"
-eventually grep -q "redial Flaky VPN: no attempts left" "$data/logs/rasbroker.log" \
+eventually grep -q "redial \"Flaky VPN\": no attempts left" "$data/logs/rasbroker.log" \
   && pass "drop: the second drop finds no attempt left" || fail "drop: log: $(grep -i flaky "$data/logs/rasbroker.log")"
 flaky_listed() { rb --json list | grep -q '"entry":"Flaky VPN"'; }
 eventually eval '! flaky_listed' && pass "drop: Flaky VPN gone after its last drop" \
@@ -363,7 +363,7 @@ else
     && pass "restarted: Secure VPN taken back as ours: same id ($secure) and owner" || fail "restarted: $secure: $(cat "$work/out")"
   rb --json list >"$work/out" && conn_adopted "$work/out" "Branch VPN" connected true && pass "restarted: Branch VPN adopted again" \
     || fail "restarted: Branch VPN: $(cat "$work/out")"
-  grep -q "journal: took back Secure VPN $secure" "$data/logs/rasbroker.log" && pass "restarted: log: Secure VPN taken back" \
+  grep -q "journal: took back \"Secure VPN\" $secure" "$data/logs/rasbroker.log" && pass "restarted: log: Secure VPN taken back" \
     || fail "restarted: log: $(tail -10 "$data/logs/rasbroker.log")"
   eventually gone_id "$slow" && pass "restarted: the interrupted teardown ($slow) reaped" \
     || fail "restarted: $slow still there: $(conn_by_id "$slow")"
@@ -405,8 +405,8 @@ state_clean "$dir/service.state.json" "Office VPN" "Slow VPN" "Secure VPN" "Slow
   || fail "state file not clean: $(cat "$dir/service.state.json" 2>&1)"
 
 log=$data/logs/rasbroker.log
-grep -q "request dial from pid [0-9]* user '[^']" "$log" && pass "log: requests with pid and user" || fail "log: $(tail -5 "$log")"
-[ "$(grep -c 'request dial .*Secure VPN' "$log")" = 1 ] && grep -q 'request dial .*Secure VPN.*"password":"\*\*\*".* -> ok' "$log" \
+grep -q "request \"dial\" from pid [0-9]* user '[^']" "$log" && pass "log: requests with pid and user" || fail "log: $(tail -5 "$log")"
+[ "$(grep -c 'request "dial" .*Secure VPN' "$log")" = 1 ] && grep -q 'request "dial" .*Secure VPN.*"password":"\*\*\*".* -> ok' "$log" \
   && pass "log: the request logged once, redacted, with its outcome" || fail "log: $(grep 'Secure VPN' "$log")"
 grep -q "stopping (SERVICE_CONTROL_STOP)" "$log" && grep -q "stop: waiting for 1 teardown" "$log" \
   && pass "log: stop with its teardown" || fail "log stop: $(tail -20 "$log")"

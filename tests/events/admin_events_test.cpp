@@ -5,6 +5,7 @@
 #include <set>
 #include <string>
 
+#include "rasbroker/protocol/limits.hpp"
 #include "tests/events/recorded_events.hpp"
 
 using namespace rasbroker::events;
@@ -68,27 +69,29 @@ TEST(AdminEvents, EachCallMakesItsKindWithItsInserts) {
     EXPECT_EQ(e.inserts.size(), info(e.kind).inserts) << info(e.kind).name;
   }
   EXPECT_EQ(kinds.size(), all_kinds().size()) << "every kind has its call";
-  EXPECT_EQ(recorded.of(Kind::dial_failed)[0].inserts, (std::vector<std::string>{"Office VPN", "691", "Access was denied"}));
+  EXPECT_EQ(recorded.of(Kind::dial_failed)[0].inserts, (std::vector<std::string>{"\"Office VPN\"", "691", "Access was denied"}));
   EXPECT_EQ(recorded.of(Kind::start_failed)[0].inserts[0], "4");
+  EXPECT_EQ(recorded.of(Kind::unauthorized_request)[0].inserts[0], "\"dial\"");
   EXPECT_EQ(recorded.of(Kind::unauthorized_request)[0].inserts[1], "4242");
   EXPECT_EQ(recorded.of(Kind::teardown_stuck)[0].inserts,
-            (std::vector<std::string>{"Office VPN", "c1", "60000", "RASCS_Disconnected"}));
+            (std::vector<std::string>{"\"Office VPN\"", "c1", "60000", "RASCS_Disconnected"}));
 }
 
 TEST(AdminEvents, ClientTextIsEscapedAndCapped) {
   RecordedEvents recorded;
   const AdminEvents events = recorded.admin_events();
   // An entry name is the client's: control characters, a parameter-message reference
-  // ("%%1" would make Event Viewer look up a parameter message), and far too long.
+  // ("%%1" would make Event Viewer look up a parameter message), and far too long. It is
+  // written as in a log line (protocol::quoted), then made fit for an insert.
   events.dial_failed("evil\r\nFake line %%1 " + std::string(5000, 'x'), 691, "denied");
   const auto inserts = recorded.of(Kind::dial_failed).at(0).inserts;
   const std::string& entry = inserts[0];
   EXPECT_EQ(entry.find('\r'), std::string::npos);
   EXPECT_EQ(entry.find('\n'), std::string::npos);
   EXPECT_EQ(entry.find("%%"), std::string::npos);
-  EXPECT_EQ(entry.rfind("evil\\x0D\\x0AFake line % %1 ", 0), 0u) << entry;
-  EXPECT_LE(entry.size(), 1024u + 3u);
-  EXPECT_EQ(entry.substr(entry.size() - 3), "...");
+  EXPECT_EQ(entry.rfind("\"evil\\r\\nFake line % %1 ", 0), 0u) << entry;
+  EXPECT_LE(entry.size(), rasbroker::protocol::kMaxLoggedBytes + 32u);
+  EXPECT_EQ(entry.substr(entry.size() - 15), "...(5020 bytes)") << entry;
 }
 
 TEST(AdminEvents, InsertTextKeepsOrdinaryTextAsIs) {

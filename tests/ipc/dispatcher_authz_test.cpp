@@ -77,8 +77,8 @@ TEST_F(DispatcherAuthorization, ARefusalNamesBothIdentitiesInTheLogAndTheEvent) 
                                     "administrator may hang it up";
   const auto events = dispatcher_events_.of(events::Kind::unauthorized_request);
   ASSERT_EQ(events.size(), 1u);
-  EXPECT_EQ(events[0].inserts, (std::vector<std::string>{"hangup", "200", "CORP\\bob", logged_reason}));
-  EXPECT_EQ(dispatcher_logged("request hangup from pid 200 user 'CORP\\bob'"), 1u);
+  EXPECT_EQ(events[0].inserts, (std::vector<std::string>{"\"hangup\"", "200", "CORP\\bob", logged_reason}));
+  EXPECT_EQ(dispatcher_logged("request \"hangup\" from pid 200 user 'CORP\\bob'"), 1u);
   EXPECT_EQ(dispatcher_logged("-> refused (unauthorized): " + logged_reason), 1u);
   // Nothing was hung up; her own request is not refused.
   EXPECT_EQ(call(alice_, "get", {{"id", id}})["result"]["state"], "connected");

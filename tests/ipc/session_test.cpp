@@ -104,7 +104,7 @@ TEST_F(SessionTest, AnUnidentifiableClientGetsOneErrorAndNothingIsDispatched) {
   EXPECT_TRUE(r.closed);
   EXPECT_EQ(ended_, 1);
   EXPECT_EQ(sim_->stats().dial_calls, 0u);
-  EXPECT_EQ(log_count("request dial"), 0u);
+  EXPECT_EQ(log_count("request \"dial\""), 0u);
   EXPECT_EQ(log_text_.str().find("s3cret"), std::string::npos);
 }
 
@@ -117,7 +117,7 @@ TEST_F(SessionTest, TheIdentityTheHookFoundIsTheOwner) {
   const auto r = receive(c);
   ASSERT_EQ(r.lines.size(), 1u);
   EXPECT_EQ(r.lines[0]["result"]["owner"]["user"], "CONTOSO\\alice") << r.lines[0].dump();
-  EXPECT_EQ(log_count("request dial from pid 4242 user 'CONTOSO\\alice'"), 1u) << log_text_.str();
+  EXPECT_EQ(log_count("request \"dial\" from pid 4242 user 'CONTOSO\\alice'"), 1u) << log_text_.str();
 }
 
 TEST_F(SessionTest, GarbageIsAnsweredAndLoggedOnceWithoutItsText) {
@@ -130,7 +130,7 @@ TEST_F(SessionTest, GarbageIsAnsweredAndLoggedOnceWithoutItsText) {
   EXPECT_EQ(r.lines[1]["error"]["code"], static_cast<int>(protocol::ErrorCode::invalid_request));
   EXPECT_EQ(r.lines[1]["id"], 7);
   EXPECT_FALSE(r.closed) << "a bad line does not end the connection";
-  EXPECT_EQ(log_count("request refused from pid 4242 user 'alice'"), 2u) << log_text_.str();
+  EXPECT_EQ(log_count("refused from pid 4242 user 'alice': error "), 2u) << log_text_.str();
   EXPECT_EQ(log_text_.str().find("hunter2"), std::string::npos);
 }
 
@@ -140,10 +140,10 @@ TEST_F(SessionTest, EveryAnsweredRequestIsLoggedOnceWithItsOutcome) {
   send(c, ping(2));
   const auto r = receive(c);
   ASSERT_EQ(r.lines.size(), 2u);
-  EXPECT_EQ(log_count("request dial from pid 4242 user 'alice'"), 1u);
+  EXPECT_EQ(log_count("request \"dial\" from pid 4242 user 'alice'"), 1u);
   EXPECT_EQ(log_count("\"password\":\"***\""), 1u) << log_text_.str();
   EXPECT_EQ(log_count("-> error 1:"), 1u) << log_text_.str();  // not_found
-  EXPECT_EQ(log_count("request ping from pid 4242 user 'alice': null -> ok"), 1u) << log_text_.str();
+  EXPECT_EQ(log_count("request \"ping\" from pid 4242 user 'alice': null -> ok"), 1u) << log_text_.str();
   EXPECT_EQ(log_text_.str().find("pw-XYZ"), std::string::npos);
 }
 
