@@ -30,7 +30,8 @@ class Dispatcher {
   Dispatcher(std::shared_ptr<broker::Broker> broker, std::shared_ptr<spdlog::logger> log,
              events::AdminEvents events = {});
 
-  // The response for one call, or nothing for a notification. Never throws.
+  // The response for one call, or nothing for a notification or a call cancelled because its
+  // client disconnected while it waited (the session cancels it). Never throws.
   boost::asio::awaitable<std::optional<nlohmann::json>> handle(protocol::Call call, ClientContext& client);
 
  private:
