@@ -159,8 +159,17 @@ void Broker::publish(const Record& r) {
 
 void Broker::erase(std::uint64_t seq) { records_.erase(seq); }
 
+std::vector<Broker::HeldHandle> Broker::held_handles() const {
+  std::vector<HeldHandle> out;
+  for (const auto& [seq, r] : records_) out.push_back({r.handle, r.info});
+  return out;
+}
+
 std::shared_ptr<void> Broker::subscribe(Listener listener) {
   auto s = std::make_shared<Subscription>(Subscription{std::move(listener)});
+  // Ended subscriptions are pruned here too, not only when a change is published: clients
+  // that subscribe and leave while nothing changes would otherwise pile up without bound.
+  std::erase_if(subscriptions_, [](const std::weak_ptr<Subscription>& w) { return w.expired(); });
   subscriptions_.push_back(s);
   return s;
 }

@@ -92,6 +92,16 @@ class Broker : public std::enable_shared_from_this<Broker> {
   bool stopping() const noexcept { return stopping_; }
   std::size_t pending_teardowns() const;
 
+  // What the broker holds, for the deterministic simulation's invariants (tests/dst): each
+  // record's RAS handle with its connection, and how many subscription slots it keeps
+  // (live subscriptions and ended ones not pruned yet).
+  struct HeldHandle {
+    ras::Handle handle = ras::kNullHandle;
+    protocol::Connection info;
+  };
+  std::vector<HeldHandle> held_handles() const;
+  std::size_t subscription_slots() const noexcept { return subscriptions_.size(); }
+
  private:
   Broker(boost::asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
          std::shared_ptr<spdlog::logger> log, security::FileTrustCheck phonebook_trust, events::AdminEvents events,

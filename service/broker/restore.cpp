@@ -20,11 +20,17 @@ journal::Journal Broker::journal_snapshot() const {
   journal::Journal j;
   j.next_seq = next_seq_;
   for (const auto& [seq, r] : records_) {
-    if (r.info.adopted || !r.plan) continue;  // not ours: the next instance adopts it again
+    // Not ours: the next instance adopts it again. But an adopted connection the service hung
+    // up is: it owes the reaping, and RasEnumConnections never lists a teardown.
+    if (r.info.adopted ? r.info.state != ConnectionState::hanging_up : !r.plan) continue;
     journal::JournalRecord saved;
     saved.seq = seq;
     saved.handle = r.handle;
     saved.info = r.info;
+    if (!r.plan) {
+      j.records.push_back(std::move(saved));
+      continue;
+    }
     saved.username = r.plan->username;
     saved.domain = r.plan->domain;
     saved.password_sent = r.plan->password_sent;
@@ -36,7 +42,10 @@ journal::Journal Broker::journal_snapshot() const {
 }
 
 void Broker::journal_changed(const Record& r, JournalWriter::Urgency urgency) {
-  if (journal_ && !r.info.adopted) journal_->changed(urgency);
+  // An adopted connection matters to the journal once the service hangs it up (journal_snapshot()).
+  if (journal_ && (!r.info.adopted || r.info.state == ConnectionState::hanging_up ||
+                   r.info.state == ConnectionState::gone))
+    journal_->changed(urgency);
 }
 
 void Broker::restore_from_journal() {
@@ -103,8 +112,17 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
   r.handle = saved.handle;
   r.info = info;
   r.info.id = "c" + std::to_string(saved.seq);
-  r.info.adopted = false;
+  r.info.adopted = info.adopted;  // only a hanging_up one (the journal's reader checks)
   if (rc == ras::err::kSuccess) r.info.ras_state = ras::state_name(st.state);
+  if (info.adopted) {
+    // Someone else dialled it; this service hung it up and sees its teardown to the end.
+    r.hangup_started = Clock::now();
+    r.next_poll = r.hangup_started;
+    reaper_wake_.notify_all();
+    log_->info("journal: took back {} {} (handle {:#x}, adopted, hanging_up)", r.info.entry, r.info.id, r.handle);
+    publish(r);
+    return true;
+  }
   DialPlan plan;
   plan.entry = info.entry;
   plan.phonebook = info.phonebook;

@@ -1,5 +1,8 @@
 #include "ipc/dispatcher.hpp"
 
+#include <boost/asio/error.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/system/system_error.hpp>
 #include <spdlog/spdlog.h>
 
 #include "rasbroker/protocol/errors.hpp"
@@ -61,6 +64,7 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
   const std::string asked =
       fmt::format("request {} from pid {} user '{}': {}", method, client.caller.owner.pid, client.caller.owner.user, params);
   json response;
+  std::optional<std::string> internal, aborted;
   try {
     json result = co_await invoke(call, client);
     log_->info("{} -> ok", asked);
@@ -81,12 +85,28 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
       log_->info("{} -> error {}: {}", asked, static_cast<int>(e.code()), e.what());
     }
     response = protocol::make_error(call.id, e);
+  } catch (const boost::system::system_error& e) {
+    if (e.code() != asio::error::operation_aborted) internal = e.what();
+    else aborted = e.what();
   } catch (const std::exception& e) {
-    log_->error("{} -> internal error: {}", asked, e.what());
-    events_.internal_error(asked + ": " + e.what());
+    internal = e.what();
+  }
+  // The session cancels the requests of a client that disconnected while they waited (a dial
+  // waiting for its connection, a hang-up waiting for the teardown): nothing went wrong in the
+  // service, and there is no one left to answer.
+  const bool abandoned =
+      aborted && (co_await asio::this_coro::cancellation_state).cancelled() != asio::cancellation_type::none;
+  if (aborted && !abandoned) internal = std::move(aborted);
+  if (internal) {
+    log_->error("{} -> internal error: {}", asked, *internal);
+    events_.internal_error(asked + ": " + *internal);
     response = protocol::make_error(call.id, RpcError(ErrorCode::internal_error, "internal error"));
   }
   protocol::wipe_secrets(call.params);  // also when validation refused the request
+  if (abandoned) {
+    log_->info("{} -> abandoned: the client disconnected before the answer", asked);
+    co_return std::nullopt;
+  }
   if (call.notification) co_return std::nullopt;
   co_return response;
 }

@@ -41,7 +41,8 @@ class Dispatcher {
   // A new client's refusal log (ClientContext::refusals).
   std::shared_ptr<RefusalLog> new_refusal_log() const;
 
-  // The response for one call, or nothing for a notification. Never throws.
+  // The response for one call, or nothing for a notification or a call cancelled because its
+  // client disconnected while it waited (the session cancels it). Never throws.
   boost::asio::awaitable<std::optional<nlohmann::json>> handle(protocol::Call call, ClientContext& client);
 
  private:

@@ -28,7 +28,9 @@ struct JournalRecord {
   std::uint64_t seq = 0;  // the id is "c<seq>"
   ras::Handle handle = ras::kNullHandle;
   // id, entry, phonebook, state (dialing, connected or hanging_up), owner, reason, error,
-  // stuck and the timestamps, as the protocol shows them. `adopted` is always false.
+  // stuck and the timestamps, as the protocol shows them. `adopted` is false, except for a
+  // connection the service adopted and then hung up: it owes RAS the reaping of that
+  // teardown (docs/ras-rules.md#teardown), so the next instance must see it to the end.
   protocol::Connection info;
   // What a redial needs besides the password (which is never written: a restored
   // connection redials only with saved credentials, or not at all when it needs the

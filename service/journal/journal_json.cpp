@@ -98,7 +98,10 @@ JournalRecord record_from_json(const json& j, const std::string& at) {
   r.handle = m.unsigned_number("handle");
   r.info = connection_from_json(m.required("connection"), m.path("connection"));
   if (r.info.id != "c" + std::to_string(r.seq)) fail(m.path("connection.id"), "must be \"c\" followed by seq");
-  if (r.info.adopted) fail(m.path("connection.adopted"), "must be false (adopted connections are not journalled)");
+  // An adopted connection is journalled only once the service hung it up: it owes the reaping.
+  if (r.info.adopted && r.info.state != protocol::ConnectionState::hanging_up)
+    fail(m.path("connection.adopted"), "must be false unless hanging_up (adopted connections are journalled only "
+                                       "once the service hung them up)");
   if (r.info.state == protocol::ConnectionState::gone) {
     fail(m.path("connection.state"), "must be dialing, connected or hanging_up (a gone connection is not journalled)");
   }
