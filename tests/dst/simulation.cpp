@@ -35,7 +35,9 @@ broker::BrokerConfig config_for(broker::OnStop on_stop) {
   c.teardown_timeout = 30s;
   c.stuck_poll = 5s;
   c.link_poll = 5s;
-  c.stop_timeout = 30s;
+  // Longer than the slowest teardown a scenario draws (90 s): a clean stop gives up only on
+  // teardowns RAS holds (teardown_never), which the final stop lets go.
+  c.stop_timeout = 120s;
   c.on_stop = on_stop;
   return c;
 }
