@@ -2,6 +2,7 @@
 
 #include <rasbroker/protocol/errors.hpp>
 #include <rasbroker/protocol/jsonrpc.hpp>
+#include <rasbroker/protocol/limits.hpp>
 #include <rasbroker/protocol/secret.hpp>
 
 #include "client_error.hpp"
@@ -11,7 +12,7 @@ namespace rasbroker::client {
 using nlohmann::json;
 
 RpcClient::RpcClient(std::unique_ptr<Transport> transport, std::string endpoint)
-    : transport_(std::move(transport)), endpoint_(std::move(endpoint)) {}
+    : transport_(std::move(transport)), endpoint_(std::move(endpoint)), framer_(protocol::kMaxResponseBytes) {}
 
 RpcClient::~RpcClient() {
   if (transport_) transport_->close();
@@ -30,8 +31,19 @@ json RpcClient::call(std::string_view method, json params, std::optional<std::ch
     protocol::wipe_secrets(request);
   }
   protocol::wipe_secrets(params);  // in case make_request copied rather than moved
+  // A service that refuses a client (busy, unauthorized) writes one error line and
+  // closes, maybe before the request is written: the write then fails, but what the
+  // service said is still there to read, and it is the answer (exit 8 for busy, not 3).
+  std::optional<ClientError> write_failed;
   try {
     transport_->write_all(line);
+  } catch (const ClientError& e) {
+    protocol::wipe(line);
+    if (e.kind() != ClientError::Kind::disconnected) throw;
+    write_failed = e;
+    // The service is gone: whatever it said is already on the way, so a short wait.
+    const auto soon = Clock::now() + std::chrono::seconds(2);
+    if (!deadline || soon < *deadline) deadline = soon;
   } catch (...) {
     protocol::wipe(line);
     throw;
@@ -40,7 +52,15 @@ json RpcClient::call(std::string_view method, json params, std::optional<std::ch
 
   json message;
   for (;;) {
-    if (next_message(message, deadline) == Next::eof) {
+    Next next = Next::eof;
+    try {
+      next = next_message(message, deadline);
+    } catch (const ClientError& e) {
+      if (write_failed && e.kind() == ClientError::Kind::timeout) throw *write_failed;
+      throw;
+    }
+    if (next == Next::eof) {
+      if (write_failed) throw *write_failed;
       throw ClientError(ClientError::Kind::disconnected,
                         "the service at " + endpoint_ + " closed the connection before answering" +
                             (partial_at_eof_ ? " (the response was cut off)" : ""));
@@ -92,7 +112,8 @@ RpcClient::Next RpcClient::next_message(json& out, std::optional<std::chrono::st
     if (auto frame = framer_.next()) {
       if (frame->kind == protocol::Frame::Kind::too_long) {
         throw ClientError(ClientError::Kind::protocol, "the service sent a message longer than " +
-                                                           std::to_string(framer_.max_line_bytes()) + " bytes");
+                                                           std::to_string(framer_.max_line_bytes()) +
+                                                           " bytes, the most an answer may be");
       }
       json parsed = json::parse(frame->text, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) {

@@ -1,7 +1,7 @@
 #pragma once
 // JSON-RPC 2.0 over one connection: requests with increasing ids, one response per
-// request read line by line; notifications (no id) that arrive meanwhile go to a
-// callback. Errors: protocol::RpcError for an error response of the service,
+// request read line by line (a line up to protocol::kMaxResponseBytes); notifications
+// (no id) that arrive meanwhile go to a callback. Errors: protocol::RpcError for an error response of the service,
 // ClientError for everything else (disconnected, timeout, protocol).
 #include <chrono>
 #include <cstdint>

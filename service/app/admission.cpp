@@ -1,5 +1,11 @@
 #include "app/admission.hpp"
 
+#include <algorithm>
+
+#include <boost/asio/this_coro.hpp>
+
+#include "core/timer.hpp"
+
 #include "rasbroker/protocol/errors.hpp"
 #include "rasbroker/protocol/framing.hpp"
 #include "rasbroker/protocol/jsonrpc.hpp"
@@ -55,6 +61,21 @@ std::optional<protocol::RpcError> Admission::take_user_share(Place& place, const
   log.warn("refusing client pid {} user '{}': the user already has {} connections (max_clients_per_user)",
            who.owner.pid, who.owner.user, held);
   return user_busy_error(who.owner.user, held);
+}
+
+boost::asio::awaitable<void> Admission::finish_sessions(std::chrono::milliseconds limit) {
+  for (const auto& weak : sessions_)
+    if (auto session = weak.lock()) session->finish();
+  sessions_.clear();
+  // A session's end is seen through its place, given back when it ends: checked often,
+  // for a bounded time (this is the last step of a stop).
+  const auto end = Clock::now() + limit;
+  Timer tick(co_await boost::asio::this_coro::executor);
+  while (counts_->connected > 0 && Clock::now() < end) {
+    tick.expires_at(std::min(end, Clock::now() + std::chrono::milliseconds(10)));
+    co_await tick.async_wait(boost::asio::as_tuple(boost::asio::use_awaitable));
+  }
+  if (counts_->connected > 0) log_->warn("stop: {} client(s) still connected after {} ms; closing", counts_->connected, limit.count());
 }
 
 }  // namespace rasbroker::app

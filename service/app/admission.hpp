@@ -10,12 +10,14 @@
 // checked at accept and the user's share at identification — still `busy`, never
 // `unauthorized`: being over the limit is not a lack of rights. Either way a client's
 // place (and its user's share, once counted) is freed when its session ends.
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
@@ -96,9 +98,15 @@ class Admission {
         return take_user_share(*place, caller, max, *log);
       };
     }
-    ipc::start_session(std::move(stream), dispatcher_, std::move(who), limits_, log_,
-                       [place]() mutable { place.reset(); }, std::move(identify));
+    std::erase_if(sessions_, [](const auto& s) { return s.expired(); });
+    sessions_.push_back(ipc::start_session(std::move(stream), dispatcher_, std::move(who), limits_, log_,
+                                           [place]() mutable { place.reset(); }, std::move(identify)));
   }
+
+  // The service stops (after the broker did): every session sends the answers it has
+  // decided and closes (ipc::Session::finish, within its stop_drain_timeout). Completes
+  // when every admitted client is gone, or after `limit`.
+  boost::asio::awaitable<void> finish_sessions(std::chrono::milliseconds limit);
 
   std::size_t connected() const { return counts_->connected; }
   std::size_t max_clients() const { return max_clients_; }
@@ -131,6 +139,7 @@ class Admission {
   ipc::SessionLimits limits_;
   std::shared_ptr<spdlog::logger> log_;
   std::shared_ptr<PlaceCounts> counts_ = std::make_shared<PlaceCounts>();
+  std::vector<std::weak_ptr<ipc::SessionControl>> sessions_;  // admitted, maybe ended
 };
 
 }  // namespace rasbroker::app

@@ -24,7 +24,10 @@ namespace {
 
 constexpr std::uint32_t kStartStepHintMs = 5000;  // each start step: configuration, listener, backend
 constexpr std::uint32_t kFinalCleanupMs = 1000;   // after the reaper: cancel coroutines, close
-constexpr std::uint32_t kStopMarginMs = 4000;     // preshutdown budget beyond the stop's own
+// After the broker stopped: the answers already decided go out before the connections
+// close (each session allows itself SessionLimits::stop_drain_timeout, 2 s by default).
+constexpr milliseconds kSessionsDrain{2500};
+constexpr std::uint32_t kStopMarginMs = 1500;  // preshutdown budget beyond the stop's own
 
 // Clears the runner's io_context pointer however run() leaves, so request_stop() from
 // another thread never posts into a destroyed io_context.
@@ -61,12 +64,19 @@ void apply_log_level(spdlog::logger& log, const std::string& level) {
 // The graceful stop, once, on the io thread: the listener closes (no new clients), the
 // broker stops (new dials refused, connections hung up per on_stop, teardowns waited for)
 // while a heartbeat keeps the STOP_PENDING checkpoint advancing at least every
-// kHeartbeat however long RAS takes; then the io_context stops.
+// kHeartbeat however long RAS takes; then every client gets the answers decided by then
+// (a hang-up that saw its teardown end, a dial cut by the stop) and is disconnected, for
+// at most kSessionsDrain; then the io_context stops.
 class ServiceRunner::StopSequence {
  public:
   StopSequence(ServiceRunner& runner, asio::io_context& io, Listener& listener, broker::Broker& broker,
-               milliseconds stop_timeout)
-      : runner_(runner), io_(io), listener_(listener), broker_(broker), stop_timeout_(stop_timeout) {}
+               Admission& admission, milliseconds stop_timeout)
+      : runner_(runner),
+        io_(io),
+        listener_(listener),
+        broker_(broker),
+        admission_(admission),
+        stop_timeout_(stop_timeout) {}
 
   void begin(const std::string& why) {
     if (deadline_) return;
@@ -101,6 +111,7 @@ class ServiceRunner::StopSequence {
       runner_.report(ServiceState::stop_pending, pending ? wait_hint() : kFinalCleanupMs);
     };
     co_await (broker_.stop(progress) || heartbeat());
+    co_await (admission_.finish_sessions(kSessionsDrain) || heartbeat());
     io_.stop();
   }
 
@@ -108,6 +119,7 @@ class ServiceRunner::StopSequence {
   asio::io_context& io_;
   Listener& listener_;
   broker::Broker& broker_;
+  Admission& admission_;
   milliseconds stop_timeout_;
   std::optional<Clock::time_point> deadline_;  // set once the stop began
 };
@@ -213,7 +225,8 @@ std::shared_ptr<journal::JournalStore> ServiceRunner::open_journal(const config:
 }
 
 std::uint32_t stop_budget_ms(const config::ServiceConfig& cfg) {
-  return static_cast<std::uint32_t>(cfg.broker.stop_timeout.count()) + kFinalCleanupMs + kStopMarginMs;
+  return static_cast<std::uint32_t>(cfg.broker.stop_timeout.count() + kSessionsDrain.count()) + kFinalCleanupMs +
+         kStopMarginMs;
 }
 
 ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras::RasApi>& ras) {
@@ -259,7 +272,7 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
   Admission admission(dispatcher, cfg.max_clients, config::clients_per_user_limit(cfg), options_.session_limits, log_);
   asio::co_spawn(io, listener->accept_loop(admission), asio::detached);
 
-  StopSequence stop(*this, io, *listener, *broker, cfg.broker.stop_timeout);
+  StopSequence stop(*this, io, *listener, *broker, admission, cfg.broker.stop_timeout);
   begin_stop_ = [&stop](const std::string& why) { stop.begin(why); };
   if (options_.on_listening) options_.on_listening(listener->path());
   report(ServiceState::running, 0);

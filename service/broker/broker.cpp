@@ -229,6 +229,16 @@ asio::awaitable<std::vector<protocol::Connection>> Broker::hangup(protocol::Hang
         }
       }
       if (!pending) break;
+      if (stopped_) {
+        // The stop gave up waiting for teardowns (stop_timeout): nothing polls them any
+        // more, so this wait would never end. Say what was done instead of going silent.
+        nlohmann::json connections = nlohmann::json::array();
+        for (auto& [seq, c] : last) connections.push_back(nlohmann::json(policy_.masked(caller, c)));
+        throw RpcError(ErrorCode::shutting_down,
+                       "the service is stopping: hang-up issued, but the teardown had not finished when the service "
+                       "gave up waiting for it; the service takes it up again when it starts",
+                       {{"connections", std::move(connections)}});
+      }
       if (!co_await wait_change(deadline))
         throw RpcError(ErrorCode::timeout, "hang-up issued, but teardown did not complete in time; the reaper goes on");
     }
@@ -342,6 +352,8 @@ asio::awaitable<void> Broker::stop(std::function<void(std::size_t)> progress) {
     }
   }
   if (progress) progress(0);
+  stopped_ = true;
+  changed_.notify_all();  // a hang-up still waiting for `gone` answers now (hangup())
   reaper_cancel_.emit(asio::cancellation_type::all);
   watch_cancel_.emit(asio::cancellation_type::all);
   ras_.set_connection_notifier({});

@@ -204,6 +204,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
   boost::asio::cancellation_signal reaper_cancel_, watch_cancel_;
   bool started_ = false;
   bool stopping_ = false;
+  bool stopped_ = false;  // stop() stopped waiting for teardowns: no more will be seen
   Clock::time_point started_at_{};
 };
 

@@ -7,8 +7,20 @@
 // notifications share one bounded outbox drained by a writer coroutine, so a client
 // that stops reading can only fill its own outbox — then it is disconnected — and
 // never stalls the broker or other clients.
+//
+// The outbox rule (docs/security.md): the limit is for clients that stop reading, not
+// for what one answer weighs. An answer line is at most max_response_bytes (a longer one
+// is replaced by `response_too_large`, answer_line.hpp) and always goes into the outbox.
+// While the outbox holds more than max_outbox_bytes the session takes no further request
+// (backpressure: a client that pipelines requests for large answers waits for them, it
+// is not cut off). A client is "not reading" — and disconnected — when the outbox is over
+// max_outbox_bytes and not one byte of it was written for write_stall_timeout, or when
+// notifications would push it past max_outbox_bytes + max_response_bytes (the hard
+// bound on what one client can make the service hold).
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <memory>
 #include <functional>
@@ -20,6 +32,7 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/this_coro.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
@@ -27,6 +40,7 @@
 #include <spdlog/spdlog.h>
 
 #include "core/notifier.hpp"
+#include "ipc/answer_line.hpp"
 #include "ipc/dispatcher.hpp"
 #include "rasbroker/protocol/errors.hpp"
 #include "rasbroker/protocol/framing.hpp"
@@ -45,13 +59,28 @@ inline protocol::RpcError unidentified_client_error() {
 struct SessionLimits {
   std::size_t max_line_bytes = protocol::kDefaultMaxLineBytes;
   std::size_t max_outbox_bytes = 4 * 1024 * 1024;  // unread output before we give up on a client
+  std::size_t max_response_bytes = protocol::kMaxResponseBytes;  // one answer line, '\n' excluded
+  // Over max_outbox_bytes, a client is given this long to take at least one byte.
+  std::chrono::milliseconds write_stall_timeout{10'000};
+  // When the service stops (finish()): how long the answers already decided — a hang-up
+  // whose teardown ended, a dial cut by the stop — may take to go out before the close.
+  std::chrono::milliseconds stop_drain_timeout{2'000};
   // A client that has sent no complete line by then is disconnected: a connection that
   // only sits there must not keep one of the max_clients places.
   std::chrono::milliseconds first_request_timeout{10'000};
 };
 
+// What the service holds of a session to end it when it stops.
+class SessionControl {
+ public:
+  virtual ~SessionControl() = default;
+  // Sends what the session is answering and has queued (for at most
+  // stop_drain_timeout), then closes the connection.
+  virtual void finish() = 0;
+};
+
 template <class Stream>
-class Session : public std::enable_shared_from_this<Session<Stream>> {
+class Session : public SessionControl, public std::enable_shared_from_this<Session<Stream>> {
  public:
   // Identification hook: some transports learn who the client is only once it has
   // sent something (a Windows pipe server may impersonate its client only after a
@@ -71,6 +100,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         identify_after_first_read_(std::move(identify_after_first_read)),
         outbox_ready_(stream_.get_executor()),
         outbox_drained_(stream_.get_executor()),
+        outbox_progress_(stream_.get_executor()),
+        finish_requested_(stream_.get_executor()),
         framer_(limits.max_line_bytes) {
     client_.caller = std::move(caller);
     client_.refusals = dispatcher_.new_refusal_log();
@@ -82,17 +113,45 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     auto self = this->shared_from_this();
     std::weak_ptr<Session> weak = self;
     client_.send_notification = [weak](nlohmann::json message) {
-      if (auto s = weak.lock()) s->enqueue(protocol::encode_line(message));
+      if (auto s = weak.lock()) s->enqueue(protocol::encode_line(message), Source::notification);
     };
     log_->debug("client pid {} user '{}' connected", client_.caller.owner.pid, client_.caller.owner.user);
-    co_await (read_then_drain() || write_loop() || first_request_deadline());
+    co_await (read_then_drain() || write_loop() || first_request_deadline() || stall_watch() || finish_when_asked());
     client_.subscription.reset();
     boost::system::error_code ignored;
     stream_.close(ignored);
     log_->debug("client pid {} disconnected", client_.caller.owner.pid);
   }
 
+  void finish() override {
+    finishing_ = true;
+    finish_requested_.notify_all();
+  }
+
  private:
+  // Completes — ending the session — once finish() was called and the answers in flight
+  // went out (or stop_drain_timeout passed). Requests that arrive meanwhile are still
+  // served if there is time: the broker refuses new dials while it stops.
+  boost::asio::awaitable<void> finish_when_asked() {
+    while (!finishing_) {
+      co_await finish_requested_.wait();
+      auto state = co_await boost::asio::this_coro::cancellation_state;
+      if (!finishing_ && state.cancelled() != boost::asio::cancellation_type::none) co_return;
+    }
+    Timer limit(stream_.get_executor(), Clock::now() + limits_.stop_drain_timeout);
+    boost::system::error_code ec;
+    using namespace boost::asio::experimental::awaitable_operators;
+    while ((handling_ || outbox_bytes_ > 0) && !closing_ && Clock::now() < limit.expiry())
+      co_await (outbox_progress_.wait() || limit.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec)));
+    if (handling_ || outbox_bytes_ > 0)
+      log_->warn("client pid {}: the service is stopping; closing with {} bytes unsent{}", client_.caller.owner.pid,
+                 outbox_bytes_, handling_ ? " and a request still being answered" : "");
+    closing_ = true;
+    boost::system::error_code ignored;
+    stream_.close(ignored);
+    outbox_ready_.notify_all();
+  }
+
   // Completes — ending the session — only when no complete line came in time; otherwise
   // it waits until the session ends for another reason (and is cancelled then).
   boost::asio::awaitable<void> first_request_deadline() {
@@ -141,6 +200,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       framer_.feed(std::string_view(chunk.data(), n));
       while (auto frame = framer_.next()) {
         ++lines_seen_;
+        co_await wait_for_outbox_room();
+        if (closing_) co_return;
         if (frame->kind == protocol::Frame::Kind::too_long) {
           const auto refused = protocol::make_error(
               nullptr, protocol::RpcError(protocol::ErrorCode::invalid_request,
@@ -150,7 +211,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
           enqueue(protocol::encode_line(refused));
           continue;
         }
+        handling_ = true;
         co_await handle_line(frame->text);
+        handling_ = false;
+        outbox_progress_.notify_all();  // finish_when_asked() waits for the answer
         protocol::wipe(frame->text);  // the raw line may hold a password
         if (closing_) co_return;
       }
@@ -160,7 +224,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   boost::asio::awaitable<void> handle_line(const std::string& line) {
     protocol::Incoming in = protocol::parse_incoming(line);
     client_.refusals->begin_line();  // one refusal line for the whole line, however many calls it refuses
-    nlohmann::json batch = nlohmann::json::array();
+    AnswerLine answer(in.batch, limits_.max_response_bytes);
     for (auto& entry : in.entries) {
       std::optional<nlohmann::json> response;
       if (auto* call = std::get_if<protocol::Call>(&entry)) {
@@ -172,25 +236,68 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         client_.refusals->refuse_answer(client_.caller, *response);
       }
       if (!response) continue;
-      if (in.batch) batch.push_back(std::move(*response));
-      else enqueue(protocol::encode_line(*response));
+      answer.add(*response);
+      if (!in.batch) send_answer(answer);
     }
     client_.refusals->end_line(in.entries.size(), in.batch);
-    if (in.batch && !batch.empty()) enqueue(protocol::encode_line(batch));
+    if (in.batch) send_answer(answer);
   }
 
-  void enqueue(std::string line) {
+  void send_answer(AnswerLine& answer) {
+    if (answer.empty()) return;
+    if (answer.replaced())
+      log_->warn("client pid {}: the answer would be {} bytes, over the {}-byte limit: sent response_too_large",
+                 client_.caller.owner.pid, answer.full_bytes(), limits_.max_response_bytes);
+    enqueue(answer.take());
+  }
+
+  // Backpressure: the next request waits until the answers before it have mostly gone
+  // out. stall_watch() ends the wait for a client that takes nothing at all.
+  boost::asio::awaitable<void> wait_for_outbox_room() {
+    while (outbox_bytes_ > limits_.max_outbox_bytes && !closing_) co_await outbox_progress_.wait();
+  }
+
+  // Completes — ending the session — only for a client that is not reading: over
+  // max_outbox_bytes, and nothing written during a whole write_stall_timeout.
+  boost::asio::awaitable<void> stall_watch() {
+    Timer timer(stream_.get_executor());
+    for (;;) {
+      const std::uint64_t written_before = bytes_written_;
+      timer.expires_after(limits_.write_stall_timeout);
+      boost::system::error_code ec;
+      co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
+      if (ec || closing_) co_return;
+      if (outbox_bytes_ > limits_.max_outbox_bytes && bytes_written_ == written_before) {
+        disconnect_not_reading();
+        co_return;
+      }
+    }
+  }
+
+  void disconnect_not_reading() {
+    log_->warn("client pid {} is not reading ({} bytes pending): disconnecting it", client_.caller.owner.pid,
+               outbox_bytes_);
+    closing_ = true;
+    boost::system::error_code ignored;
+    stream_.close(ignored);  // ends both loops
+    outbox_ready_.notify_all();
+    outbox_progress_.notify_all();
+  }
+
+  enum class Source { answer, notification };
+
+  // Answers always go in: their size is bounded (answer_line.hpp) and backpressure keeps
+  // at most one beyond max_outbox_bytes. Notifications come whenever the broker has news:
+  // past the hard bound, the client is not keeping up and is disconnected.
+  void enqueue(std::string line, Source source = Source::answer) {
     if (closing_) return;
-    outbox_bytes_ += line.size();
-    if (outbox_bytes_ > limits_.max_outbox_bytes) {
-      log_->warn("client pid {} is not reading ({} bytes pending): disconnecting it", client_.caller.owner.pid,
-                 outbox_bytes_);
-      closing_ = true;
-      boost::system::error_code ignored;
-      stream_.close(ignored);  // ends both loops
-      outbox_ready_.notify_all();
+    if (source == Source::notification &&
+        outbox_bytes_ + line.size() > limits_.max_outbox_bytes + limits_.max_response_bytes) {
+      outbox_bytes_ += line.size();
+      disconnect_not_reading();
       return;
     }
+    outbox_bytes_ += line.size();
     outbox_.push_back(std::move(line));
     outbox_ready_.notify_all();
   }
@@ -204,10 +311,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       }
       std::string line = std::move(outbox_.front());
       outbox_.pop_front();
-      auto [ec, n] = co_await boost::asio::async_write(stream_, boost::asio::buffer(line),
-                                                       boost::asio::as_tuple(boost::asio::use_awaitable));
-      outbox_bytes_ -= line.size();
-      if (ec) co_return;
+      // In pieces, so that a large answer shows progress to stall_watch() as it goes out.
+      for (std::size_t at = 0; at < line.size();) {
+        const std::size_t piece = std::min<std::size_t>(line.size() - at, 64 * 1024);
+        auto [ec, n] = co_await boost::asio::async_write(stream_, boost::asio::buffer(line.data() + at, piece),
+                                                         boost::asio::as_tuple(boost::asio::use_awaitable));
+        if (ec) co_return;
+        at += n;
+        bytes_written_ += n;
+        outbox_bytes_ -= n;
+        outbox_progress_.notify_all();
+      }
       if (outbox_.empty()) outbox_drained_.notify_all();
     }
   }
@@ -220,20 +334,26 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   ClientContext client_;
   Notifier outbox_ready_;
   Notifier outbox_drained_;
+  Notifier outbox_progress_;  // some bytes were written, a request was answered, or closing
+  Notifier finish_requested_;
   protocol::LineFramer framer_;
   std::deque<std::string> outbox_;
-  std::size_t outbox_bytes_ = 0;
+  std::size_t outbox_bytes_ = 0;  // queued and not yet written
+  std::uint64_t bytes_written_ = 0;
   std::size_t lines_seen_ = 0;
   bool closing_ = false;
+  bool handling_ = false;   // a request line is being answered
+  bool finishing_ = false;  // finish(): the service is stopping
 };
 
 // Starts a session for an accepted stream; it lives as long as the client does.
 // `on_end` runs when the client is gone (the listener counts clients with it);
-// `identify_after_first_read`: see Session.
+// `identify_after_first_read`: see Session. The result lets a stop finish() it.
 template <class Stream>
-void start_session(Stream stream, Dispatcher& dispatcher, authz::Caller caller, SessionLimits limits,
-                   std::shared_ptr<spdlog::logger> log, std::function<void()> on_end,
-                   typename Session<Stream>::IdentifyFn identify_after_first_read = {}) {
+std::weak_ptr<SessionControl> start_session(Stream stream, Dispatcher& dispatcher, authz::Caller caller,
+                                            SessionLimits limits, std::shared_ptr<spdlog::logger> log,
+                                            std::function<void()> on_end,
+                                            typename Session<Stream>::IdentifyFn identify_after_first_read = {}) {
   auto ex = stream.get_executor();
   auto session = std::make_shared<Session<Stream>>(std::move(stream), dispatcher, std::move(caller), limits,
                                                    std::move(log), std::move(identify_after_first_read));
@@ -241,6 +361,7 @@ void start_session(Stream stream, Dispatcher& dispatcher, authz::Caller caller, 
                         [on_end = std::move(on_end)](std::exception_ptr) {
                           if (on_end) on_end();
                         });
+  return session;
 }
 
 }  // namespace rasbroker::ipc

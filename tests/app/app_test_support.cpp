@@ -91,7 +91,8 @@ void expect_start_run_stop(const std::vector<ServiceStatus>& all, std::chrono::m
 sim::Scenario test_scenario() {
   return sim::parse_scenario_text(R"({"entries": [
     {"name": "Office VPN", "connect_ms": 100, "teardown_ms": 1500},
-    {"name": "Quick VPN", "connect_ms": 50, "teardown_ms": 50}]})");
+    {"name": "Quick VPN", "connect_ms": 50, "teardown_ms": 50},
+    {"name": "Slow Dial VPN", "connect_ms": 600000, "teardown_ms": 50}]})");
 }
 
 LineClient::LineClient(const std::string& endpoint) : transport_(client::make_platform_transport()) {
@@ -156,6 +157,56 @@ int ServiceThread::stop(const std::string& why) {
   runner_.request_stop(why);
   thread_.join();
   return exit_code_;
+}
+
+namespace {
+
+// Sends `request` on a connection of its own, waits until `entry`'s connection is in
+// `state` (asked with `get` on another connection: the service has acted on the request),
+// stops the service, and returns the line answered to the request (null when the
+// connection closed without it).
+json answer_across_stop(ServiceThread& service, const std::string& endpoint, const json& request,
+                        const std::string& entry, const std::string& state) {
+  LineClient waiting(endpoint);
+  waiting.send(request.dump() + "\n");
+  {
+    LineClient observer(endpoint);
+    for (int i = 0; i < 1000; ++i) {
+      const json got = observer.call("get", {{"entry", entry}});
+      if (got.contains("result") && got["result"]["state"] == state) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  }
+  service.runner().request_stop("test");
+  const auto line = waiting.read_line(std::chrono::seconds(30));
+  EXPECT_EQ(service.stop(), 0);
+  return line ? json::parse(*line) : json();
+}
+
+}  // namespace
+
+void expect_hangup_answered_across_stop(ServiceThread& service, const std::string& endpoint) {
+  ASSERT_EQ(LineClient(endpoint).call("dial", {{"entry", "Office VPN"}, {"wait", "connected"}})["result"]["state"],
+            "connected");
+  const json answer = answer_across_stop(
+      service, endpoint,
+      {{"jsonrpc", "2.0"}, {"id", 7}, {"method", "hangup"}, {"params", {{"entry", "Office VPN"}, {"wait", "gone"}}}},
+      "Office VPN", "hanging_up");
+  ASSERT_FALSE(answer.is_null()) << "the connection closed without the answer";
+  EXPECT_EQ(answer["id"], 7) << answer.dump();
+  ASSERT_EQ(answer["result"]["connections"].size(), 1u) << answer.dump();
+  EXPECT_EQ(answer["result"]["connections"][0]["state"], "gone");
+}
+
+void expect_dial_answered_shutting_down_across_stop(ServiceThread& service, const std::string& endpoint) {
+  const json answer = answer_across_stop(
+      service, endpoint,
+      {{"jsonrpc", "2.0"}, {"id", "d"}, {"method", "dial"}, {"params", {{"entry", "Slow Dial VPN"}, {"wait", "connected"}}}},
+      "Slow Dial VPN", "dialing");
+  ASSERT_FALSE(answer.is_null()) << "the connection closed without the answer";
+  EXPECT_EQ(answer["id"], "d") << answer.dump();
+  EXPECT_EQ(answer["error"]["code"], 5) << answer.dump();  // shutting_down
+  EXPECT_EQ(answer["error"]["message"], "the service is stopping: dial \"Slow Dial VPN\" was hung up before it connected");
 }
 
 // Keeps every formatted line; text() copies them under the sink's own lock.

@@ -121,6 +121,13 @@ class ServiceThread {
   std::thread thread_;
 };
 
+// What a client waiting when the service stops gets (with test_scenario(); natively in
+// tests/app, over the pipe in tests/host/windows). Each stops `service`.
+// A hang-up waiting for `gone` (a 1.5 s teardown) gets its answer: gone.
+void expect_hangup_answered_across_stop(ServiceThread& service, const std::string& endpoint);
+// A dial waiting to connect gets `shutting_down`, not a RAS error.
+void expect_dial_answered_shutting_down_across_stop(ServiceThread& service, const std::string& endpoint);
+
 // A logger at info level writing into a string the test reads (thread-safe), and
 // warnings and errors to stderr too, so a failing test shows them.
 class CapturedLog {

@@ -74,6 +74,7 @@ struct FakeServer::Impl : ServerSide {
       pipe.reset();
     }
   }
+  void abandon() override { pipe.reset(); }
 };
 
 FakeServer::FakeServer(Script script) : impl_(std::make_unique<Impl>()) {
@@ -132,6 +133,7 @@ struct FakeServer::Impl : ServerSide {
       fd = -1;
     }
   }
+  void abandon() override { close(); }
 };
 
 FakeServer::FakeServer(Script script) : impl_(std::make_unique<Impl>()) {

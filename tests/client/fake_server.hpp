@@ -17,6 +17,10 @@ class ServerSide {
   virtual std::string read_line() = 0;
   virtual void write(std::string_view bytes) = 0;
   virtual void close() = 0;  // close the connection now
+  // Closes its end at once, as the service does after refusing a client: what it wrote
+  // and the client has not read stays readable (on Windows: no flush, no
+  // DisconnectNamedPipe, which would wait for the client or discard it).
+  virtual void abandon() = 0;
 };
 
 class FakeServer {

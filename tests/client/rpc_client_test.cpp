@@ -169,16 +169,6 @@ TEST(RpcClient, InvalidJsonIsAProtocolError) {
   }
 }
 
-TEST(RpcClient, OverlongLineIsAProtocolError) {
-  FakeServer server([](ServerSide& s) {
-    s.read_line();
-    s.write(std::string(protocol::kDefaultMaxLineBytes + 10, 'x') + "\n");
-    s.read_line();
-  });
-  auto client = connect_to(server.endpoint());
-  EXPECT_THROW(client->call("status", json::object(), 5s), ClientError);
-}
-
 TEST(RpcClient, NoAnswerInTimeIsATimeout) {
   FakeServer server([](ServerSide& s) {
     s.read_line();

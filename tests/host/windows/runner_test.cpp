@@ -100,6 +100,24 @@ TEST_F(ServiceRunnerTest, StartRunStopReportsWhatTheScmNeeds) {
   EXPECT_NE(text.find("service settings not applied (not under the SCM in this test)"), std::string::npos) << text;
 }
 
+// A stop does not drop answers already decided, over the pipe too (the pipe's handles
+// are closed with the io_context: without the drain, queued answers were lost).
+TEST_F(ServiceRunnerTest, AHangupWaitingForGoneWhenTheStopBeginsGetsItsAnswer) {
+  RecordingReporter reporter;
+  ServiceThread service(runner_options(write_config()), reporter, log_);
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  expect_hangup_answered_across_stop(service, pipe_name_);
+  EXPECT_TRUE(sim_.leak_report().clean()) << sim_.leak_report().describe();
+}
+
+TEST_F(ServiceRunnerTest, ADialWaitingToConnectAtStopIsAnsweredShuttingDown) {
+  RecordingReporter reporter;
+  ServiceThread service(runner_options(write_config()), reporter, log_);
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  expect_dial_answered_shutting_down_across_stop(service, pipe_name_);
+  EXPECT_TRUE(sim_.leak_report().clean()) << sim_.leak_report().describe();
+}
+
 // The service wires the Windows check (host/windows/file_trust.hpp): a configured phonebook
 // Everyone may write is named in the log at start and not dialled from.
 TEST_F(ServiceRunnerTest, AConfiguredPhonebookEveryoneMayWriteIsNotDialledFrom) {
