@@ -25,8 +25,14 @@ app::RunnerOptions service_runner_options(ServiceOptions options, std::shared_pt
                                 "%ProgramData%\\RasBroker, which only administrators can change; remove the key");
     *sddl = security::pipe_sddl(resolve_group_sids(cfg.allowed_groups));
   };
-  if (options.file_log)
-    o.open_log_file = [log](const config::LogConfig& cfg) { return add_file_sink(*log, cfg); };
+  auto refusals = make_refusal_logger(*log);
+  o.refusal_log = refusals;
+  if (options.file_log) {
+    o.open_log_file = [log, refusals](const config::LogConfig& cfg) {
+      const std::string file = add_file_sink(*log, cfg);
+      return file + " (refused requests: " + add_refusal_file_sink(*refusals, cfg) + ")";
+    };
+  }
   o.make_listener = [sddl, log](boost::asio::io_context& io, const config::ServiceConfig& cfg) {
     try {
       return std::make_unique<PipeListener>(io, PipeListenerOptions{.pipe_name = cfg.pipe_name, .sddl = *sddl}, log);

@@ -105,7 +105,7 @@ TEST(EventLog, TheMessageTableIsInRasbrokerdAndEveryTextReadsBack) {
     // No insertion point the event does not fill: the table and the kind's count agree.
     EXPECT_EQ(text.find(L"%" + std::to_wstring(k.inserts + 1)), std::wstring::npos) << k.name;
   }
-  EXPECT_EQ(format_message(exe.h, MSG_DIAL_FAILED, {L"Office VPN", L"691", L"Access was denied."}),
+  EXPECT_EQ(format_message(exe.h, MSG_DIAL_FAILED, {L"\"Office VPN\"", L"691", L"Access was denied."}),
             L"Dialling \"Office VPN\" failed with RAS error 691: Access was denied.\r\n");
 }
 
@@ -118,9 +118,9 @@ TEST(EventLog, EventsGoThroughTheSeamUnderTheirIdAndType) {
   ASSERT_EQ(fake->reported.size(), 3u);
   EXPECT_EQ(fake->reported[0].id, MSG_DIAL_FAILED);
   EXPECT_EQ(fake->reported[0].type, EVENTLOG_WARNING_TYPE);
-  // UTF-8 in, UTF-16 out; the client's control characters escaped.
+  // UTF-8 in, UTF-16 out; the client's entry name quoted as in a log line: escaped, ASCII.
   EXPECT_EQ(fake->reported[0].inserts,
-            (std::vector<std::wstring>{L"B\u00fcro VPN\\x0D\\x0A", L"691", L"Access was denied."}));
+            (std::vector<std::wstring>{L"\"B\\u00fcro VPN\\r\\n\"", L"691", L"Access was denied."}));
   EXPECT_EQ(fake->reported[1].id, MSG_SERVICE_STARTED);
   EXPECT_EQ(fake->reported[1].type, EVENTLOG_INFORMATION_TYPE);
   EXPECT_EQ(fake->reported[2].id, MSG_CONFIG_ERROR);

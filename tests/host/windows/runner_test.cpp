@@ -96,7 +96,7 @@ TEST_F(ServiceRunnerTest, StartRunStopReportsWhatTheScmNeeds) {
   const std::string text((std::istreambuf_iterator<char>(log_file)), std::istreambuf_iterator<char>());
   EXPECT_NE(text.find("running"), std::string::npos) << text;
   EXPECT_NE(text.find("clients on " + pipe_path(pipe_name_)), std::string::npos) << text;
-  EXPECT_NE(text.find("request dial from pid"), std::string::npos) << text;
+  EXPECT_NE(text.find("request \"dial\" from pid"), std::string::npos) << text;
   EXPECT_NE(text.find("service settings not applied (not under the SCM in this test)"), std::string::npos) << text;
 }
 
