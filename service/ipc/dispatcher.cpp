@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "rasbroker/protocol/errors.hpp"
+#include "rasbroker/protocol/log_text.hpp"
 #include "rasbroker/protocol/methods.hpp"
 #include "rasbroker/protocol/secret.hpp"
 
@@ -62,7 +63,7 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
 asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& client) {
   const std::string& name = call.method;
   if (!protocol::is_known_method(name) || name == m::connection_changed)
-    throw RpcError(ErrorCode::method_not_found, "method \"" + name + "\" does not exist");
+    throw RpcError(ErrorCode::method_not_found, "method " + protocol::quoted(name, protocol::kMaxQuotedBytes) + " does not exist");
 
   if (name == m::ping) {
     protocol::parse_empty_params(call.params, name);
@@ -107,7 +108,7 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
     }
     co_return json{{"subscribed", true}};
   }
-  throw RpcError(ErrorCode::method_not_found, "method \"" + name + "\" does not exist");
+  throw RpcError(ErrorCode::method_not_found, "method " + protocol::quoted(name, protocol::kMaxQuotedBytes) + " does not exist");
 }
 
 }  // namespace rasbroker::ipc
