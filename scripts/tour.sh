@@ -129,10 +129,10 @@ step "A failing dial (Lab VPN, 691): the handle RAS returned is still hung up an
 rc=0; rbw dial "Lab VPN" --wait || rc=$?
 [ "$rc" -ne 0 ] || die "Lab VPN was expected to fail"
 say "exit code $rc: a RAS failure, as documented"
-for _ in $(seq 1 100); do grep -q "Lab VPN .* is gone after" "$log" 2>/dev/null && break; sleep 0.2; done
-grep -q "Lab VPN .* is gone after" "$log" || die "the failed dial's handle was never reaped"
+for _ in $(seq 1 100); do grep -q '"Lab VPN" c[0-9]* is gone after' "$log" 2>/dev/null && break; sleep 0.2; done
+grep -q '"Lab VPN" c[0-9]* is gone after' "$log" || die "the failed dial's handle was never reaped"
 say "the service log:"
-grep -E "Lab VPN: c[0-9]+ (handle|failed)|hangup Lab VPN|Lab VPN c[0-9]+ is gone" "$log" | cut -c1-160 | sed 's/^/   | /'
+grep -E '"Lab VPN": c[0-9]+ (handle|failed)|hangup "Lab VPN"|"Lab VPN" c[0-9]+ is gone' "$log" | cut -c1-160 | sed 's/^/   | /'
 kill "$watch_pid" 2>/dev/null || true; watch_pid=''
 
 step "Uninstall, as an admin or a GPO removal would (msiexec /x)"
