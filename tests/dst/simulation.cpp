@@ -96,7 +96,7 @@ void Simulation::start_process(broker::OnStop on_stop) {
   events_.clear();
   last_state_.clear();
   known_ids_.clear();
-  process_.io = std::make_unique<asio::io_context>();
+  process_.io = std::make_unique<ProcessIo>();
   process_.on_stop = on_stop;
   auto log = std::make_shared<spdlog::logger>("dst", log_);
   log->set_level(spdlog::level::info);

@@ -71,10 +71,26 @@ class Simulation {
   };
   // One service process: its io_context, broker and dispatcher. A process that ended is kept,
   // never run again, so that coroutine frames and RAS callbacks holding it stay valid.
+  // Asio's shutdown() is protected: it destroys every handler still pending (the coroutine
+  // frames of a process that crashed) while everything they point into still lives.
+  class ProcessIo : public boost::asio::io_context {
+   public:
+    void drop_pending_handlers() { shutdown(); }
+  };
   struct Process {
+    Process() = default;
+    Process(Process&&) = default;
+    Process& operator=(Process&&) = default;
+    // Pending handlers first (they may hold the broker), then the broker and dispatcher,
+    // whose timers must go before the io_context's timer service does, then the io_context.
+    ~Process() {
+      if (io) io->drop_pending_handlers();
+      dispatcher.reset();
+      broker.reset();
+    }
     std::shared_ptr<broker::Broker> broker;
     std::unique_ptr<ipc::Dispatcher> dispatcher;
-    std::unique_ptr<boost::asio::io_context> io;  // last: destroyed first
+    std::unique_ptr<ProcessIo> io;
     broker::OnStop on_stop = broker::OnStop::hangup;
   };
 
