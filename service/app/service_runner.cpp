@@ -150,6 +150,14 @@ void ServiceRunner::request_stop(const std::string& why) {
   }
 }
 
+void ServiceRunner::notify_host_event(broker::HostEvent event) {
+  std::lock_guard lock(mutex_);
+  if (io_ == nullptr) return;
+  asio::post(*io_, [this, event] {
+    if (host_event_) host_event_(event);
+  });
+}
+
 int ServiceRunner::run() {
   ExitCode code = kExitInternal;
   std::unique_ptr<ras::RasApi> ras;  // outlives the io_context and everything in it
@@ -166,6 +174,7 @@ int ServiceRunner::run() {
     code = kExitInternal;
   }
   begin_stop_ = nullptr;
+  host_event_ = nullptr;
   ras.reset();
   log_->info("service stopped (exit code {})", static_cast<std::uint32_t>(code));
   if (code == kExitOk) {
@@ -274,6 +283,7 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
 
   StopSequence stop(*this, io, *listener, *broker, admission, cfg.broker.stop_timeout);
   begin_stop_ = [&stop](const std::string& why) { stop.begin(why); };
+  host_event_ = [b = broker.get()](auto event) { b->on_host_event(event); };
   if (options_.on_listening) options_.on_listening(listener->path());
   report(ServiceState::running, 0);
   log_->info("running: RAS backend {}, clients on {} (at most {}, {} per user)", ras->backend_name(),
@@ -285,6 +295,7 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
   }
   io.run();
   begin_stop_ = nullptr;
+  host_event_ = nullptr;
   return kExitOk;
 }
 

@@ -22,6 +22,7 @@
 
 #include "app/listener.hpp"
 #include "app/service_status.hpp"
+#include "broker/host_event.hpp"
 #include "config/service_config.hpp"
 #include "events/admin_events.hpp"
 #include "ipc/session.hpp"
@@ -90,6 +91,10 @@ class ServiceRunner {
   // Thread-safe; idempotent. Before run() has started, the stop happens right after start.
   void request_stop(const std::string& why);
 
+  // Thread-safe: hands `event` to the broker on its executor while the service runs
+  // (broker/host_event.hpp); before the broker exists or after it stopped, it is dropped.
+  void notify_host_event(broker::HostEvent event);
+
   // Heartbeat while pending: the SCM must see a new checkpoint well within the hint.
   static constexpr std::chrono::milliseconds kHeartbeat{500};
 
@@ -111,6 +116,7 @@ class ServiceRunner {
   bool stop_requested_ = false;
   std::string stop_reason_;
   std::function<void(const std::string&)> begin_stop_;  // set while running; on the io thread
+  std::function<void(broker::HostEvent)> host_event_;   // set while running; on the io thread
 };
 
 }  // namespace rasbroker::app

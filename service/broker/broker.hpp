@@ -23,6 +23,7 @@
 #include "authz/caller.hpp"
 #include "authz/policy.hpp"
 #include "broker/config.hpp"
+#include "broker/host_event.hpp"
 #include "broker/journal_writer.hpp"
 #include "broker/phonebooks.hpp"
 #include "core/notifier.hpp"
@@ -76,6 +77,10 @@ class Broker : public std::enable_shared_from_this<Broker> {
   std::vector<protocol::Connection> list();
   std::vector<protocol::EntryInfo> entries(const std::string& phonebook);
   protocol::StatusResult status() const;
+
+  // The host saw the machine resume or its network change: links may have dropped (or
+  // others' dials appeared) without a RAS notification, so look now. On the executor.
+  void on_host_event(HostEvent event);
 
   // Every state change of every connection goes to each listener, on the executor.
   // Listeners must not block. Drop the returned token to unsubscribe.

@@ -34,6 +34,12 @@ void Broker::on_ras_notification() {
   check_links();
 }
 
+void Broker::on_host_event(HostEvent event) {
+  if (stopping_) return;
+  log_->info("host: {}; checking every link now", to_string(event));
+  on_ras_notification();
+}
+
 void Broker::check_links() {
   std::vector<std::uint64_t> live;
   for (auto& [seq, r] : records_)

@@ -63,6 +63,36 @@ TEST_P(LinkDrop, IsHungUpReapedAndRedialledPerPolicy) {
   expect_nothing_leaked();
 }
 
+// Every notification lost and the backstop poll a minute away: the host's word that the
+// machine resumed (or its network changed) is what makes the broker look at once.
+class HostEventTest : public RasFaults, public ::testing::WithParamInterface<broker::HostEvent> {};
+
+INSTANTIATE_TEST_SUITE_P(Events, HostEventTest,
+                         ::testing::Values(broker::HostEvent::resumed, broker::HostEvent::network_changed),
+                         [](const auto& info) {
+                           return info.param == broker::HostEvent::resumed ? "resumed" : "network_changed";
+                         });
+
+TEST_P(HostEventTest, ALinkThatDroppedUnnoticedIsFoundAtOnce) {
+  auto cfg = fast_config();
+  cfg.link_poll = 60s;
+  make({{"entries", {{{"name", "Office VPN"}, {"drop_mode", "disconnected_state"}}}},
+        {"notifications", notifications("all_lost")}},
+       cfg);
+  const auto id = connect("Office VPN");
+  ASSERT_EQ(sim_->drop_link("Office VPN"), 0u);
+  run_for(2s);
+  EXPECT_FALSE(saw_event(id, ConnectionState::hanging_up));  // nothing told the broker yet
+  broker_->on_host_event(GetParam());
+  settle();
+  const auto dropped = event_of(id, ConnectionState::hanging_up);
+  ASSERT_TRUE(dropped);
+  EXPECT_EQ(dropped->reason, Reason::link_lost);
+  EXPECT_EQ(logged("checking every link now"), 1u);
+  ASSERT_TRUE(run_until([&] { return saw_event(id, ConnectionState::gone); }, 30s));
+  expect_nothing_leaked();
+}
+
 class DropDuringRedial : public RasFaults {
  protected:
   // The connection of `entry` whose id is none of `not_ids`, once it exists.
