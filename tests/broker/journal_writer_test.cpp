@@ -1,11 +1,5 @@
 // Writing the journal is cheap: a burst of changes is a couple of saves, not one each, and
 // the last save has the last state; a failed save is logged once and tried again.
-#include <future>
-#include <thread>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/post.hpp>
-
 #include "broker_harness.hpp"
 #include "memory_journal_store.hpp"
 
@@ -117,54 +111,6 @@ TEST_F(JournalCoalescingTest, TheStopTriesAFailedSaveAgain) {
   EXPECT_EQ(store_->record(0).info.state, ConnectionState::connected);
   broker_ = make_broker(fast_config());
   expect_nothing_leaked();
-}
-
-// On its own thread, as in the service: changes made while a save is in flight fold into
-// one more save, which has the last state.
-TEST(JournalWriter, ChangesDuringASaveFoldIntoTheNextOne) {
-  boost::asio::io_context io;
-  auto work = boost::asio::make_work_guard(io);
-  std::thread io_thread([&] { io.run(); });
-  auto store = std::make_shared<MemoryJournalStore>();
-  std::uint64_t state = 0;  // the "records": only the io thread touches it
-  std::shared_ptr<broker::JournalWriter> writer;
-  const auto on_io = [&](auto fn) {
-    std::promise<void> done;
-    boost::asio::post(io, [&] {
-      fn();
-      done.set_value();
-    });
-    done.get_future().get();
-  };
-  store->hold();
-  on_io([&] {
-    writer = broker::JournalWriter::create(
-        io.get_executor(), store,
-        [&] {
-          journal::Journal j;
-          j.next_seq = state;
-          return j;
-        },
-        nullptr, {});
-    state = 1;
-    writer->changed(broker::JournalWriter::Urgency::now);
-  });
-  store->wait_for_saves(1);  // the first save is on the writer's thread, held there
-  on_io([&] {
-    for (int i = 2; i <= 100; ++i) {
-      state = static_cast<std::uint64_t>(i);
-      writer->changed(i % 2 ? broker::JournalWriter::Urgency::now : broker::JournalWriter::Urgency::soon);
-    }
-  });
-  store->release();
-  std::promise<void> flushed;
-  boost::asio::co_spawn(io, writer->flush(), [&](std::exception_ptr) { flushed.set_value(); });
-  flushed.get_future().get();
-  EXPECT_EQ(store->saves(), 2u);
-  EXPECT_EQ(store->saved().next_seq, 100u);
-  on_io([&] { writer.reset(); });
-  work.reset();
-  io_thread.join();
 }
 
 }  // namespace
