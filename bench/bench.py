@@ -31,20 +31,20 @@ import bench_wine
 PROFILES = {
     # seconds per ping run, paired repetitions, clients of the concurrent run
     "full": dict(ping_s=2.0, ping_reps=3, many=64,
-                 teardowns=[(100, 3), (1000, 3), (3000, 3), (10000, 2)],  # (ms, paired runs)
+                 teardowns=[(100, 3), (1000, 3), (3000, 3), (10000, 2)], hangup_samples=7,  # (ms, paired runs)
                  reaper_lengths=[100, 1000, 10000], reaper_per_length=20,
                  idle_links=[0, 100, 10000], idle_s=10.0, idle_settle_s=11.0,
                  scale_links=[1000, 10000], scale_reps=10, delay_window_s=4.0, delay_hangups=20,
                  journal_args=[]),
     "quick": dict(ping_s=1.0, ping_reps=1, many=64,
-                  teardowns=[(100, 1), (1000, 1), (3000, 1), (10000, 1)],
+                  teardowns=[(100, 1), (1000, 1), (3000, 1), (10000, 1)], hangup_samples=5,
                   reaper_lengths=[100, 1000, 10000], reaper_per_length=5,
                   idle_links=[0, 100, 10000], idle_s=3.0, idle_settle_s=1.0,
                   scale_links=[1000, 10000], scale_reps=3, delay_window_s=2.0, delay_hangups=10,
                   journal_args=["2", "4"]),
     # The ctest smoke test: every program runs, every figure yields its rows; no timing.
     "smoke": dict(ping_s=0.3, ping_reps=1, many=4,
-                  teardowns=[(100, 1)],
+                  teardowns=[(100, 1)], hangup_samples=2,
                   reaper_lengths=[100], reaper_per_length=2,
                   idle_links=[0, 10], idle_s=0.5, idle_settle_s=0.2,
                   scale_links=[10, 100], scale_reps=1, delay_window_s=0.4, delay_hangups=2,
@@ -313,30 +313,37 @@ class Bench:
     def figure2(self):
         print("figure 2: client wall time of `rasbroker hangup` vs a client that waits for the teardown",
               flush=True)
-        names = {ms_: f"T{ms_}" for ms_, _ in self.p["teardowns"]}
-        scenario = {"entries": [{"name": n, "connect_ms": 10, "teardown_ms": t} for t, n in names.items()]}
+        # Per length: `quick` entries hung up one after the other by `rasbroker hangup` (one
+        # teardown's wait gives that many samples), and one entry hung up and waited for.
+        quick_n = self.p["hangup_samples"]
+        scenario = {"entries": [{"name": f"T{t}-{i}", "connect_ms": 10, "teardown_ms": t}
+                                for t, _ in self.p["teardowns"] for i in range(quick_n + 1)]}
         daemon = Daemon(self, "hangup", scenario)
         conn = Conn(daemon.sock)
         hangup = {}
         try:
             for teardown, reps in self.p["teardowns"]:
-                entry = names[teardown]
                 quick, waiting = [], []
-                for _ in range(reps):
-                    for argv, into in (((), quick), (("--wait",), waiting)):
-                        self.client(daemon.sock, "dial", entry, "--wait")
-                        took, out = self.client(daemon.sock, "hangup", entry, *argv)
-                        if out.returncode != 0:
-                            raise RuntimeError(f"rasbroker hangup {entry}: {out.stderr}")
-                        into.append(took)
-                        self.wait_gone(conn, entry)
+                names = [f"T{teardown}-{i}" for i in range(quick_n)]
+                waited = f"T{teardown}-{quick_n}"
+                for _ in range(reps):  # paired: the quick hang-ups, then the client that waits
+                    for argv, into, group in (((), quick, names), (("--wait",), waiting, [waited])):
+                        for entry in group:
+                            self.client(daemon.sock, "dial", entry, "--wait")
+                        for entry in group:
+                            took, out = self.client(daemon.sock, "hangup", entry, *argv)
+                            if out.returncode != 0:
+                                raise RuntimeError(f"rasbroker hangup {entry}: {out.stderr}")
+                            into.append(took)
+                        for entry in group:
+                            self.wait_gone(conn, entry)
                 q, w = median(quick), median(waiting)
                 hangup[teardown] = q
                 goal, met = "", None
                 if teardown == 3000:
                     goal, met = ">= 50x", w / q >= 50
-                self.add("2", f"`rasbroker hangup`, teardown {teardown / 1000:g} s", ms(q),
-                         f"waiting {ms(w)}", f"{w / q:.0f}x", goal, met)
+                self.add("2", f"`rasbroker hangup`, teardown {teardown / 1000:g} s (n={len(quick)}/{len(waiting)})",
+                         ms(q), f"waiting {ms(w)}", f"{w / q:.0f}x", goal, met)
         finally:
             conn.close()
             daemon.stop()
@@ -411,7 +418,7 @@ class Bench:
                     time.sleep(min(1.0, self.p["idle_settle_s"]))
                 rss[n] = rss_bytes(daemon.proc.pid)
                 if n in self.p["scale_links"]:
-                    self.scale(daemon, n, names, startup[0], rss[0])
+                    self.scale(daemon, n, names, rss[n], rss[0])
             finally:
                 daemon.stop()
         top, low = self.p["scale_links"][-1], self.p["scale_links"][0]
@@ -438,7 +445,7 @@ class Bench:
                  "", "", goal, met)
         self.add("4", f"idle CPU, {n} connected links", f"{100 * (cpu1 - cpu0) / self.p['idle_s']:.2f} %")
 
-    def scale(self, daemon, n, names, startup0, rss0):
+    def scale(self, daemon, n, names, rss_idle, rss0):
         reps = self.p["scale_reps"]
         conn = Conn(daemon.sock)
         pings, lists, gets, counts = [], [], [], set()
@@ -461,10 +468,12 @@ class Bench:
         goal, met = ("works", ok) if n == 10000 else ("", None)
         self.add("5", f"`rasbroker list` wall time, {n} connections",
                  ms(took) if ok else f"fails, exit {out.returncode}", "", "", goal, met)
-        rss = rss_bytes(daemon.proc.pid)
-        per = (rss - rss0) / n
+        # Per connection: idle RSS (before any `list`: the allocator keeps the memory a
+        # big answer needed) over the RSS with none; after the `list`s for comparison.
+        per = (rss_idle - rss0) / n
         goal, met = ("<= 4 KB", per <= 4096) if n == 10000 else ("", None)
-        self.add("5", f"bytes per connection, {n} connections", f"{per:.0f} B", f"RSS {rss / 2**20:.1f} MiB",
+        self.add("5", f"bytes per connection, {n} connections (idle)", f"{per:.0f} B",
+                 f"RSS {rss_idle / 2**20:.1f} MiB; {rss_bytes(daemon.proc.pid) / 2**20:.1f} after the lists",
                  "", goal, met)
         # The worst delay of a pinging client: idle (baseline), then while teardowns end.
         idle_max = self.pinger_max(daemon, [])
@@ -547,6 +556,10 @@ class Bench:
     def run(self):
         self.started = time.time()
         self.load = os.getloadavg()
+        if self.load[0] > (os.cpu_count() or 1):
+            self.notes.append(f"The machine was busy at the start (load {self.load[0]:.1f} on {os.cpu_count()} "
+                              "cores): figures that compete for the CPU (1, 2, 5) are inflated; compare ratios, "
+                              "or re-run on an idle machine.")
         print(f"{'fig.':<4} {'measure':<58} {'value':>16} {'baseline':>16} {'ratio':>8}")
         steps = [("1", self.figure1_native), ("1w", lambda: bench_wine.figure1_wine(self, CONFIG, parse_ping)),
                  ("2", self.figure2), ("3", self.figure3), ("4,5", self.figures4and5), ("6", self.figure6)]

@@ -2,9 +2,10 @@
 # The benchmark (docs/benchmarks.md): installs the dependencies, builds natively (and for
 # Windows, for figure 1 under Wine), runs every figure against its same-run baseline,
 # prints the table and writes docs/benchmarks.md.
-#   scripts/bench.sh            the full run (about 10 min on 2 cores, after the builds)
+#   scripts/bench.sh            the full run (5-11 min on 2 cores after the builds, with the load)
 #   scripts/bench.sh --quick    a smoke run of every figure (1-2 min), into build/linux/bench/benchmarks-quick.md
-#   --native                    skip Wine (figure 1 over the named pipe)
+#   --native                    skip Wine (figure 1 over the named pipe); with Wine, the run uses and
+#                               afterwards stops the windows build's ctest prefix: not beside its ctest
 #   --out FILE                  write the Markdown elsewhere
 #   --figures 1,1w,2,3,4,5,6    only these figures (1w: figure 1 under Wine)
 # Not a test: nothing here fails on a missed goal (the table says met / not met).
