@@ -479,9 +479,11 @@ class Bench:
         # The worst delay of a pinging client: idle (baseline), then while teardowns end.
         idle_max = self.pinger_max(daemon, [])
         busy_max = self.pinger_max(daemon, names[: self.p["delay_hangups"]])
-        goal, met = ("<= 20 ms", busy_max <= 0.020) if n == 10000 else ("", None)
-        self.add("5", f"worst ping while {self.p['delay_hangups']} teardowns end, {n} connections", ms(busy_max),
-                 f"idle {ms(idle_max)}", f"{busy_max / idle_max:.1f}x", goal, met)
+        goal, met = ("<= 20 ms", busy_max is not None and busy_max <= 0.020) if n == 10000 else ("", None)
+        self.add("5", f"worst ping while {self.p['delay_hangups']} teardowns end, {n} connections",
+                 ms(busy_max) if busy_max is not None else "no answer within 120 s",
+                 f"idle {ms(idle_max)}" if idle_max is not None else "no answer within 120 s",
+                 f"{busy_max / idle_max:.1f}x" if busy_max and idle_max else "", goal, met)
         conn.close()
 
     def pinger_max(self, daemon, hangups):
@@ -495,9 +497,8 @@ class Bench:
             time.sleep(window / 2 / len(hangups))
         out, _ = pinger.communicate()
         conn.close()
-        if pinger.returncode != 0:
-            raise RuntimeError("ping_bench failed")
-        return parse_ping(out)["max_us"] / 1e6
+        # None: a ping went unanswered for 120 s (ping_bench says so on stderr).
+        return parse_ping(out)["max_us"] / 1e6 if pinger.returncode == 0 else None
 
     # ---------------------------------------------------------------- figure 6
     def figure6(self):

@@ -42,7 +42,9 @@ void run_client(const std::string& endpoint, Client& me, std::atomic<int>& ready
       transport->write_all(kPing);
       // One answer line per request: read until its newline.
       for (;;) {
-        auto got = transport->read_some(std::chrono::seconds(10));
+        // A long wait is a result (the worst delay), not a failure: only a service that
+        // stopped answering altogether ends the run.
+        auto got = transport->read_some(std::chrono::seconds(120));
         if (got.status != rasbroker::client::ReadResult::Status::data) throw std::runtime_error("no answer");
         if (got.bytes.back() == '\n') break;
       }
