@@ -39,4 +39,4 @@ if [ $wine = yes ]; then
 fi
 [ $mode = quick ] && args+=(--quick)
 [ -n "$figures" ] && args+=(--figures "$figures")
-exec python3 bench/bench.py "${args[@]}"
+exec python3 -B bench/bench.py "${args[@]}"
