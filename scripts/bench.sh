@@ -3,7 +3,7 @@
 # Windows, for figure 1 under Wine), runs every figure against its same-run baseline,
 # prints the table and writes docs/benchmarks.md.
 #   scripts/bench.sh            the full run (5-11 min on 2 cores after the builds, with the load)
-#   scripts/bench.sh --quick    a smoke run of every figure (1-2 min), into build/linux/bench/benchmarks-quick.md
+#   scripts/bench.sh --quick    a smoke run of every figure (2-6 min, with the load), into build/linux/bench/benchmarks-quick.md
 #   --native                    skip Wine (figure 1 over the named pipe); with Wine, the run uses and
 #                               afterwards stops the windows build's ctest prefix: not beside its ctest
 #   --out FILE                  write the Markdown elsewhere
