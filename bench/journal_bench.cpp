@@ -1,10 +1,12 @@
-// journal_bench [SAVE_MS] — what coalescing the journal's writes buys, against writing the
+// journal_bench [SAVE_MS [SCALE]] — what coalescing the journal's writes buys, against writing the
 // journal synchronously at every change (the baseline), measured in the same run.
 //
 // The store models a durable replace (temporary file, flush, rename, flush of the folder)
 // by its cost alone: each save() sleeps SAVE_MS (default 2 ms, a fast SSD's fsync pair).
 // Each workload posts its changes to the broker's executor as separate handlers, as RAS
-// callbacks and requests arrive; the journal describes 20 connections.
+// callbacks and requests arrive; the journal describes 20 connections. SCALE (default 1)
+// divides every workload's size, for the benchmark's smoke test (bench/bench.py --smoke).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
@@ -153,11 +155,12 @@ Result coalesced(const Workload& w, std::chrono::microseconds cost) {
 
 int main(int argc, char** argv) {
   const double save_ms = argc > 1 ? std::atof(argv[1]) : 2.0;
+  const int scale = argc > 2 ? std::max(1, std::atoi(argv[2])) : 1;
   const auto cost = std::chrono::microseconds(static_cast<long long>(save_ms * 1000));
   const Workload workloads[] = {
-      {"one burst of 1000 changes", 1, 1000, std::chrono::milliseconds(0)},
-      {"50 bursts of 20, 20 ms apart", 50, 20, std::chrono::milliseconds(20)},
-      {"200 lone changes, 5 ms apart", 200, 1, std::chrono::milliseconds(5)},
+      {"one burst of 1000 changes", 1, 1000 / scale, std::chrono::milliseconds(0)},
+      {"50 bursts of 20, 20 ms apart", 50 / scale, 20, std::chrono::milliseconds(20)},
+      {"200 lone changes, 5 ms apart", 200 / scale, 1, std::chrono::milliseconds(5)},
   };
   std::printf("journal_bench: each save costs %.1f ms; baseline = a synchronous save at every change\n\n", save_ms);
   std::printf("%-30s %14s %14s %8s %22s %8s %24s\n", "workload", "saves (base)", "saves (coal.)", "ratio",
