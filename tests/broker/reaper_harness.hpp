@@ -62,16 +62,17 @@ class ReaperHarness : public RasFaults {
     });
   }
 
-  // Dials `entry`, hangs it up, and runs in 1 ms steps until it is gone; `length` is how long
-  // its teardown really takes (the scenario's teardown_ms, or TeardownRas::next_length).
-  Reaped teardown(const std::string& entry, Clock::duration length) {
+  // Dials `entry`, hangs it up, and runs in `step`s until it is gone (the lag's resolution);
+  // `length` is how long its teardown really takes (the scenario's teardown_ms, or
+  // TeardownRas::next_length).
+  Reaped teardown(const std::string& entry, Clock::duration length, Clock::duration step = std::chrono::milliseconds(1)) {
     const auto id = connect(entry);
     const auto handle = handle_of(entry);
     const auto polls_before = ras_->polls[handle];
     const auto hung_up = Clock::now();
     auto h = hangup(hangup_entry(entry));
     EXPECT_TRUE(h->done && h->value);
-    EXPECT_TRUE(run_until([&] { return gone_at_.contains(id); }, 300s, 1ms)) << entry << " never gone";
+    EXPECT_TRUE(run_until([&] { return gone_at_.contains(id); }, 300s, step)) << entry << " never gone";
     return {ras_->polls[handle] - polls_before, gone_at_[id] - (hung_up + length)};
   }
 

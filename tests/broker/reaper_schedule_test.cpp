@@ -60,7 +60,7 @@ TEST_F(ReaperSchedule, JitteredTeardownsAreLearntFromWhatThePollsSaw) {
     std::uniform_int_distribution<int> draw(ms * 9 / 10, ms * 11 / 10);
     const auto next = [&] {
       ras_->next_length = std::chrono::milliseconds(draw(rng));
-      return teardown(entry, ras_->next_length);
+      return teardown(entry, ras_->next_length, 5ms);  // 5 ms resolution: a third of the test's time
     };
     for (int i = 0; i < 8; ++i) next();  // learning
     std::vector<Reaped> learnt;
