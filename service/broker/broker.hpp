@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -143,8 +144,17 @@ class Broker : public std::enable_shared_from_this<Broker> {
   void begin_hangup(Record& r, protocol::Reason reason);
   void finish_gone(Record& r);
   boost::asio::awaitable<void> reaper_loop();
-  void poll_due_teardowns();
-  std::optional<Clock::time_point> next_teardown_poll() const;
+  // Puts a hanging_up record in the reaper's queue: its first poll per the entry's window when
+  // `ordinary` (RasHangUp answered 0 just now, and the teardown teaches the model), else at once.
+  void queue_teardown(Record& r, bool ordinary);
+  void schedule_poll(Record& r, Clock::time_point at);
+  // Polls the due teardowns, at most a batch of them; returns how many it polled.
+  std::size_t poll_due_teardowns();
+  void poll_teardown(Record& r, Clock::time_point now);
+  // A RAS notification: a connection may have ended, so the teardowns at the front of the
+  // queue are looked at now (each at most once per reaper_dense).
+  void hurry_teardowns();
+  PollSteps poll_steps() const;
 
   // Adoption (adoption.cpp).
   // A connection RasEnumConnections listed that was not adopted (yet), remembered so that it
@@ -198,6 +208,10 @@ class Broker : public std::enable_shared_from_this<Broker> {
   const authz::Policy policy_{config_.authorization};
 
   std::map<std::uint64_t, Record> records_;
+  // The reaper's: every hanging_up record by its next poll, and what each entry's teardowns
+  // took (keyed as RAS compares entry names).
+  std::set<std::pair<Clock::time_point, std::uint64_t>> reaper_queue_;
+  std::map<std::string, TeardownModel, protocol::EntryNameLess> teardown_models_;
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration
   std::uint64_t next_seq_ = 1;
   std::vector<std::weak_ptr<Subscription>> subscriptions_;

@@ -22,10 +22,13 @@ struct RedialConfig {
 };
 
 struct BrokerConfig {
-  // Reaper: poll a hung-up handle after reaper_initial, doubling up to reaper_max,
-  // until RasGetConnectStatus says ERROR_INVALID_HANDLE.
+  // Reaper: poll a hung-up handle until RasGetConnectStatus says ERROR_INVALID_HANDLE. First
+  // after reaper_initial; doubling up to reaper_max before the window in which the entry's
+  // teardowns end, every reaper_dense inside it, doubling again after it. An entry with no
+  // history is polled every reaper_initial at first (broker/teardown_model.hpp).
   milliseconds reaper_initial{100};
   milliseconds reaper_max{2000};
+  milliseconds reaper_dense{50};
   // Past this, a teardown is reported stuck and polled every stuck_poll, forever.
   milliseconds teardown_timeout{60000};
   milliseconds stuck_poll{10000};

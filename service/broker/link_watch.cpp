@@ -29,6 +29,9 @@ constexpr std::chrono::minutes kLongestRedialDelay{5};
 }  // namespace
 
 void Broker::on_ras_notification() {
+  // RASCN_Disconnection: a connection ended, perhaps a teardown the reaper waits for. Also
+  // while stopping: the stop waits for the reaper.
+  hurry_teardowns();
   if (stopping_) return;
   adopt_new_connections();
   check_links();

@@ -1,13 +1,15 @@
 // The reaper: after every RasHangUp, poll RasGetConnectStatus until RAS answers
 // ERROR_INVALID_HANDLE (the only sign that teardown is complete), so that clients
-// never wait for teardown and no port is left half torn down.
+// never wait for teardown and no port is left half torn down. When to poll comes from what
+// it saw of the entry's earlier teardowns (broker/teardown_model.hpp); a RAS notification
+// makes it look at once.
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
 
 #include "broker/broker.hpp"
-#include "core/backoff.hpp"
 #include "rasbroker/protocol/log_text.hpp"
 
 namespace rasbroker::broker {
@@ -16,96 +18,158 @@ namespace asio = boost::asio;
 using namespace asio::experimental::awaitable_operators;
 using protocol::ConnectionState;
 
+namespace {
+// Polls per pass before the reaper lets other handlers run: 10,000 teardowns due at once
+// (a hang-up of everything) must not hold up requests for the whole sweep.
+constexpr std::size_t kPollBatch = 256;
+// Teardowns a notification hurries: it does not say which connection ended, and looking at
+// every pending one for each would make a mass teardown quadratic.
+constexpr std::size_t kHurriedPerNotification = 64;
+
+std::int64_t ms(Clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
+}  // namespace
+
 void Broker::begin_hangup(Record& r, protocol::Reason reason) {
   const std::uint32_t rc = ras_.hang_up(r.handle);
   r.info.state = ConnectionState::hanging_up;
   r.info.reason = reason;
   r.info.hangup_at = std::chrono::system_clock::now();
-  r.hangup_started = Clock::now();
-  r.polls = 0;
-  // Even after 668 (already gone) or 6 (invalid handle) we confirm through status:
-  // the reaper's first poll settles it.
-  r.next_poll = rc == ras::err::kSuccess ? r.hangup_started + config_.reaper_initial : r.hangup_started;
+  // Even after 668 (already gone) or 6 (invalid handle) we confirm through status: the
+  // reaper's first poll, at once, settles it. Neither is an ordinary teardown to learn from.
+  queue_teardown(r, rc == ras::err::kSuccess);
   log_->info("hangup {}: {} RasHangUp -> {} (reason {})", protocol::quoted(r.info.entry), r.info.id, rc, protocol::to_string(reason));
   if (rc != ras::err::kSuccess && rc != ras::err::kNoConnection && rc != ras::err::kInvalidHandle)
     log_->warn("hangup {}: RasHangUp returned {} ({}); the reaper keeps polling", protocol::quoted(r.info.entry), rc,
                ras_.error_string(rc));
-  reaper_wake_.notify_all();
   publish(r);
   // Now: a hang-up the journal missed would be a "connected" record to the next instance.
   journal_changed(r, JournalWriter::Urgency::now);
 }
 
 void Broker::finish_gone(Record& r) {
+  if (r.info.state == ConnectionState::hanging_up) {
+    reaper_queue_.erase({r.next_poll, r.seq});
+    // The times say how long the teardown took and how late the reaper saw its end.
+    log_->info("reaper: {} {} is gone after {} poll(s), seen {} ms after {} (still there at {} ms)",
+               protocol::quoted(r.info.entry), r.info.id, r.polls, ms(Clock::now() - r.hangup_started),
+               r.learn_teardown ? "RasHangUp" : "it was queued", ms(r.still_up));
+  } else {
+    log_->info("reaper: {} {} is gone after {} poll(s)", protocol::quoted(r.info.entry), r.info.id, r.polls);
+  }
   r.info.state = ConnectionState::gone;
   r.info.stuck = false;
-  log_->info("reaper: {} {} is gone after {} poll(s)", protocol::quoted(r.info.entry), r.info.id, r.polls);
   publish(r);
   journal_changed(r, JournalWriter::Urgency::soon);
   erase(r.seq);
 }
 
-std::optional<Clock::time_point> Broker::next_teardown_poll() const {
-  std::optional<Clock::time_point> next;
-  for (auto& [seq, r] : records_)
-    if (r.info.state == ConnectionState::hanging_up && (!next || r.next_poll < *next)) next = r.next_poll;
-  return next;
+PollSteps Broker::poll_steps() const { return {config_.reaper_initial, config_.reaper_max, config_.reaper_dense}; }
+
+void Broker::queue_teardown(Record& r, bool ordinary) {
+  r.hangup_started = Clock::now();
+  r.polls = 0;
+  r.still_up = {};
+  r.learn_teardown = ordinary;
+  const PollSteps steps = poll_steps();
+  const auto model = teardown_models_.find(r.info.entry);
+  const auto learned = model == teardown_models_.end() ? std::nullopt : model->second.window(steps);
+  r.window = learned ? *learned : first_teardown_window(steps);
+  reaper_queue_.erase({r.next_poll, r.seq});  // not queued yet: a no-op, kept for safety
+  r.next_poll = r.hangup_started + (ordinary ? next_poll(r.window, steps, {}) : Clock::duration::zero());
+  reaper_queue_.emplace(r.next_poll, r.seq);
+  reaper_wake_.notify_all();
 }
 
-void Broker::poll_due_teardowns() {
-  const auto now = Clock::now();
-  std::vector<std::uint64_t> due;
-  for (auto& [seq, r] : records_)
-    if (r.info.state == ConnectionState::hanging_up && r.next_poll <= now) due.push_back(seq);
+void Broker::schedule_poll(Record& r, Clock::time_point at) {
+  reaper_queue_.erase({r.next_poll, r.seq});
+  r.next_poll = at;
+  reaper_queue_.emplace(at, r.seq);
+}
 
-  for (auto seq : due) {
+void Broker::hurry_teardowns() {
+  const auto now = Clock::now();
+  std::vector<std::uint64_t> front;
+  for (auto it = reaper_queue_.begin(); it != reaper_queue_.end() && front.size() < kHurriedPerNotification; ++it)
+    front.push_back(it->second);
+  bool hurried = false;
+  for (auto seq : front) {
     Record* r = find_seq(seq);
     if (!r) continue;
-    ras::ConnectStatus st;
-    const std::uint32_t rc = ras_.get_connect_status(r->handle, st);
-    ++r->polls;
-    if (rc == ras::err::kInvalidHandle) {
-      finish_gone(*r);
-      continue;
-    }
-    if (rc == ras::err::kSuccess)
-      r->info.ras_state = ras::state_name(st.state);  // shown by list; not worth an event
-    else
-      log_->warn("reaper: {} {} status returned {} ({})", protocol::quoted(r->info.entry), r->info.id, rc, ras_.error_string(rc));
-    // Back off: initial, doubling, capped; a stuck teardown is polled slowly, never forgotten.
-    auto delay = DoublingBackoff(config_.reaper_initial, config_.reaper_max).delay(r->polls - 1);
-    if (now - r->hangup_started >= config_.teardown_timeout) {
-      if (!r->info.stuck) {
-        r->info.stuck = true;
-        log_->error("reaper: {} {} still tearing down after {} ms (RAS state {}); still polling every {} ms",
-                    protocol::quoted(r->info.entry), r->info.id, config_.teardown_timeout.count(), ras::state_name(st.state),
-                    config_.stuck_poll.count());
-        events_.teardown_stuck(r->info.entry, r->info.id, config_.teardown_timeout.count(), ras::state_name(st.state));
-        publish(*r);
-        journal_changed(*r, JournalWriter::Urgency::soon);
-      }
-      delay = config_.stuck_poll;
-    }
-    r->next_poll = now + delay;
+    // Not again within a dense step of the last look: notifications come in bursts.
+    const auto at = std::max(now, r->hangup_started + r->still_up + config_.reaper_dense);
+    if (at >= r->next_poll) continue;
+    schedule_poll(*r, at);
+    hurried = true;
   }
+  if (hurried) reaper_wake_.notify_all();
+}
+
+std::size_t Broker::poll_due_teardowns() {
+  const auto now = Clock::now();
+  std::size_t polled = 0;
+  // One at a time from the front: polling one publishes, and nothing is assumed of the rest.
+  while (polled < kPollBatch && !reaper_queue_.empty() && reaper_queue_.begin()->first <= now) {
+    const auto seq = reaper_queue_.begin()->second;
+    reaper_queue_.erase(reaper_queue_.begin());
+    Record* r = find_seq(seq);
+    if (!r || r->info.state != ConnectionState::hanging_up) continue;
+    ++polled;
+    poll_teardown(*r, now);
+  }
+  return polled;
+}
+
+void Broker::poll_teardown(Record& r, Clock::time_point now) {
+  ras::ConnectStatus st;
+  const std::uint32_t rc = ras_.get_connect_status(r.handle, st);
+  ++r.polls;
+  const auto elapsed = now - r.hangup_started;
+  if (rc == ras::err::kInvalidHandle) {
+    // A stuck one is left out: polled every stuck_poll, its end is known too roughly.
+    if (r.learn_teardown && !r.info.stuck) teardown_models_[r.info.entry].observe(r.still_up, elapsed);
+    finish_gone(r);
+    return;
+  }
+  if (rc == ras::err::kSuccess) {
+    r.info.ras_state = ras::state_name(st.state);  // shown by list; not worth an event
+    r.still_up = elapsed;
+  } else {
+    log_->warn("reaper: {} {} status returned {} ({})", protocol::quoted(r.info.entry), r.info.id, rc, ras_.error_string(rc));
+  }
+  auto at = r.hangup_started + next_poll(r.window, poll_steps(), elapsed);
+  // A stuck teardown is polled slowly, never forgotten.
+  if (elapsed >= config_.teardown_timeout) {
+    if (!r.info.stuck) {
+      r.info.stuck = true;
+      log_->error("reaper: {} {} still tearing down after {} ms (RAS state {}); still polling every {} ms",
+                  protocol::quoted(r.info.entry), r.info.id, config_.teardown_timeout.count(), ras::state_name(st.state),
+                  config_.stuck_poll.count());
+      events_.teardown_stuck(r.info.entry, r.info.id, config_.teardown_timeout.count(), ras::state_name(st.state));
+      publish(r);
+      journal_changed(r, JournalWriter::Urgency::soon);
+    }
+    at = now + config_.stuck_poll;
+  }
+  schedule_poll(r, std::max(at, now));
 }
 
 asio::awaitable<void> Broker::reaper_loop() {
   for (;;) {
     auto cs = co_await asio::this_coro::cancellation_state;
     if (cs.cancelled() != asio::cancellation_type::none) co_return;
-    const auto next = next_teardown_poll();
-    if (!next) {
+    if (reaper_queue_.empty()) {
       co_await reaper_wake_.wait();  // nothing pending: no polling at all
       continue;
     }
-    if (*next > Clock::now()) {
-      Timer timer(ex_, *next);
+    const auto next = reaper_queue_.begin()->first;
+    if (next > Clock::now()) {
+      Timer timer(ex_, next);
       boost::system::error_code ec;
       co_await (timer.async_wait(asio::redirect_error(asio::use_awaitable, ec)) || reaper_wake_.wait());
       continue;
     }
-    poll_due_teardowns();
+    // A full batch: more may be due; let the requests waiting meanwhile in first.
+    if (poll_due_teardowns() == kPollBatch) co_await asio::post(ex_, asio::use_awaitable);
   }
 }
 

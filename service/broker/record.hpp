@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 
+#include "broker/teardown_model.hpp"
 #include "core/clock.hpp"
 #include "ras/ras_api.hpp"
 #include "rasbroker/protocol/methods.hpp"
@@ -36,10 +37,17 @@ struct Record {
   // with the process that dialled), so the link watch polls its status (restore.cpp).
   bool restored_dial = false;
 
-  // Reaper state, valid while info.state == hanging_up.
+  // Reaper state, valid while info.state == hanging_up (reaper.cpp, broker/teardown_model.hpp).
   Clock::time_point hangup_started{};
-  Clock::time_point next_poll{};
+  Clock::time_point next_poll{};  // its key in the reaper's queue, with seq
   std::uint32_t polls = 0;
+  TeardownWindow window;  // where the entry's teardowns end, as known at the RasHangUp
+  // The last poll that still saw the handle, as time since the RasHangUp (0: none yet). With
+  // the poll that sees it gone, it bounds when the teardown ended: what the reaper learns.
+  Clock::duration still_up{};
+  // Whether this teardown teaches the entry's model: only an ordinary one, whose RasHangUp
+  // answered 0 at hangup_started (not one taken back from the journal, nor a 668 or a 6).
+  bool learn_teardown = false;
 
   // Link watch: the dwError last logged for a connection RAS still reports Connected (a
   // multilink entry that lost a link), so that each poll does not log it again.

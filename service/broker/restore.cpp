@@ -116,9 +116,7 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
   if (rc == ras::err::kSuccess) r.info.ras_state = ras::state_name(st.state);
   if (info.adopted) {
     // Someone else dialled it; this service hung it up and sees its teardown to the end.
-    r.hangup_started = Clock::now();
-    r.next_poll = r.hangup_started;
-    reaper_wake_.notify_all();
+    queue_teardown(r, /*ordinary=*/false);
     log_->info("journal: took back {} {} (handle {:#x}, adopted, hanging_up)", r.info.entry, r.info.id, r.handle);
     publish(r);
     return true;
@@ -135,10 +133,9 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
   r.plan = std::move(plan);
   if (info.state == ConnectionState::hanging_up) {
     // Its RasHangUp was made before the journal said hanging_up: the reaper only has to
-    // see the teardown to the end (docs/ras-rules.md#teardown), polling from now on.
-    r.hangup_started = Clock::now();
-    r.next_poll = r.hangup_started;
-    reaper_wake_.notify_all();
+    // see the teardown to the end (docs/ras-rules.md#teardown), polling from now on. When that
+    // RasHangUp was made is unknown: the entry's model learns nothing from this one.
+    queue_teardown(r, /*ordinary=*/false);
   } else if (info.state == ConnectionState::dialing) {
     r.restored_dial = true;  // check_restored_dials() settles it
   } else {

@@ -189,12 +189,21 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
       {"reaper",
        [&](const json& v, const std::string& k) {
          ObjectReader r(v, where, top.child(k));
+         bool dense_given = false;
          r.read({
              {"initial_ms", [&](const json& x, const std::string& kk) { b.reaper_initial = read_ms(r, x, kk, 1, 60'000); }},
              {"max_ms", [&](const json& x, const std::string& kk) { b.reaper_max = read_ms(r, x, kk, 1, 600'000); }},
+             {"dense_ms",
+              [&](const json& x, const std::string& kk) {
+                b.reaper_dense = read_ms(r, x, kk, 1, 60'000);
+                dense_given = true;
+              }},
              {"stuck_poll_ms", [&](const json& x, const std::string& kk) { b.stuck_poll = read_ms(r, x, kk, 100, 3'600'000); }},
          });
          if (b.reaper_max < b.reaper_initial) r.fail("max_ms", "must not be smaller than initial_ms");
+         // A configuration from before dense_ms, with max_ms below its default, stays valid.
+         if (!dense_given) b.reaper_dense = std::min(b.reaper_dense, b.reaper_max);
+         if (b.reaper_max < b.reaper_dense) r.fail("max_ms", "must not be smaller than dense_ms");
        }},
       {"redial",
        [&](const json& v, const std::string& k) {

@@ -171,15 +171,19 @@ TEST_F(ReaperTest, NothingPollsWhenNothingIsPending) {
 }
 
 TEST_F(ReaperTest, BackoffIsShortFirstThenCapped) {
-  make({{"entries", {{{"name", "Office VPN"}, {"teardown_ms", 4000}}}}});  // reaper 50 ms doubling to 400 ms
+  make({{"entries", {{{"name", "Office VPN"}, {"teardown_ms", 4000}}}}});  // reaper 50 ms, capped at 400 ms
   connect("Office VPN");
   const auto before = sim_->stats().status_calls;
   hangup(hangup_entry("Office VPN"));
   run_for(400ms);
-  const auto early = sim_->stats().status_calls - before;  // 50, 100, 200 -> 3 polls by 350 ms
+  // An entry with no history: every 50 ms for ten polls -> 8 polls by 400 ms.
+  const auto early = sim_->stats().status_calls - before;
   EXPECT_GE(early, 3u);
+  // Then doubling from 50 ms after 500 ms: the cap is reached by 1.3 s.
+  run_for(1300ms);
+  const auto capped = sim_->stats().status_calls;
   run_for(2000ms);
-  const auto later = sim_->stats().status_calls - before - early;  // capped at one per 400 ms
+  const auto later = sim_->stats().status_calls - capped;  // capped at one per 400 ms
   EXPECT_LE(later, 6u);
   expect_nothing_leaked();
 }

@@ -44,7 +44,7 @@ TEST(ServiceConfig, EveryKeyIsRead) {
     "pipe_name": "rb-test", "allowed_groups": ["VPN Users"], "max_clients": 8,
     "phonebooks": ["C:\\pbk\\a.pbk"], "allowed_entries": ["Office VPN"],
     "teardown_timeout_ms": 30000, "link_poll_ms": 2000, "stop_timeout_ms": 10000, "on_stop": "leave",
-    "reaper": {"initial_ms": 20, "max_ms": 1000, "stuck_poll_ms": 5000},
+    "reaper": {"initial_ms": 20, "max_ms": 1000, "dense_ms": 25, "stuck_poll_ms": 5000},
     "redial": {"Office VPN": {"attempts": 3, "backoff_ms": 2000}},
     "log": {"level": "debug", "dir": "D:\\logs", "max_size_mb": 5, "max_files": 3},
     "data_dir": "/var/lib/rasbroker"})"),
@@ -55,6 +55,7 @@ TEST(ServiceConfig, EveryKeyIsRead) {
   EXPECT_EQ(c.broker.on_stop, broker::OnStop::leave);
   EXPECT_EQ(c.broker.reaper_initial.count(), 20);
   EXPECT_EQ(c.broker.reaper_max.count(), 1000);
+  EXPECT_EQ(c.broker.reaper_dense.count(), 25);
   EXPECT_EQ(c.broker.stuck_poll.count(), 5000);
   EXPECT_EQ(c.broker.link_poll.count(), 2000);
   EXPECT_EQ(c.broker.redial.at("Office VPN").attempts, 3u);
@@ -82,6 +83,8 @@ TEST(ServiceConfig, ErrorsNameTheFileTheKeyAndTheProblem) {
       {R"({"reaper": {"initial_ms": 0}})", "\"reaper.initial_ms\" must be an integer from 1"},
       {R"({"reaper": {"initial_ms": 500, "max_ms": 100}})", "\"reaper.max_ms\" must not be smaller than initial_ms"},
       {R"({"reaper": {"speed": 1}})", "\"reaper.speed\" is not a known key"},
+      {R"({"reaper": {"dense_ms": 0}})", "\"reaper.dense_ms\" must be an integer from 1 to 60000"},
+      {R"({"reaper": {"dense_ms": 500, "max_ms": 100, "initial_ms": 50}})", "\"reaper.max_ms\" must not be smaller than dense_ms"},
       {R"({"redial": {"Office VPN": {"attempts": 101}}})", "\"redial.Office VPN.attempts\" must be an integer from 0 to 100"},
       {R"({"redial": {"Office VPN": {"tries": 1}}})", "\"redial.Office VPN.tries\" is not a known key"},
       {R"({"redial": []})", "\"redial\" must be an object"},
