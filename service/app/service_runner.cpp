@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "app/admission.hpp"
+#include "app/log_flusher.hpp"
 #include "broker/broker.hpp"
 #include "core/clock.hpp"
 #include "ipc/dispatcher.hpp"
@@ -57,6 +58,21 @@ void apply_log_level(spdlog::logger& log, const std::string& level) {
     throw config::ConfigError("log level: unknown level \"" + level +
                               "\" (trace, debug, info, warn, error, critical, off)");
   log.set_level(parsed);
+}
+
+// The request audit (ipc::Dispatcher, one line per request): the service log's sinks, but
+// flushed by `flusher` within log.flush_interval_ms rather than at every line — the hot
+// path writes nothing. Warnings and errors (refusals, internal errors) still flush at once.
+// Every other line of the service log flushes as before, and takes the audit lines
+// buffered before it along (same sinks, same order).
+std::shared_ptr<spdlog::logger> audit_logger(const std::shared_ptr<spdlog::logger>& log, const config::LogConfig& cfg,
+                                             std::optional<LogFlusher>& flusher) {
+  if (cfg.flush_interval_ms == 0) return log;
+  auto audit = log->clone(log->name());
+  audit->flush_on(std::max(log->flush_level(), spdlog::level::warn));
+  flusher.emplace(milliseconds(cfg.flush_interval_ms));
+  flusher->watch(audit);
+  return audit;
 }
 
 }  // namespace
@@ -277,7 +293,8 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
   auto broker = broker::Broker::create(io.get_executor(), *ras, cfg.broker, log_, options_.phonebook_trust,
                                        options_.events, broker::JournalSetup{open_journal(cfg), {}});
   broker->start();
-  ipc::Dispatcher dispatcher(broker, log_, options_.events, options_.refusal_log);
+  std::optional<LogFlusher> audit_flusher;  // outlives the dispatcher: its stop() flushes the audit's last lines
+  ipc::Dispatcher dispatcher(broker, audit_logger(log_, cfg.log, audit_flusher), options_.events, options_.refusal_log);
   Admission admission(dispatcher, cfg.max_clients, config::clients_per_user_limit(cfg), options_.session_limits, log_);
   asio::co_spawn(io, listener->accept_loop(admission), asio::detached);
 

@@ -245,6 +245,8 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
               }},
              {"max_size_mb", [&](const json& x, const std::string& kk) { c.log.max_size_mb = read_uint(l, x, kk, 1, 1024); }},
              {"max_files", [&](const json& x, const std::string& kk) { c.log.max_files = read_uint(l, x, kk, 1, 100); }},
+             {"flush_interval_ms",
+              [&](const json& x, const std::string& kk) { c.log.flush_interval_ms = read_uint(l, x, kk, 0, 60'000); }},
          });
        }},
   });

@@ -21,6 +21,10 @@ struct LogConfig {
   std::string dir;             // "" = platform default (Windows: %ProgramData%\RasBroker\logs)
   std::uint32_t max_size_mb = 10;
   std::uint32_t max_files = 5;
+  // The request audit reaches the log within this long (docs/operations.md, "Logging"); a
+  // crash loses at most this long of it. 0: every audit line is written at once, as any
+  // other line (a write per request).
+  std::uint32_t flush_interval_ms = 1000;
 };
 
 struct ServiceConfig {

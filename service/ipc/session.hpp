@@ -34,6 +34,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <nlohmann/json.hpp>
@@ -218,7 +219,18 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
         protocol::wipe(frame->text);  // the raw line may hold a password
         if (closing_) co_return;
       }
+      co_await let_the_writer_go_first();
     }
+  }
+
+  // Reading right after answering finds nothing: the client has not even got the answer
+  // yet, so Asio's speculative read fails (EAGAIN) and costs a system call per request.
+  // Yielding once lets write_loop() send the answer first (it was woken by enqueue()); by
+  // the time the read is tried again the client has often sent its next request, as with
+  // a plain echo server that writes before it reads.
+  boost::asio::awaitable<void> let_the_writer_go_first() {
+    if (outbox_.empty()) co_return;
+    co_await boost::asio::post(stream_.get_executor(), boost::asio::use_awaitable);
   }
 
   boost::asio::awaitable<void> handle_line(const std::string& line) {

@@ -209,12 +209,17 @@ void expect_dial_answered_shutting_down_across_stop(ServiceThread& service, cons
   EXPECT_EQ(answer["error"]["message"], "the service is stopping: dial \"Slow Dial VPN\" was hung up before it connected");
 }
 
-// Keeps every formatted line; text() copies them under the sink's own lock.
+// Keeps every formatted line; text() copies them under the sink's own lock. What was
+// flushed is what a file would hold after a crash.
 class CapturedLog::StringSink final : public spdlog::sinks::base_sink<std::mutex> {
  public:
   std::string text() {
     std::lock_guard lock(mutex_);
     return text_;
+  }
+  std::string flushed_text() {
+    std::lock_guard lock(mutex_);
+    return text_.substr(0, flushed_);
   }
 
  protected:
@@ -223,10 +228,11 @@ class CapturedLog::StringSink final : public spdlog::sinks::base_sink<std::mutex
     formatter_->format(msg, formatted);
     text_.append(formatted.data(), formatted.size());
   }
-  void flush_() override {}
+  void flush_() override { flushed_ = text_.size(); }
 
  private:
   std::string text_;
+  std::size_t flushed_ = 0;  // text_ up to here was flushed
 };
 
 CapturedLog::CapturedLog() : sink_(std::make_shared<StringSink>()) {
@@ -237,5 +243,6 @@ CapturedLog::CapturedLog() : sink_(std::make_shared<StringSink>()) {
 }
 
 std::string CapturedLog::text() const { return sink_->text(); }
+std::string CapturedLog::flushed_text() const { return sink_->flushed_text(); }
 
 }  // namespace rasbroker::app::test

@@ -129,12 +129,14 @@ void expect_hangup_answered_across_stop(ServiceThread& service, const std::strin
 void expect_dial_answered_shutting_down_across_stop(ServiceThread& service, const std::string& endpoint);
 
 // A logger at info level writing into a string the test reads (thread-safe), and
-// warnings and errors to stderr too, so a failing test shows them.
+// warnings and errors to stderr too, so a failing test shows them. It never flushes by
+// itself (no flush_on): flushed_text() is what a flush took, as a file would hold it.
 class CapturedLog {
  public:
   CapturedLog();
   std::shared_ptr<spdlog::logger> logger() const { return log_; }
   std::string text() const;
+  std::string flushed_text() const;
   bool contains(const std::string& needle) const { return text().find(needle) != std::string::npos; }
 
  private:

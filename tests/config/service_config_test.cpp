@@ -35,6 +35,7 @@ TEST(ServiceConfig, EmptyObjectGivesDocumentedDefaults) {
   EXPECT_EQ(c.broker.teardown_timeout, std::chrono::seconds(60));
   EXPECT_EQ(c.broker.on_stop, broker::OnStop::hangup);
   EXPECT_EQ(c.log.level, "info");
+  EXPECT_EQ(c.log.flush_interval_ms, 1000u);
   EXPECT_TRUE(c.broker.authorization.entries.empty());
   EXPECT_EQ(c.data_dir, "");
 }
@@ -46,7 +47,7 @@ TEST(ServiceConfig, EveryKeyIsRead) {
     "teardown_timeout_ms": 30000, "link_poll_ms": 2000, "stop_timeout_ms": 10000, "on_stop": "leave",
     "reaper": {"initial_ms": 20, "max_ms": 1000, "dense_ms": 25, "stuck_poll_ms": 5000},
     "redial": {"Office VPN": {"attempts": 3, "backoff_ms": 2000}},
-    "log": {"level": "debug", "dir": "D:\\logs", "max_size_mb": 5, "max_files": 3},
+    "log": {"level": "debug", "dir": "D:\\logs", "max_size_mb": 5, "max_files": 3, "flush_interval_ms": 250},
     "data_dir": "/var/lib/rasbroker"})"),
                                 "config.json");
   EXPECT_EQ(c.pipe_name, "rb-test");
@@ -68,6 +69,7 @@ TEST(ServiceConfig, EveryKeyIsRead) {
   EXPECT_EQ(c.log.dir, "D:\\logs");
   EXPECT_EQ(c.log.max_size_mb, 5u);
   EXPECT_EQ(c.log.max_files, 3u);
+  EXPECT_EQ(c.log.flush_interval_ms, 250u);
   EXPECT_EQ(c.data_dir, "/var/lib/rasbroker");
 }
 
@@ -99,6 +101,7 @@ TEST(ServiceConfig, ErrorsNameTheFileTheKeyAndTheProblem) {
       {R"({"redial": {"Office VPN": {"backoff_ms": 99}}})", "\"redial.Office VPN.backoff_ms\" must be an integer from 100"},
       {R"({"phonebooks": ["C:\\a.pbk", 2]})", "\"phonebooks[1]\" must be a string"},
       {R"({"log": {"max_size_mb": 1025}})", "\"log.max_size_mb\" must be an integer from 1 to 1024"},
+      {R"({"log": {"flush_interval_ms": 60001}})", "\"log.flush_interval_ms\" must be an integer from 0 to 60000"},
       {R"({"log": {"dir": "logs"}})", "\"log.dir\" must be an absolute path"},
       {R"({"data_dir": "state"})", "\"data_dir\" must be an absolute path (/...)"},
       {R"({"data_dir": ""})", "\"data_dir\" must not be empty"},

@@ -12,12 +12,12 @@
 #include <CLI/CLI.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
 #include "app/service_runner.hpp"
 #include "app/service_status.hpp"
 #include "host/linux/dev_host.hpp"
+#include "host/linux/stderr_log.hpp"
 
 namespace asio = boost::asio;
 using namespace rasbroker;
@@ -75,8 +75,7 @@ int main(int argc, char** argv) {
     return printed == 0 ? app::kExitOk : app::kExitUsage;
   }
 
-  auto log = spdlog::stderr_color_mt("rasbrokerd");
-  log->set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%-5l%$ %v");
+  auto log = host::make_stderr_logger("rasbrokerd");
   spdlog::set_default_logger(log);
 
   std::signal(SIGPIPE, SIG_IGN);  // a client gone mid-write is an error code, not the end
