@@ -286,6 +286,18 @@ const EntrySpec* Scenario::find(std::string_view name) const {
   return it == entries.end() ? nullptr : &*it;
 }
 
+EntryIndex::EntryIndex(const std::vector<EntrySpec>& entries) {
+  for (std::size_t i = 0; i < entries.size(); ++i) add(entries[i].name, i);
+}
+
+bool EntryIndex::add(const std::string& name, std::size_t i) { return by_name_.emplace(name, i).second; }
+
+std::optional<std::size_t> EntryIndex::find(std::string_view name) const {
+  const auto it = by_name_.find(name);
+  if (it == by_name_.end()) return std::nullopt;
+  return it->second;
+}
+
 Scenario parse_scenario(const json& doc) {
   const std::string top = "(top level)";
   if (!doc.is_object()) fail(top, "must be a JSON object");
@@ -293,23 +305,31 @@ Scenario parse_scenario(const json& doc) {
   if (doc.contains("comment")) string_value(doc["comment"], "comment");
 
   Scenario scenario;
+  EntryIndex index;
   if (!doc.contains("entries")) fail("entries", "is required (an array of entry objects)");
   const auto& entries = doc["entries"];
   if (!entries.is_array()) fail("entries", "must be an array of entry objects");
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string path = "entries[" + std::to_string(i) + "]";
     auto spec = parse_entry(entries[i], path);
-    if (const EntrySpec* earlier = scenario.find(spec.name)) {
+    if (!index.add(spec.name, i)) {
+      const EntrySpec& earlier = scenario.entries[*index.find(spec.name)];
       std::string problem = "duplicate entry name " + quote(spec.name);
-      if (earlier->name != spec.name) {
-        problem += " (entries[" + std::to_string(earlier - scenario.entries.data()) + "] is " + quote(earlier->name) +
+      if (earlier.name != spec.name) {
+        problem += " (entries[" + std::to_string(&earlier - scenario.entries.data()) + "] is " + quote(earlier.name) +
                    "; RAS compares entry names without regard to case)";
       }
       fail(path + ".name", problem);
     }
     scenario.entries.push_back(std::move(spec));
   }
+  // Looked up by the scenario's own spelling, the one `connected` and `enum_race` keep.
+  const auto find = [&](std::string_view name) -> const EntrySpec* {
+    const auto i = index.find(name);
+    return i ? &scenario.entries[*i] : nullptr;
+  };
 
+  std::set<std::string> connected_names, race_names;  // in the entries' own spelling
   if (doc.contains("connected")) {
     const auto& connected = doc["connected"];
     if (!connected.is_array()) fail("connected", "must be an array of entry names or objects");
@@ -317,12 +337,10 @@ Scenario parse_scenario(const json& doc) {
       const std::string path = "connected[" + std::to_string(i) + "]";
       std::string name;
       scenario.connected_origins.push_back(parse_connected(connected[i], path, name));
-      const EntrySpec* entry = scenario.find(name);
+      const EntrySpec* entry = find(name);
       if (entry == nullptr) fail(path, "no entry named " + quote(name));
       // Kept in the entry's own spelling, which is also what RAS reports for the connection.
-      if (std::find(scenario.connected.begin(), scenario.connected.end(), entry->name) != scenario.connected.end()) {
-        fail(path, "entry " + quote(name) + " listed twice");
-      }
+      if (!connected_names.insert(entry->name).second) fail(path, "entry " + quote(name) + " listed twice");
       scenario.connected.push_back(entry->name);
     }
   }
@@ -333,14 +351,11 @@ Scenario parse_scenario(const json& doc) {
     for (std::size_t i = 0; i < race.size(); ++i) {
       const std::string path = "enum_race[" + std::to_string(i) + "]";
       const auto name = string_value(race[i], path);
-      const EntrySpec* entry = scenario.find(name);
+      const EntrySpec* entry = find(name);
       if (entry == nullptr) fail(path, "no entry named " + quote(name));
-      const auto listed = [&](const std::vector<std::string>& names) {
-        return std::find(names.begin(), names.end(), entry->name) != names.end();
-      };
-      if (listed(scenario.enum_race)) fail(path, "entry " + quote(name) + " listed twice");
+      if (!race_names.insert(entry->name).second) fail(path, "entry " + quote(name) + " listed twice");
       // Connected from the start, it could not appear during an enumeration.
-      if (listed(scenario.connected)) fail(path, "entry " + quote(name) + " is already in \"connected\"");
+      if (connected_names.contains(entry->name)) fail(path, "entry " + quote(name) + " is already in \"connected\"");
       scenario.enum_race.push_back(entry->name);
     }
   }

@@ -4,6 +4,7 @@
 // is docs/simulator.md.
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -13,6 +14,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "ras/ras_api.hpp"
+#include "rasbroker/protocol/entry_name.hpp"
 
 namespace rasbroker::sim {
 
@@ -171,6 +173,23 @@ struct Scenario {
   // to case (docs/ras-rules.md#entry-names). nullptr when there is none. Whoever's
   // phonebook holds it: what a caller's RAS finds is Simulator::find_entry().
   const EntrySpec* find(std::string_view name) const;
+};
+
+// A scenario's entries by name as RAS compares names: Scenario::find() without the walk over
+// every entry, for whoever looks names up per entry or per connection (parse_scenario(), the
+// Simulator): with thousands of entries the walk made those O(n²).
+class EntryIndex {
+ public:
+  EntryIndex() = default;
+  explicit EntryIndex(const std::vector<EntrySpec>& entries);
+  // Adds entries[i] named `name`; false (nothing added) when a name RAS takes for the same
+  // entry is there already.
+  bool add(const std::string& name, std::size_t i);
+  // The index of the entry named `name` (any case); nullopt when there is none.
+  std::optional<std::size_t> find(std::string_view name) const;
+
+ private:
+  std::map<std::string, std::size_t, protocol::EntryNameLess> by_name_;
 };
 
 // Invalid scenario. what() names the key path and the problem, e.g.

@@ -14,10 +14,10 @@ constexpr ras::Handle kHandleStride = 0x10;
 }  // namespace
 
 Simulator::Simulator(Scenario scenario, SimulatorOptions options)
-    : scenario_(std::move(scenario)), options_(options) {
+    : scenario_(std::move(scenario)), options_(options), entry_index_(scenario_.entries) {
   const auto now = Clock::now();
   for (std::size_t i = 0; i < scenario_.connected.size(); ++i) {
-    const auto* entry = scenario_.find(scenario_.connected[i]);
+    const auto* entry = entry_named(scenario_.connected[i]);
     if (entry == nullptr) continue;  // parse_scenario() rejects this
     Conn& c = add_external_connected_locked(*entry, {}, now);
     c.origin = i < scenario_.connected_origins.size() ? std::optional(scenario_.connected_origins[i]) : std::nullopt;
@@ -42,6 +42,11 @@ std::string Simulator::backend_name() const { return "sim"; }
 Simulator::Conn* Simulator::find_locked(ras::Handle h) {
   const auto it = conns_.find(h);
   return it == conns_.end() ? nullptr : &it->second;
+}
+
+const EntrySpec* Simulator::entry_named(std::string_view name) const {
+  const auto i = entry_index_.find(name);
+  return i ? &scenario_.entries[*i] : nullptr;
 }
 
 Simulator::Conn& Simulator::add_connection_locked(const EntrySpec& entry, Clock::time_point now, bool external) {

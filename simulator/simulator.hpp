@@ -266,6 +266,8 @@ class Simulator final : public ras::RasApi {
 
   // simulator.cpp: the connection table and the transitions the other parts share.
   Conn* find_locked(ras::Handle h);
+  // scenario_.find(name) through the index: the scenario's entry named `name` (any case).
+  const EntrySpec* entry_named(std::string_view name) const;
   const EntrySpec& spec(const Conn& c) const { return scenario_.entries[c.entry]; }
   // A dropped link whose handle RAS no longer knows (drop_mode invalid_handle): status and
   // RasHangUp answer 6, though the caller still owes the RasHangUp its RasDial required.
@@ -317,6 +319,7 @@ class Simulator final : public ras::RasApi {
 
   const Scenario scenario_;
   const SimulatorOptions options_;
+  const EntryIndex entry_index_;  // scenario_.entries by name: looked up per dial and per connection
 
   mutable std::mutex mu_;
   std::condition_variable cv_;

@@ -92,7 +92,7 @@ ras::DialResult Simulator::ras_dial(const RasDialCall& call, ras::DialProgressFn
 
 void Simulator::enum_race_locked(Clock::time_point now) {
   if (enum_race_next_ >= scenario_.enum_race.size()) return;
-  const EntrySpec* entry = scenario_.find(scenario_.enum_race[enum_race_next_++]);
+  const EntrySpec* entry = entry_named(scenario_.enum_race[enum_race_next_++]);
   if (entry == nullptr) return;  // parse_scenario() rejects this
   for (const auto& [h, c] : conns_) {
     if (&spec(c) == entry && c.phase != Phase::gone && c.phase != Phase::tearing_down) return;  // used up
@@ -244,7 +244,7 @@ std::uint32_t Simulator::enum_entries(const std::string& phonebook, std::vector<
 const EntrySpec* Simulator::find_entry(std::string_view name, std::string_view phonebook) const {
   // Entry names are unique in a scenario (as RAS compares them), so the name picks the entry;
   // the phonebook decides whether this caller's RAS reads the file that holds it.
-  const EntrySpec* entry = scenario_.find(name);
+  const EntrySpec* entry = entry_named(name);
   if (entry == nullptr || !phonebook_visible(*entry, phonebook, options_.account, scenario_.null_phonebook)) {
     return nullptr;
   }

@@ -165,7 +165,7 @@ void Simulator::restore(const json& state) {
     r.conn.handle = unsigned_at(j, at, "handle");
     if (r.conn.handle == ras::kNullHandle) fail(at + ".handle", "must not be the null handle");
     const auto name = string_at(j, at, "entry");
-    const EntrySpec* entry = scenario_.find(name);  // as RAS finds it: any case
+    const EntrySpec* entry = entry_named(name);  // as RAS finds it: any case
     if (entry == nullptr) fail(at + ".entry", "no entry named \"" + name + "\" in the scenario");
     r.conn.entry = static_cast<std::size_t>(entry - scenario_.entries.data());
     const auto phase = string_at(j, at, "phase");

@@ -97,22 +97,24 @@ Record* Broker::find_seq(std::uint64_t seq) {
 }
 
 Record* Broker::find_handle(ras::Handle h) {
-  for (auto& [seq, r] : records_)
-    if (r.handle == h) return &r;
-  return nullptr;
+  const auto seq = index_.by_handle(h);
+  return seq ? find_seq(*seq) : nullptr;
 }
 
 Record* Broker::find_id(const std::string& id) {
-  for (auto& [seq, r] : records_)
-    if (r.info.id == id) return &r;
-  return nullptr;
+  // An id is "c" and the record's sequence number (add_record, restore_record).
+  const auto seq = RecordIndex::seq_of_id(id);
+  Record* r = seq ? find_seq(*seq) : nullptr;
+  return r && r->info.id == id ? r : nullptr;
 }
 
 Record* Broker::find_active_entry(std::string_view entry) {
+  const auto* seqs = index_.by_entry(entry);
+  if (!seqs) return nullptr;
   // Prefer a live connection over one still tearing down.
   Record* tearing = nullptr;
-  for (auto& [seq, r] : records_) {
-    if (!protocol::same_entry(r.info.entry, entry)) continue;
+  for (auto seq : *seqs) {
+    Record& r = records_.at(seq);
     if (r.info.state == ConnectionState::dialing || r.info.state == ConnectionState::connected) return &r;
     if (r.info.state == ConnectionState::hanging_up && !tearing) tearing = &r;
   }
@@ -141,6 +143,7 @@ Record& Broker::add_record(ras::Handle h, const std::string& entry, const std::s
   r.info.id = "c" + std::to_string(seq);
   r.info.entry = entry;
   r.info.phonebook = phonebook;
+  index_.add(seq, h, entry);
   return r;
 }
 
@@ -157,7 +160,25 @@ void Broker::publish(const Record& r) {
   for (auto& s : live) s->listener(r.info);
 }
 
-void Broker::erase(std::uint64_t seq) { records_.erase(seq); }
+void Broker::erase(std::uint64_t seq) {
+  const auto it = records_.find(seq);
+  if (it == records_.end()) return;
+  index_.remove(seq, it->second.handle, it->second.info.entry);
+  records_.erase(it);
+}
+
+std::optional<std::string> Broker::index_problem() const {
+  for (const auto& [seq, r] : records_) {
+    const auto* seqs = index_.by_entry(r.info.entry);
+    if (!seqs || !seqs->contains(seq)) return r.info.id + " is not found by its entry";
+    const auto holder = index_.by_handle(r.handle);
+    const auto it = holder ? records_.find(*holder) : records_.end();
+    if (it == records_.end() || it->second.handle != r.handle) return r.info.id + " is not found by its handle";
+  }
+  if (index_.size_by_handle() != records_.size() || index_.size_by_entry() != records_.size())
+    return "the indexes hold records the broker does not";
+  return std::nullopt;
+}
 
 std::vector<Broker::HeldHandle> Broker::held_handles() const {
   std::vector<HeldHandle> out;
@@ -251,19 +272,27 @@ asio::awaitable<std::vector<protocol::Connection>> Broker::hangup(protocol::Hang
 std::vector<protocol::Connection> Broker::list() {
   adopt_new_connections();
   std::vector<protocol::Connection> out;
+  out.reserve(records_.size());
   for (auto& [seq, r] : records_) out.push_back(r.info);
   return out;
 }
 
 std::vector<protocol::Connection> Broker::list(const authz::Caller& caller) {
+  adopt_new_connections();
+  // One copy per connection, the caller's view of it: at 10,000 connections every copy shows.
   std::vector<protocol::Connection> out;
-  for (auto& c : list())
-    if (auto seen = policy_.view(caller, c)) out.push_back(std::move(*seen));
+  out.reserve(records_.size());
+  for (auto& [seq, r] : records_)
+    if (auto seen = policy_.view(caller, r.info)) out.push_back(std::move(*seen));
   return out;
 }
 
 protocol::Connection Broker::get(const protocol::Selector& which, const authz::Caller& caller) {
-  adopt_new_connections();
+  // Adoption only adds connections the broker does not hold: a record already selected by
+  // id, or a live one of the entry (preferred to any newcomer), answers without asking RAS.
+  // Only a miss, or an entry whose connection is tearing down, may be news from RAS.
+  const Record* held = which.id ? find_id(*which.id) : which.entry ? find_active_entry(*which.entry) : nullptr;
+  if (!held || held->info.state == ConnectionState::hanging_up) adopt_new_connections();
   const auto& info = select(which).front()->info;
   policy_.require_get(caller, info);
   return policy_.masked(caller, info);

@@ -30,6 +30,7 @@
 #include "core/notifier.hpp"
 #include "events/admin_events.hpp"
 #include "broker/record.hpp"
+#include "broker/record_index.hpp"
 #include "journal/journal.hpp"
 #include "ras/ras_api.hpp"
 #include "rasbroker/protocol/methods.hpp"
@@ -107,6 +108,9 @@ class Broker : public std::enable_shared_from_this<Broker> {
   };
   std::vector<HeldHandle> held_handles() const;
   std::size_t subscription_slots() const noexcept { return subscriptions_.size(); }
+  // What is wrong with the record indexes (a record they miss, or one they hold that is
+  // gone); nullopt when they agree with the records. For the tests' invariants.
+  std::optional<std::string> index_problem() const;
 
  private:
   Broker(boost::asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
@@ -171,7 +175,8 @@ class Broker : public std::enable_shared_from_this<Broker> {
 
   // The journal (restore.cpp): taking back at start what it names, keeping it up to date.
   void restore_from_journal();
-  // Restores one record RAS still has; false (logged) when its connection is gone.
+  // Restores one record RAS still has; false (logged) when its connection is gone. `listed`:
+  // RasEnumConnections' answer, sorted by handle.
   bool restore_record(const journal::JournalRecord& saved, const std::vector<ras::ActiveConnection>& listed);
   journal::Journal journal_snapshot() const;
   // A change the journal must have (not ras_state chatter); ignores adopted records.
@@ -212,6 +217,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
   // took (keyed as RAS compares entry names).
   std::set<std::pair<Clock::time_point, std::uint64_t>> reaper_queue_;
   std::map<std::string, TeardownModel, protocol::EntryNameLess> teardown_models_;
+  RecordIndex index_;  // records_ by handle and by entry: add_record, restore_record and erase keep it
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration
   std::uint64_t next_seq_ = 1;
   std::vector<std::weak_ptr<Subscription>> subscriptions_;
@@ -221,6 +227,7 @@ class Broker : public std::enable_shared_from_this<Broker> {
   Notifier watch_wake_;    // a link became connected, or someone else's dial awaits adoption
   Notifier stop_wake_;     // stop() began: pending redials give up
   boost::asio::cancellation_signal reaper_cancel_, watch_cancel_;
+  bool notification_posted_ = false;  // on_ras_notification(): a look is queued, the burst joins it
   bool started_ = false;
   bool stopping_ = false;
   bool stopped_ = false;  // stop() stopped waiting for teardowns: no more will be seen

@@ -6,6 +6,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <spdlog/spdlog.h>
@@ -32,9 +33,20 @@ void Broker::on_ras_notification() {
   // RASCN_Disconnection: a connection ended, perhaps a teardown the reaper waits for. Also
   // while stopping: the stop waits for the reaper.
   hurry_teardowns();
-  if (stopping_) return;
-  adopt_new_connections();
-  check_links();
+  if (stopping_ || notification_posted_) return;
+  // A burst of notifications is one look: every teardown that ends signals one, each look
+  // enumerates and checks every link (O(n)), so a look per notification made `hangup --all`
+  // at 10,000 connections O(n²) and stalled every client. The look runs after the handlers
+  // already queued, so the rest of the burst finds it pending and adds nothing.
+  notification_posted_ = true;
+  asio::post(ex_, [weak = weak_from_this()] {
+    auto self = weak.lock();
+    if (!self) return;
+    self->notification_posted_ = false;
+    if (self->stopping_) return;
+    self->adopt_new_connections();
+    self->check_links();
+  });
 }
 
 void Broker::on_host_event(HostEvent event) {

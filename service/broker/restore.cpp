@@ -16,6 +16,17 @@ namespace rasbroker::broker {
 using protocol::ConnectionState;
 using protocol::Reason;
 
+namespace {
+
+// Orders RasEnumConnections' answer by handle, and finds a handle in it.
+struct ListedByHandle {
+  static ras::Handle key(const ras::ActiveConnection& c) { return c.handle; }
+  static ras::Handle key(ras::Handle h) { return h; }
+  bool operator()(const auto& a, const auto& b) const { return key(a) < key(b); }
+};
+
+}  // namespace
+
 journal::Journal Broker::journal_snapshot() const {
   journal::Journal j;
   j.next_seq = next_seq_;
@@ -72,6 +83,8 @@ void Broker::restore_from_journal() {
                ras_.error_string(rc));
     listed.clear();
   }
+  // Looked up by handle for every saved record: sorted once, not searched n times.
+  std::sort(listed.begin(), listed.end(), ListedByHandle{});
   std::size_t restored = 0;
   std::uint64_t highest = 0;
   for (const auto& record : saved.records) {
@@ -96,10 +109,12 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
   };
   if (saved.seq == 0 || saved.handle == ras::kNullHandle || find_seq(saved.seq) || find_handle(saved.handle))
     return dropped("a duplicate or incomplete record");
-  const auto other = std::find_if(listed.begin(), listed.end(), [&](const ras::ActiveConnection& c) {
-    return c.handle == saved.handle && !protocol::same_entry(c.entry, info.entry);
+  // `listed` is sorted by handle (restore_from_journal).
+  const auto [first, last] = std::equal_range(listed.begin(), listed.end(), saved.handle, ListedByHandle{});
+  const auto other = std::find_if(first, last, [&](const ras::ActiveConnection& c) {
+    return !protocol::same_entry(c.entry, info.entry);
   });
-  if (other != listed.end()) return dropped("RAS now lists that handle for the entry " + protocol::quoted(other->entry));
+  if (other != last) return dropped("RAS now lists that handle for the entry " + protocol::quoted(other->entry));
   ras::ConnectStatus st;
   const std::uint32_t rc = ras_.get_connect_status(saved.handle, st);
   if (rc == ras::err::kInvalidHandle) return dropped("its connection is gone");
@@ -112,6 +127,7 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
   r.handle = saved.handle;
   r.info = info;
   r.info.id = "c" + std::to_string(saved.seq);
+  index_.add(r.seq, r.handle, r.info.entry);
   r.info.adopted = info.adopted;  // only a hanging_up one (the journal's reader checks)
   if (rc == ras::err::kSuccess) r.info.ras_state = ras::state_name(st.state);
   if (info.adopted) {

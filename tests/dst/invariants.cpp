@@ -30,6 +30,9 @@ void Simulation::check() {
 
 void Simulation::check_handles() {
   const auto held = process_.broker->held_handles();
+  // Every RAS event and request finds its record through the indexes: one that disagrees
+  // with the records misroutes a progress callback, a hang-up or a get.
+  if (auto problem = process_.broker->index_problem()) return fail("record index: " + *problem);
   if (held.size() > kMaxRecords) return fail("the broker holds " + std::to_string(held.size()) + " records");
   std::map<ras::Handle, int> owners;
   for (const auto& h : held) {

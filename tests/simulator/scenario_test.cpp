@@ -101,6 +101,33 @@ TEST(Scenario, EntryNamesResolveWithoutRegardToCase) {
   EXPECT_EQ(s.find("Office"), nullptr);
 }
 
+// The index parse_scenario() and the simulator look names up with agrees with Scenario::find.
+TEST(Scenario, TheEntryIndexFindsWhatFindFinds) {
+  const auto s = parse_scenario_text(R"({"entries": [{"name": "Office VPN"}, {"name": "Büro"}, {"name": "VPN 1"}]})", "");
+  const EntryIndex index(s.entries);
+  for (const char* name : {"OFFICE VPN", "office vpn", "büro", "BÜRO", "vpn 1", "VPN 10", "Office", ""}) {
+    const auto i = index.find(name);
+    EXPECT_EQ(i ? &s.entries[*i] : nullptr, s.find(name)) << name;
+  }
+}
+
+// Thousands of entries, all connected at start (the scale test bed, issue 10): each one once,
+// duplicates still refused at the end of the list.
+TEST(Scenario, ThousandsOfConnectedEntriesParse) {
+  nlohmann::json entries = nlohmann::json::array(), connected = nlohmann::json::array();
+  for (int i = 0; i < 5000; ++i) {
+    entries.push_back({{"name", "VPN " + std::to_string(i)}});
+    connected.push_back("vpn " + std::to_string(i));
+  }
+  const auto s = parse_scenario({{"entries", entries}, {"connected", connected}});
+  ASSERT_EQ(s.connected.size(), 5000u);
+  EXPECT_EQ(s.connected[4999], "VPN 4999");
+  connected.push_back("VPN 17");
+  EXPECT_THROW(parse_scenario({{"entries", entries}, {"connected", connected}}), ScenarioError);
+  entries.push_back({{"name", "vpn 4999"}});
+  EXPECT_THROW(parse_scenario({{"entries", entries}}), ScenarioError);
+}
+
 struct BadCase {
   const char* json;
   const char* message;
