@@ -166,6 +166,8 @@ class DialCli final : public SubcommandCli {
     phonebook_ = cli().add_option("--phonebook", phonebook_value_, "Phonebook file (default: the system's)")->type_name("P");
     cli().add_flag("--wait,-w", dial_.wait, "Wait until connected (shows the RAS state on a terminal)");
     timeout_ = add_timeout(cli(), timeout_value_, "Give up after S seconds (1..86400)");
+    cli().add_flag("--keep", dial_.keep,
+                   "Keep it connected: pin the entry (administrators; saved credentials only; see `rasbroker pin`)");
   }
   ~DialCli() override { protocol::wipe(refused_password_); }
 
@@ -184,6 +186,11 @@ class DialCli final : public SubcommandCli {
     if (password_stdin_) {
       dial_.password_source = PasswordSource::standard_input;
       dial_.password_prompt = "Password: ";
+    }
+    if (dial_.keep && (dial_.username || dial_.domain || password_stdin_)) {
+      throw ClientError(ClientError::Kind::usage,
+                        "--keep dials with the credentials saved for the entry: not with --user, --domain or "
+                        "--password-stdin (the service never keeps a password for a pinned entry)");
     }
     command.dial = std::move(dial_);
   }
@@ -255,6 +262,32 @@ class EntriesCli final : public SubcommandCli {
  private:
   std::string phonebook_value_;
   CLI::Option* phonebook_;
+};
+
+// pin ENTRY [--phonebook P], unpin ENTRY.
+class PinCli final : public SubcommandCli {
+ public:
+  PinCli(CLI::App& app, bool pin)
+      : SubcommandCli(app, pin ? "pin" : "unpin",
+                      pin ? "Keep an entry connected: dial it now and whenever it is down (administrators)"
+                          : "Stop keeping an entry connected; its connection stays up (administrators)"),
+        pin_(pin) {
+    cli().add_option("ENTRY", entry_, "Phonebook entry name")->required();
+    if (pin) phonebook_ = cli().add_option("--phonebook", phonebook_value_, "Phonebook file (default: the system's)")->type_name("P");
+  }
+
+  void fill(Command& command) override {
+    if (pin_) validate_entry_to_dial(entry_);
+    else validate_entry_name(entry_);
+    command.kind = pin_ ? CommandKind::pin : CommandKind::unpin;
+    command.pin_entry = entry_;
+    if (phonebook_ && phonebook_->count() > 0) command.phonebook = phonebook_value_;
+  }
+
+ private:
+  bool pin_;
+  std::string entry_, phonebook_value_;
+  CLI::Option* phonebook_ = nullptr;
 };
 
 // list, watch, status: no options of their own.
@@ -382,6 +415,8 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
   EntriesCli entries(app);
   PlainCli watch(app, "watch", "Print connection changes as they happen (until Ctrl-C)", CommandKind::watch);
   PlainCli status(app, "status", "Show the service's status", CommandKind::status);
+  PinCli pin(app, true);
+  PinCli unpin(app, false);
   RasdialCli rasdial(app, args, rasdial_at);
 
   if (auto exit = run_cli11(app, cli11_arguments(args, rasdial_at), json_requested, dial)) return std::move(*exit);
@@ -391,11 +426,12 @@ ParseResult parse_command_line(const std::vector<std::string>& args) {
   cmd.json = globals.json;
   if (globals.version) return exit_printing(exit_code::ok, version_text(cmd.json));
   try {
-    const std::array<SubcommandCli*, 8> subcommands{&dial, &hangup, &list, &get, &entries, &watch, &status, &rasdial};
+    const std::array<SubcommandCli*, 10> subcommands{&dial,  &hangup, &list, &get,   &entries,
+                                                     &watch, &status, &pin,  &unpin, &rasdial};
     const auto chosen = std::find_if(subcommands.begin(), subcommands.end(), [](auto* s) { return s->parsed(); });
     if (chosen == subcommands.end()) {
       throw ClientError(ClientError::Kind::usage,
-                        "a command is required (dial, hangup, list, get, entries, watch, status, rasdial)");
+                        "a command is required (dial, hangup, list, get, entries, watch, status, pin, unpin, rasdial)");
     }
     (*chosen)->fill(cmd);
   } catch (const RasdialHelp&) {

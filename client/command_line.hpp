@@ -19,6 +19,8 @@ enum class CommandKind {
   entries,
   watch,
   status,
+  pin,    // `rasbroker pin ENTRY [--phonebook P]`
+  unpin,  // `rasbroker unpin ENTRY`
   rasdial_list,    // `rasbroker rasdial`
   rasdial_dial,    // `rasbroker rasdial ENTRY [USER [PASSWORD|*]] [/DOMAIN:d] [/PHONEBOOK:f]`
   rasdial_hangup,  // `rasbroker rasdial [ENTRY] /DISCONNECT`
@@ -41,6 +43,7 @@ struct DialOptions {
   std::optional<std::size_t> password_arg;  // its index in the argument vector
   bool wait = false;                        // wait "connected" instead of "accepted"
   std::optional<std::uint32_t> timeout_s;
+  bool keep = false;                        // --keep: pin the entry too (saved credentials only)
 };
 
 struct HangupOptions {
@@ -56,7 +59,8 @@ struct Command {
   DialOptions dial;                     // dial, rasdial_dial
   HangupOptions hangup;                 // hangup, rasdial_hangup
   protocol::Selector get_target;        // get
-  std::optional<std::string> phonebook; // entries
+  std::optional<std::string> phonebook; // entries, pin
+  std::string pin_entry;                // pin, unpin
 };
 
 struct ParseResult {

@@ -99,6 +99,8 @@ class Runner {
       case CommandKind::entries: return entries();
       case CommandKind::watch: return watch();
       case CommandKind::status: return status();
+      case CommandKind::pin: return pin();
+      case CommandKind::unpin: return unpin();
     }
     return exit_code::failure;
   }
@@ -136,6 +138,7 @@ class Runner {
     p.phonebook = d.phonebook;
     p.wait = d.wait ? protocol::DialWait::connected : protocol::DialWait::accepted;
     p.timeout_ms = timeout_ms(d.timeout_s);
+    p.keep = d.keep;
     switch (d.password_source) {
       case PasswordSource::none: break;
       case PasswordSource::standard_input:
@@ -198,6 +201,7 @@ class Runner {
     } else {
       io_.out << "Dialing " << quoted(c.entry) << " (id " << c.id << "); the dial continues in the service.\n";
     }
+    if (d.keep && !cmd_.json) io_.out << "Pinned " << quoted(c.entry) << ": the service keeps it connected.\n";
     return exit_code::ok;
   }
 
@@ -209,6 +213,12 @@ class Runner {
     p.timeout_ms = timeout_ms(h.timeout_s);
     const json result = client().call(method::hangup, protocol::to_json(p), h.wait ? wait_timeout(h.timeout_s) : kReplyTimeout);
     const protocol::ConnectionList list = decode([&] { return protocol::connection_list_from_json(result); });
+    if (!cmd_.json && result.contains("unpinned") && result["unpinned"].is_array()) {
+      // An administrator's hang-up of a pinned entry's connection ends the pin (docs/client.md).
+      for (const auto& entry : result["unpinned"])
+        if (entry.is_string())
+          io_.out << "Unpinned " << quoted(entry.get<std::string>()) << ": the service no longer keeps it connected.\n";
+    }
     if (cmd_.json) {
       print_json(result);
     } else if (rasdial_style()) {
@@ -248,7 +258,8 @@ class Runner {
     return show(method::list, json::object(), protocol::connection_list_from_json,
                 [this](const protocol::ConnectionList& result) {
                   return rasdial_style() ? format_rasdial_list(result.connections)
-                                         : format_connection_table(result.connections);
+                                         : format_connection_table(result.connections) +
+                                               format_pins(result.pins, std::chrono::system_clock::now());
                 });
   }
 
@@ -266,6 +277,24 @@ class Runner {
   int status() {
     return show(method::status, json::object(), protocol::status_result_from_json,
                 [this](const protocol::StatusResult& s) { return format_status(s, endpoint_); });
+  }
+
+  int pin() {
+    protocol::PinParams p;
+    p.entry = cmd_.pin_entry;
+    p.phonebook = cmd_.phonebook;
+    return show(protocol::method::pin, protocol::to_json(p), protocol::pin_from_json, [](const protocol::Pin& pin) {
+      return "Pinned " + quoted(pin.entry) + ": " + protocol::describe(pin, std::chrono::system_clock::now()) + ".\n";
+    });
+  }
+
+  int unpin() {
+    return show(protocol::method::unpin, protocol::to_json(protocol::UnpinParams{cmd_.pin_entry}),
+                protocol::unpin_result_from_json, [](const protocol::UnpinResult& r) {
+                  if (!r.pin) return "Unpinned " + quoted(r.entry) + " (any connection of it stays up).\n";
+                  return quoted(r.entry) + " is pinned by the service's configuration: " +
+                         protocol::describe(*r.pin, std::chrono::system_clock::now()) + ".\n";
+                });
   }
 
   int watch() {

@@ -102,8 +102,16 @@ std::string format_connection_table(const std::vector<Connection>& connections) 
   return format_table({"ID", "ENTRY", "STATE", "RAS STATE", "OWNER", "SINCE"}, rows);
 }
 
+std::string format_pins(const std::vector<protocol::Pin>& pins, protocol::TimePoint now) {
+  if (pins.empty()) return "";
+  std::vector<std::vector<std::string>> rows;
+  for (const auto& p : pins)
+    rows.push_back({p.entry, std::string(protocol::to_string(p.source)), p.connection.value_or("-"), protocol::describe(p, now)});
+  return "\nPinned entries (kept connected by the service):\n" + format_table({"ENTRY", "PINNED BY", "ID", "STATE"}, rows);
+}
+
 std::string format_connection_details(const Connection& c) {
-  return format_key_values({
+  std::vector<std::pair<std::string, std::string>> rows{
       {"id", c.id},
       {"entry", c.entry},
       {"phonebook", c.phonebook.empty() ? "(system)" : c.phonebook},
@@ -116,7 +124,10 @@ std::string format_connection_details(const Connection& c) {
       {"dialed at", time_or_dash(c.dialed_at)},
       {"connected at", time_or_dash(c.connected_at)},
       {"hangup at", time_or_dash(c.hangup_at)},
-  });
+  };
+  // Only a pinned entry's connection says so (list's pins say how the pin is doing).
+  if (c.pinned) rows.push_back({"pinned", "yes: the service keeps it connected"});
+  return format_key_values(rows);
 }
 
 bool is_system_phonebook(std::string_view path) {
@@ -177,7 +188,7 @@ std::string format_status(const protocol::StatusResult& s, const std::string& en
                           std::to_string(n.stuck) + ")"},
       {"reaper queue", std::to_string(s.reaper_queue)},
       {"stopping", yes_no(s.stopping)},
-  });
+  }) + format_pins(s.pins, std::chrono::system_clock::now());
 }
 
 std::string format_event_line(const Connection& c, std::string_view timestamp) {

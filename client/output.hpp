@@ -25,6 +25,9 @@ std::string error_label(const protocol::ConnectionError& e);  // "691: Access de
 
 // list: ID, ENTRY, STATE, RAS STATE, OWNER, SINCE; "No connections." when empty.
 std::string format_connection_table(const std::vector<protocol::Connection>& connections);
+// list and status: the pinned entries, "Pinned entries:" and one a line (entry, source,
+// what it is doing: "retrying in 40 s after 800: ..."), relative to `now`; "" when none.
+std::string format_pins(const std::vector<protocol::Pin>& pins, protocol::TimePoint now);
 // get: every field of a connection.
 std::string format_connection_details(const protocol::Connection& c);
 // A system phonebook: "" or ...\Microsoft\Network\Connections\Pbk\rasphone.pbk (the
