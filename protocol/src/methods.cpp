@@ -60,6 +60,10 @@ std::vector<T> read_result_array(const nlohmann::json& j, const std::string& key
   return out;
 }
 
+std::vector<Pin> read_pins(const nlohmann::json& j) {
+  return read_result_array<Pin>(j, "pins", [](const nlohmann::json& e, const std::string&) { return pin_from_json(e); });
+}
+
 nlohmann::json selector_json(const Selector& s) {
   nlohmann::json j = nlohmann::json::object();
   if (s.id) j["id"] = *s.id;
@@ -72,7 +76,7 @@ nlohmann::json selector_json(const Selector& s) {
 
 bool is_known_method(std::string_view name) {
   for (const auto m : {method::ping, method::status, method::dial, method::hangup, method::list, method::get,
-                       method::entries, method::subscribe}) {
+                       method::entries, method::subscribe, method::pin, method::unpin}) {
     if (m == name) return true;
   }
   return false;
@@ -89,7 +93,7 @@ void parse_empty_params(const nlohmann::json& params, std::string_view /*method_
 // ---- status -------------------------------------------------------------------------
 
 nlohmann::json to_json(const StatusResult& r) {
-  return nlohmann::json{
+  nlohmann::json j{
       {"version", r.version},
       {"protocol_version", r.protocol_version},
       {"pid", r.pid},
@@ -104,6 +108,8 @@ nlohmann::json to_json(const StatusResult& r) {
       {"reaper_queue", r.reaper_queue},
       {"stopping", r.stopping},
   };
+  if (!r.pins.empty()) j["pins"] = r.pins;
+  return j;
 }
 
 StatusResult status_result_from_json(const nlohmann::json& j) {
@@ -123,6 +129,7 @@ StatusResult status_result_from_json(const nlohmann::json& j) {
   s.connections.total = u32(counts->required_integer("total", 0, kU32Max));
   s.reaper_queue = u32(r.required_integer("reaper_queue", 0, kU32Max));
   s.stopping = r.required_boolean("stopping");
+  if (r.has("pins")) s.pins = read_pins(j);
   return s;
 }
 
@@ -130,7 +137,7 @@ StatusResult status_result_from_json(const nlohmann::json& j) {
 
 DialParams parse_dial_params(const nlohmann::json& params) {
   const ObjectReader r(detail::params_object(params), kParams,
-                       {}, {"entry", "phonebook", "username", "password", "domain", "wait", "timeout_ms", "redial"});
+                       {}, {"entry", "phonebook", "username", "password", "domain", "wait", "timeout_ms", "redial", "keep"});
   DialParams p;
   p.entry = r.required_string("entry", kEntryRule);
   if (const auto problem = entry_name_problem(p.entry); !problem.empty()) r.fail_member("entry", problem);
@@ -157,6 +164,14 @@ DialParams parse_dial_params(const nlohmann::json& params) {
     if (const auto b = redial->integer("backoff_ms", 100, 3'600'000)) policy.backoff_ms = u32(*b);
     p.redial = policy;
   }
+  p.keep = r.boolean("keep").value_or(false);
+  if (p.keep) {
+    // A pin dials again and again with what it keeps: never a password (a pin never holds one).
+    for (const char* member : {"password", "username", "domain", "redial"})
+      if (r.has(member))
+        r.fail_member(member, "cannot be given with \"keep\": a pinned entry is dialled with the credentials saved "
+                              "for it, and backs off by its own schedule (pin's \"backoff\")");
+  }
   return p;
 }
 
@@ -169,6 +184,7 @@ nlohmann::json to_json(const DialParams& p) {
   j["wait"] = p.wait == DialWait::connected ? "connected" : "accepted";
   if (p.timeout_ms) j["timeout_ms"] = *p.timeout_ms;
   if (p.redial) j["redial"] = {{"attempts", p.redial->attempts}, {"backoff_ms", p.redial->backoff_ms}};
+  if (p.keep) j["keep"] = true;
   return j;
 }
 
@@ -200,12 +216,16 @@ nlohmann::json to_json(const HangupParams& p) {
 nlohmann::json to_json(const ConnectionList& r) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& c : r.connections) list.push_back(c);
-  return nlohmann::json{{"connections", std::move(list)}};
+  nlohmann::json j{{"connections", std::move(list)}};
+  if (!r.pins.empty()) j["pins"] = r.pins;
+  return j;
 }
 
 ConnectionList connection_list_from_json(const nlohmann::json& j) {
   auto read = [](const nlohmann::json& e, const std::string& path) { return detail::read_connection(e, kResult, path); };
-  return ConnectionList{read_result_array<Connection>(j, "connections", read)};
+  ConnectionList out{read_result_array<Connection>(j, "connections", read), {}};
+  if (j.is_object() && j.contains("pins") && !j.at("pins").is_null()) out.pins = read_pins(j);
+  return out;
 }
 
 // ---- get ----------------------------------------------------------------------------

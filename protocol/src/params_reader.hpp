@@ -101,5 +101,11 @@ void require_object(const nlohmann::json& j, const ReadContext& ctx, std::string
 // The one Connection reader, shared by from_json(Connection) and the result readers.
 // path: "" or "connections[2]".
 Connection read_connection(const nlohmann::json& j, const ReadContext& ctx, const std::string& path);
+// A ConnectionError's form ({ras_error, message[, extended_error]}), shared by pins.cpp.
+nlohmann::json error_json(const ConnectionError& e);
+ConnectionError read_connection_error(const ObjectReader& error);
+// An RFC 3339 time member (null: absent), as the connection's timestamps are written.
+std::optional<TimePoint> read_time_member(const ObjectReader& r, std::string_view key);
+nlohmann::json time_member_json(const std::optional<TimePoint>& t);
 
 }  // namespace rasbroker::protocol::detail

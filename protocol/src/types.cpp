@@ -123,13 +123,13 @@ nlohmann::json time_json(const std::optional<TimePoint>& t) {
   return format_rfc3339(*t);
 }
 
-nlohmann::json error_json(const ConnectionError& e) {
+}  // namespace
+
+nlohmann::json detail::error_json(const ConnectionError& e) {
   nlohmann::json j{{"ras_error", e.ras_error}, {"message", e.message}};
   if (e.extended_error != 0) j["extended_error"] = e.extended_error;  // present only when RAS gave one
   return j;
 }
-
-}  // namespace
 
 void to_json(nlohmann::json& j, const Connection& c) {
   j = nlohmann::json{
@@ -141,12 +141,13 @@ void to_json(nlohmann::json& j, const Connection& c) {
       {"adopted", c.adopted},
       {"owner", c.owner ? nlohmann::json{{"pid", c.owner->pid}, {"user", c.owner->user}} : nlohmann::json()},
       {"reason", c.reason ? nlohmann::json(to_string(*c.reason)) : nlohmann::json()},
-      {"error", c.error ? error_json(*c.error) : nlohmann::json()},
+      {"error", c.error ? detail::error_json(*c.error) : nlohmann::json()},
       {"stuck", c.stuck},
       {"dialed_at", time_json(c.dialed_at)},
       {"connected_at", time_json(c.connected_at)},
       {"hangup_at", time_json(c.hangup_at)},
   };
+  if (c.pinned) j["pinned"] = true;  // only on a pinned entry's connection (pins.hpp)
 }
 
 void from_json(const nlohmann::json& j, Connection& c) { c = detail::read_connection(j, detail::kConnection, ""); }
@@ -188,18 +189,24 @@ Connection read_connection(const nlohmann::json& j, const ReadContext& ctx, cons
       r.fail_member("reason", R"(must be one of "requested", "dial_failed", "link_lost", "service_stop", "timeout")");
     }
   }
-  if (const auto error = r.object("error")) {
-    constexpr auto kMaxError = std::numeric_limits<std::uint32_t>::max();
-    c.error = ConnectionError{static_cast<std::uint32_t>(error->required_integer("ras_error", 0, kMaxError)),
-                              error->required_string("message"),
-                              static_cast<std::uint32_t>(error->integer("extended_error", 0, kMaxError).value_or(0))};
-  }
+  if (const auto error = r.object("error")) c.error = read_connection_error(*error);
   c.stuck = r.required_boolean("stuck");
   c.dialed_at = read_time(r, "dialed_at");
   c.connected_at = read_time(r, "connected_at");
   c.hangup_at = read_time(r, "hangup_at");
+  c.pinned = r.boolean("pinned").value_or(false);
   return c;
 }
+
+ConnectionError read_connection_error(const ObjectReader& error) {
+  constexpr auto kMaxError = std::numeric_limits<std::uint32_t>::max();
+  return ConnectionError{static_cast<std::uint32_t>(error.required_integer("ras_error", 0, kMaxError)),
+                         error.required_string("message"),
+                         static_cast<std::uint32_t>(error.integer("extended_error", 0, kMaxError).value_or(0))};
+}
+
+std::optional<TimePoint> read_time_member(const ObjectReader& r, std::string_view key) { return read_time(r, key); }
+nlohmann::json time_member_json(const std::optional<TimePoint>& t) { return time_json(t); }
 
 }  // namespace detail
 

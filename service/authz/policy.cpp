@@ -59,6 +59,19 @@ void Policy::require_dial(const Caller& caller, std::string_view entry) const {
   throw Refusal(why, why + "; the requester is in none of them");
 }
 
+void Policy::require_pin(const Caller& caller, std::string_view entry) const {
+  require_unpin(caller, entry);
+  require_dial(caller, entry);
+}
+
+void Policy::require_unpin(const Caller& caller, std::string_view entry) const {
+  if (caller.admin) return;
+  const std::string why = "entry " + in_quotes(entry) + " is pinned and unpinned only by administrators";
+  throw Refusal(why, why);
+}
+
+bool Policy::sees_pins(const Caller& caller) const noexcept { return caller.admin || rules_.list == ListScope::all; }
+
 // What hanging up `c` needs beyond what `caller` has, or nullptr when it may.
 static const char* hangup_needs(const Rules& rules, const Caller& caller, const Connection& c) {
   if (caller.admin) return nullptr;

@@ -10,6 +10,7 @@
 //     dial   the allow-list's entries open to them (an entry may name groups);
 //     hangup and get the connections they own; another user's or an adopted connection only
 //            when hangup_others / hangup_adopted say "anyone" (get: never);
+//     pin, unpin: never (a pinned connection is hung up only by an administrator, which unpins it);
 //     list and watch: every connection, or only their own (list: "own"); other users' owner
 //            fields as they are, or left out (show_other_owners: false).
 #include <optional>
@@ -53,6 +54,14 @@ class Policy {
   void require_dial(const Caller& caller, std::string_view entry) const;
   void require_hangup(const Caller& caller, const protocol::Connection& c) const;
   void require_get(const Caller& caller, const protocol::Connection& c) const;
+
+  // Pinning an entry (pin, dial with keep) and ending a pin (unpin, the hang-up of a pinned
+  // connection): administrators only, and a pin dials only what require_dial allows them.
+  void require_pin(const Caller& caller, std::string_view entry) const;
+  void require_unpin(const Caller& caller, std::string_view entry) const;
+  // Whether `caller` sees the pinned entries (list, status, get): administrators, and
+  // everyone when list is "all" (a pin is the service's, not a user's).
+  bool sees_pins(const Caller& caller) const noexcept;
 
   // What `hangup all` covers for `caller`: the connections it may hang up.
   bool may_hang_up(const Caller& caller, const protocol::Connection& c) const;

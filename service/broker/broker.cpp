@@ -47,6 +47,7 @@ Broker::Broker(asio::any_io_executor ex, ras::RasApi& ras, BrokerConfig config,
       log_(log ? std::move(log) : spdlog::default_logger()),
       events_(std::move(events)),
       journal_store_(std::move(journal.store)),
+      pin_rng_(config_.pin_jitter_seed ? config_.pin_jitter_seed : std::random_device{}()),
       changed_(ex),
       reaper_wake_(ex),
       watch_wake_(ex),
@@ -74,6 +75,7 @@ void Broker::start() {
   });
   restore_from_journal();
   adopt_new_connections();
+  arm_pins();  // after the journal and adoption: a pinned entry already up is followed, not dialled
   asio::co_spawn(ex_, [self = shared_from_this()] { return self->reaper_loop(); },
                  asio::bind_cancellation_slot(reaper_cancel_.slot(), asio::detached));
   asio::co_spawn(ex_, [self = shared_from_this()] { return self->link_watch_loop(); },
@@ -145,6 +147,7 @@ Record& Broker::add_record(ras::Handle h, const std::string& entry, const std::s
 }
 
 void Broker::publish(const Record& r) {
+  if (!pins_.empty()) pin_saw(r);
   changed_.notify_all();
   // Copy first: a listener may unsubscribe (or subscribe) while we iterate.
   std::vector<std::shared_ptr<Subscription>> live;
@@ -154,7 +157,8 @@ void Broker::publish(const Record& r) {
     live.push_back(std::move(s));
     return false;
   });
-  for (auto& s : live) s->listener(r.info);
+  const protocol::Connection info = shown(r.info);
+  for (auto& s : live) s->listener(info);
 }
 
 void Broker::erase(std::uint64_t seq) { records_.erase(seq); }
@@ -195,7 +199,8 @@ asio::awaitable<bool> Broker::wait_change(std::optional<Clock::time_point> deadl
 // ---------------------------------------------------------------- hang-up, queries
 
 asio::awaitable<std::vector<protocol::Connection>> Broker::hangup(protocol::HangupParams params,
-                                                                  authz::Caller caller) {
+                                                                  authz::Caller caller,
+                                                                  std::vector<std::string>* unpinned) {
   // Every target is authorised before any is hung up. "all" is all the caller may hang up
   // (a user's own, with the default policy): never a refusal.
   std::vector<Record*> selected = select(params.target);
@@ -203,6 +208,8 @@ asio::awaitable<std::vector<protocol::Connection>> Broker::hangup(protocol::Hang
     std::erase_if(selected, [&](const Record* r) { return !policy_.may_hang_up(caller, r->info); });
   else
     for (const Record* r : selected) policy_.require_hangup(caller, r->info);
+  auto released = release_pins_for_hangup(selected, caller, params.target.all);
+  if (unpinned) *unpinned = std::move(released);
   std::vector<std::uint64_t> targets;
   for (Record* r : selected) {
     targets.push_back(r->seq);
@@ -251,7 +258,7 @@ asio::awaitable<std::vector<protocol::Connection>> Broker::hangup(protocol::Hang
 std::vector<protocol::Connection> Broker::list() {
   adopt_new_connections();
   std::vector<protocol::Connection> out;
-  for (auto& [seq, r] : records_) out.push_back(r.info);
+  for (auto& [seq, r] : records_) out.push_back(shown(r.info));
   return out;
 }
 
@@ -264,9 +271,11 @@ std::vector<protocol::Connection> Broker::list(const authz::Caller& caller) {
 
 protocol::Connection Broker::get(const protocol::Selector& which, const authz::Caller& caller) {
   adopt_new_connections();
+  if (which.entry && !find_active_entry(*which.entry))
+    if (auto down = pinned_but_down(*which.entry, caller)) throw *down;
   const auto& info = select(which).front()->info;
   policy_.require_get(caller, info);
-  return policy_.masked(caller, info);
+  return policy_.masked(caller, shown(info));
 }
 
 void Broker::require_allowed_phonebook(const std::string& path) {

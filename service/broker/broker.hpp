@@ -11,6 +11,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <random>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,7 @@
 #include "broker/host_event.hpp"
 #include "broker/journal_writer.hpp"
 #include "broker/phonebooks.hpp"
+#include "broker/pin.hpp"
 #include "core/notifier.hpp"
 #include "events/admin_events.hpp"
 #include "broker/record.hpp"
@@ -68,9 +70,12 @@ class Broker : public std::enable_shared_from_this<Broker> {
   // authz::Policy allows: a refusal is an authz::Refusal (unauthorized). Other errors are
   // thrown as protocol::RpcError. A dial's owner is caller.owner.
   boost::asio::awaitable<protocol::Connection> dial(protocol::DialParams params, authz::Caller caller);
-  // `all` is every connection the caller may hang up.
+  // `all` is every connection the caller may hang up. An administrator's hang-up of a pinned
+  // entry's connection unpins it (named in `unpinned`); a non-admin's is refused ("all"
+  // leaves it out).
   boost::asio::awaitable<std::vector<protocol::Connection>> hangup(protocol::HangupParams params,
-                                                                   authz::Caller caller);
+                                                                   authz::Caller caller,
+                                                                   std::vector<std::string>* unpinned = nullptr);
   std::vector<protocol::Connection> list(const authz::Caller& caller);  // adopts newcomers first
   protocol::Connection get(const protocol::Selector& which, const authz::Caller& caller);
   // Every connection, owners included, as the service itself sees them (adopts newcomers first).
@@ -78,8 +83,16 @@ class Broker : public std::enable_shared_from_this<Broker> {
   std::vector<protocol::EntryInfo> entries(const std::string& phonebook);
   protocol::StatusResult status() const;
 
+  // Pinned entries (pins.cpp; docs/operations.md, "Always-on entries"): administrators only
+  // (authz::Policy::require_pin), idempotent, answered with the pin's state. `pins` is what
+  // list and status show `caller` (authz::Policy::sees_pins).
+  protocol::Pin pin(const protocol::PinParams& params, const authz::Caller& caller);
+  protocol::UnpinResult unpin(const protocol::UnpinParams& params, const authz::Caller& caller);
+  std::vector<protocol::Pin> pins(const authz::Caller& caller) const;
+
   // The host saw the machine resume or its network change: links may have dropped (or
-  // others' dials appeared) without a RAS notification, so look now. On the executor.
+  // others' dials appeared) without a RAS notification, so look now; pinned entries that
+  // are down are dialled now (their failure count stays). On the executor.
   void on_host_event(HostEvent event);
 
   // Every state change of every connection goes to each listener, on the executor.
@@ -178,6 +191,32 @@ class Broker : public std::enable_shared_from_this<Broker> {
   void maybe_redial(const Record& dropped);
   boost::asio::awaitable<void> redial_after(DialPlan plan, Clock::duration delay);
 
+  // Pinned entries (pins.cpp).
+  PinRecord* find_pin(std::string_view entry);
+  const PinRecord* find_pin(std::string_view entry) const;
+  // Creates or re-arms (failures start over) the pin of `entry`; does not dial.
+  PinRecord& arm_pin(const std::string& entry, const std::string& phonebook, std::optional<protocol::PinBackoff> backoff,
+                     protocol::PinSource source);
+  // Ends a run-time pin (nullopt); stops one the configuration makes (returned).
+  std::optional<protocol::Pin> release_pin(PinRecord& p, const std::string& why);
+  void arm_pins();  // at start: the configuration's pins, then the journal's
+  boost::asio::awaitable<protocol::Connection> dial_and_keep(protocol::DialParams params, authz::Caller caller);
+  std::vector<std::string> release_pins_for_hangup(std::vector<Record*>& selected, const authz::Caller& caller, bool all);
+  void attempt_pin(PinRecord& p, bool rethrow);  // dials now, or follows the entry's connection
+  void pin_follow(PinRecord& p, const Record& r);
+  void pin_saw(const Record& r);  // every published change
+  void pin_failed(PinRecord& p, protocol::ConnectionError error);
+  void schedule_pin(PinRecord& p, Clock::duration delay);
+  void cancel_pin_dial(PinRecord& p);
+  boost::asio::awaitable<void> pin_wait(std::string entry, std::uint64_t generation, std::shared_ptr<Timer> timer);
+  void post_pin_attempt(const PinRecord& p);
+  void retry_pins_now(HostEvent why);
+  void publish_pinned(const std::string& entry);
+  // `c` as clients see it: "pinned" set when its entry is.
+  protocol::Connection shown(const protocol::Connection& c) const;
+  // get by entry of a pinned entry with no connection: not_found, with the pin's state.
+  std::optional<protocol::RpcError> pinned_but_down(std::string_view entry, const authz::Caller& caller) const;
+
   // Throws unauthorized unless `path` may be dialled from or listed (broker/phonebooks.hpp).
   void require_allowed_phonebook(const std::string& path);
   // Throws unauthorized, saying why and what to do, while a configured `path` can be
@@ -201,6 +240,9 @@ class Broker : public std::enable_shared_from_this<Broker> {
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration
   std::uint64_t next_seq_ = 1;
   std::vector<std::weak_ptr<Subscription>> subscriptions_;
+  std::map<std::string, PinRecord, protocol::EntryNameLess> pins_;  // keyed as RAS compares entry names
+  std::vector<journal::JournalPin> journalled_pins_;  // read by restore_from_journal, armed by arm_pins
+  std::mt19937_64 pin_rng_;                           // the pins' jitter (config pin_jitter_seed)
 
   Notifier changed_;       // any record changed: request waiters re-check
   Notifier reaper_wake_;   // a teardown was queued

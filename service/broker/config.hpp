@@ -9,6 +9,7 @@
 
 #include "authz/rules.hpp"
 #include "rasbroker/protocol/entry_name.hpp"
+#include "rasbroker/protocol/pins.hpp"
 
 namespace rasbroker::broker {
 
@@ -19,6 +20,14 @@ enum class OnStop { hangup, leave };
 struct RedialConfig {
   std::uint32_t attempts = 0;
   std::uint32_t backoff_ms = 5000;
+};
+
+// An entry the service keeps connected from its start (configuration key keep_connected;
+// docs/operations.md, "Always-on entries"): dialled with the credentials saved for it.
+struct KeepConnected {
+  std::string entry;
+  std::string phonebook;  // "": RAS's default phonebooks (and the configured ones, as for dial)
+  protocol::PinBackoff backoff;
 };
 
 struct BrokerConfig {
@@ -41,6 +50,10 @@ struct BrokerConfig {
   // Phonebook files besides the system ones that may be dialled from and are listed by
   // `entries` (broker/phonebooks.hpp: no other file is ever handed to RAS).
   std::vector<std::string> phonebooks;
+  // Pinned entries (broker/pins.hpp). Their jitter comes from a generator seeded with
+  // pin_jitter_seed, or, when 0, from std::random_device (tests seed it: schedules repeat).
+  std::vector<KeepConnected> keep_connected;
+  std::uint64_t pin_jitter_seed = 0;
 };
 
 }  // namespace rasbroker::broker

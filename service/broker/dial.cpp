@@ -52,6 +52,7 @@ std::string no_such_entry(const std::string& entry, const std::string& phonebook
 }  // namespace
 
 asio::awaitable<protocol::Connection> Broker::dial(protocol::DialParams params, authz::Caller caller) {
+  if (params.keep) co_return co_await dial_and_keep(std::move(params), std::move(caller));  // pins.cpp
   if (stopping_) throw RpcError(ErrorCode::shutting_down, "the service is stopping: no new dials");
   // The allow-list compares as RAS does: "office vpn" is the entry "Office VPN".
   policy_.require_dial(caller, params.entry);

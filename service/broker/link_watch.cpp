@@ -38,6 +38,7 @@ void Broker::on_host_event(HostEvent event) {
   if (stopping_) return;
   log_->info("host: {}; checking every link now", to_string(event));
   on_ras_notification();
+  retry_pins_now(event);
 }
 
 void Broker::check_links() {
@@ -121,6 +122,7 @@ asio::awaitable<void> Broker::link_watch_loop() {
 
 void Broker::maybe_redial(const Record& ended) {
   if (stopping_ || !ended.plan) return;
+  if (find_pin(ended.info.entry)) return;  // a pin supersedes the dial's redial policy (pins.cpp)
   const DialPlan& plan = *ended.plan;
   // Redial after a link drop, or after a failed redial attempt; never after the
   // first dial failed (bad credentials would just be retried).

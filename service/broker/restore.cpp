@@ -38,6 +38,8 @@ journal::Journal Broker::journal_snapshot() const {
     saved.redials_used = r.plan->redials_used;
     j.records.push_back(std::move(saved));
   }
+  for (const auto& [entry, p] : pins_)
+    if (p.shown.source == protocol::PinSource::runtime) j.pins.push_back({p.shown.entry, p.shown.phonebook, p.shown.backoff});
   return j;
 }
 
@@ -63,6 +65,7 @@ void Broker::restore_from_journal() {
     return;
   }
   const journal::Journal& saved = *loaded.journal;
+  journalled_pins_ = saved.pins;  // armed by arm_pins(), after the configuration's
   // The listing guards against a handle RAS has given to another entry since; whether a
   // connection is still there is RasGetConnectStatus's answer, since RasEnumConnections may
   // not list a dial in progress and never lists a teardown (docs/simulator.md).

@@ -140,6 +140,49 @@ void read_authorization(const ObjectReader& top, const json& v, const std::strin
 
 constexpr std::uint32_t kDay = 86'400'000;
 
+// keep_connected: [{"entry": name, "phonebook": path?, "backoff": {"initial_ms"?, "max_ms"?}?}, ...]
+// (docs/operations.md, "Always-on entries"). No credentials: a pin dials with the saved ones.
+void read_keep_connected(const ObjectReader& top, const json& v, const std::string& key, broker::BrokerConfig& b) {
+  if (!v.is_array()) top.fail(key, "must be an array of {\"entry\", \"phonebook\", \"backoff\"} objects");
+  b.keep_connected.clear();
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const std::string at = element(top.child(key), i);
+    ObjectReader o(v[i], top.where(), at);
+    broker::KeepConnected k;
+    bool named = false;
+    o.read({
+        {"entry",
+         [&](const json& x, const std::string& kk) {
+           k.entry = read_string(o, x, kk, false);
+           check_entry_name(o, k.entry, kk);
+           named = true;
+         }},
+        {"phonebook", [&](const json& x, const std::string& kk) { k.phonebook = read_string(o, x, kk, false); }},
+        {"backoff",
+         [&](const json& x, const std::string& kk) {
+           ObjectReader bo(x, top.where(), o.child(kk));
+           bo.read({
+               {"initial_ms",
+                [&](const json& y, const std::string& k3) {
+                  k.backoff.initial_ms = read_uint(bo, y, k3, protocol::kPinBackoffMinMs, protocol::kPinBackoffInitialMaxMs);
+                }},
+               {"max_ms",
+                [&](const json& y, const std::string& k3) {
+                  k.backoff.max_ms = read_uint(bo, y, k3, protocol::kPinBackoffMinMs, protocol::kPinBackoffMaxMs);
+                }},
+           });
+           if (k.backoff.max_ms < k.backoff.initial_ms) bo.fail("max_ms", "must not be smaller than initial_ms");
+         }},
+    });
+    if (!named) o.fail("entry", "is required");
+    // One connection per entry: two pins of one entry would fight over it.
+    for (const auto& earlier : b.keep_connected)
+      if (protocol::same_entry(earlier.entry, k.entry))
+        o.fail("entry", "names the same entry as \"" + earlier.entry + "\" (RAS ignores case in entry names)");
+    b.keep_connected.push_back(std::move(k));
+  }
+}
+
 bool is_absolute_windows_path(const std::string& p) {
   const bool drive = p.size() >= 3 && std::isalpha(static_cast<unsigned char>(p[0])) && p[1] == ':' &&
                      (p[2] == '\\' || p[2] == '/');
@@ -214,6 +257,7 @@ ServiceConfig parse_service_config(const json& j, const std::string& where) {
            b.redial[entry] = rc;
          }
        }},
+      {"keep_connected", [&](const json& v, const std::string& k) { read_keep_connected(top, v, k, b); }},
       {"log",
        [&](const json& v, const std::string& k) {
          ObjectReader l(v, where, top.child(k));

@@ -19,6 +19,7 @@ constexpr KindInfo kKinds[] = {
     {Kind::internal_error, Severity::error, 1, "internal error"},
     {Kind::dial_failed, Severity::warning, 3, "dial failed"},
     {Kind::teardown_stuck, Severity::warning, 4, "teardown stuck"},
+    {Kind::pin_stopped, Severity::warning, 4, "pinned entry stopped"},
     {Kind::unauthorized_request, Severity::warning, 4, "unauthorized request"},
     {Kind::pipe_squatted, Severity::error, 1, "pipe squatted"},
     {Kind::phonebook_untrusted, Severity::warning, 1, "phonebook not trusted"},
@@ -85,6 +86,11 @@ void AdminEvents::dial_failed(std::string_view entry, std::uint32_t ras_error, s
 void AdminEvents::teardown_stuck(std::string_view entry, std::string_view id, std::int64_t after_ms,
                                  std::string_view ras_state) const {
   write(Kind::teardown_stuck, {protocol::quoted(entry), std::string(id), std::to_string(after_ms), std::string(ras_state)});
+}
+
+void AdminEvents::pin_stopped(std::string_view entry, std::uint32_t ras_error, std::string_view ras_text,
+                              std::string_view advice) const {
+  write(Kind::pin_stopped, {protocol::quoted(entry), std::to_string(ras_error), std::string(ras_text), std::string(advice)});
 }
 
 void AdminEvents::unauthorized_request(std::string_view method, std::int64_t pid, std::string_view user,

@@ -27,6 +27,7 @@ enum class Kind : std::uint16_t {
   internal_error = 105,
   dial_failed = 200,
   teardown_stuck = 201,
+  pin_stopped = 202,
   unauthorized_request = 300,
   pipe_squatted = 301,
   phonebook_untrusted = 302,
@@ -82,6 +83,10 @@ class AdminEvents {
   void dial_failed(std::string_view entry, std::uint32_t ras_error, std::string_view ras_text) const;
   void teardown_stuck(std::string_view entry, std::string_view id, std::int64_t after_ms,
                       std::string_view ras_state) const;
+  // A pinned entry is no longer dialled: RAS's error is one dialling again cannot fix (bad
+  // credentials, no such entry, interactive sign-in); `advice` says what to do.
+  void pin_stopped(std::string_view entry, std::uint32_t ras_error, std::string_view ras_text,
+                   std::string_view advice) const;
   void unauthorized_request(std::string_view method, std::int64_t pid, std::string_view user,
                             std::string_view reason) const;
   void pipe_squatted(std::string_view reason) const;

@@ -126,6 +126,7 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
     s.version = RASBROKER_VERSION;
     s.protocol_version = protocol::kProtocolVersion;
     s.pid = RB_GETPID();
+    s.pins = broker_->pins(client.caller);
     co_return protocol::to_json(s);
   }
   if (name == m::dial) {
@@ -135,12 +136,21 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
   }
   if (name == m::hangup) {
     auto params = protocol::parse_hangup_params(call.params);
-    auto conns = co_await broker_->hangup(std::move(params), client.caller);
-    co_return protocol::to_json(protocol::ConnectionList{std::move(conns)});
+    std::vector<std::string> unpinned;
+    auto conns = co_await broker_->hangup(std::move(params), client.caller, &unpinned);
+    json answer = protocol::to_json(protocol::ConnectionList{std::move(conns), {}});
+    if (!unpinned.empty()) answer["unpinned"] = std::move(unpinned);  // docs/protocol.md, "Pinned entries"
+    co_return answer;
   }
   if (name == m::list) {
     protocol::parse_empty_params(call.params, name);
-    co_return protocol::to_json(protocol::ConnectionList{broker_->list(client.caller)});
+    co_return protocol::to_json(protocol::ConnectionList{broker_->list(client.caller), broker_->pins(client.caller)});
+  }
+  if (name == m::pin) {
+    co_return json(broker_->pin(protocol::parse_pin_params(call.params), client.caller));
+  }
+  if (name == m::unpin) {
+    co_return protocol::to_json(broker_->unpin(protocol::parse_unpin_params(call.params), client.caller));
   }
   if (name == m::get) {
     auto which = protocol::parse_get_params(call.params);

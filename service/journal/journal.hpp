@@ -18,9 +18,10 @@
 
 namespace rasbroker::journal {
 
-// Version 1 is the first. A store reads every version up to kJournalVersion; a newer one is
+// Version 1 is the first; version 2 adds the run-time pins. A store reads every version up
+// to kJournalVersion (older ones through journal_json.cpp's migrations); a newer one is
 // refused (moved aside), never guessed at.
-inline constexpr std::uint32_t kJournalVersion = 1;
+inline constexpr std::uint32_t kJournalVersion = 2;
 
 // One connection the service dialled (adopted ones are not journalled: they belong to
 // whoever dialled them, and a restart adopts them again).
@@ -41,10 +42,21 @@ struct JournalRecord {
   std::uint32_t redials_used = 0;
 };
 
+// An entry an administrator pinned at run time (pin, or dial with keep): pinned again at
+// the next start. Pins the configuration makes are not journalled (the configuration is
+// where they come from), and neither is a pin's state: a restart dials it afresh.
+struct JournalPin {
+  std::string entry;
+  std::string phonebook;
+  protocol::PinBackoff backoff;
+  bool operator==(const JournalPin&) const = default;
+};
+
 struct Journal {
   std::uint32_t version = kJournalVersion;
   std::uint64_t next_seq = 1;  // ids never repeat across restarts
   std::vector<JournalRecord> records;
+  std::vector<JournalPin> pins;  // since version 2
 };
 
 // Where the journal is kept (the file store: journal/file_store.hpp).

@@ -119,9 +119,32 @@ JournalRecord record_from_json(const json& j, const std::string& at) {
   return r;
 }
 
+json pin_to_json(const JournalPin& p) {
+  return {{"entry", p.entry},
+          {"phonebook", p.phonebook},
+          {"backoff", {{"initial_ms", p.backoff.initial_ms}, {"max_ms", p.backoff.max_ms}}}};
+}
+
+JournalPin pin_from_json(const json& j, const std::string& at) {
+  const Members m(j, at, {"entry", "phonebook", "backoff"});
+  JournalPin p;
+  p.entry = m.string("entry");
+  if (p.entry.empty()) fail(m.path("entry"), "must not be empty");
+  p.phonebook = m.string("phonebook");
+  const Members backoff(m.required("backoff"), m.path("backoff"), {"initial_ms", "max_ms"});
+  p.backoff.initial_ms = backoff.u32("initial_ms");
+  p.backoff.max_ms = backoff.u32("max_ms");
+  // The ranges the pin method accepts: a journal is never trusted beyond what a client could ask.
+  if (p.backoff.initial_ms < protocol::kPinBackoffMinMs || p.backoff.initial_ms > protocol::kPinBackoffInitialMaxMs)
+    fail(backoff.path("initial_ms"), "is out of range");
+  if (p.backoff.max_ms < p.backoff.initial_ms || p.backoff.max_ms > protocol::kPinBackoffMaxMs)
+    fail(backoff.path("max_ms"), "is out of range");
+  return p;
+}
+
 // A document of the current version.
 Journal journal_from_json(const json& document) {
-  const Members m(document, "", {"version", "next_seq", "records"});
+  const Members m(document, "", {"version", "next_seq", "records", "pins"});
   Journal journal;
   journal.next_seq = m.unsigned_number("next_seq");
   if (journal.next_seq == 0) fail("next_seq", "must be at least 1");
@@ -136,14 +159,24 @@ Journal journal_from_json(const json& document) {
     if (!seqs.insert(record.seq).second) fail(at + ".seq", "repeats an earlier record's seq");
     journal.records.push_back(std::move(record));
   }
+  const json& pins = m.required("pins");
+  if (!pins.is_array()) fail("pins", "must be an array");
+  for (std::size_t i = 0; i < pins.size(); ++i)
+    journal.pins.push_back(pin_from_json(pins[i], "pins[" + std::to_string(i) + "]"));
   return journal;
 }
 
-// kMigrations[n - 1] turns a version n document into a version n + 1 document. Version 1
-// is the first, so there are none yet; a version 2 adds its step here, and every older
+// Version 1 -> 2: the run-time pins came; a version 1 service had none.
+json add_pins(json document) {
+  if (document.contains("pins")) fail("pins", "is not a journal member");  // not in version 1: damaged
+  document["pins"] = json::array();
+  return document;
+}
+
+// kMigrations[n - 1] turns a version n document into a version n + 1 document: every older
 // document is brought forward before the one reader of the current form reads it.
 using Migration = json (*)(json document);
-constexpr std::array<Migration, kJournalVersion - 1> kMigrations{};
+constexpr std::array<Migration, kJournalVersion - 1> kMigrations{add_pins};
 
 json migrate_to_current(json document, std::uint32_t version) {
   for (std::uint32_t v = version; v < kJournalVersion; ++v) {
@@ -158,7 +191,12 @@ json migrate_to_current(json document, std::uint32_t version) {
 std::string encode_journal(const Journal& journal) {
   json records = json::array();
   for (const auto& r : journal.records) records.push_back(record_to_json(r));
-  const json document{{"version", kJournalVersion}, {"next_seq", journal.next_seq}, {"records", std::move(records)}};
+  json pins = json::array();
+  for (const auto& p : journal.pins) pins.push_back(pin_to_json(p));
+  const json document{{"version", kJournalVersion},
+                      {"next_seq", journal.next_seq},
+                      {"records", std::move(records)},
+                      {"pins", std::move(pins)}};
   // Invalid UTF-8 (which the service never stores) is replaced rather than failing a save.
   return document.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }

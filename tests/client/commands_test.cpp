@@ -32,7 +32,7 @@ struct CannedService : FakeService {
       if (method == "subscribe") {
         s.respond(req, {{"subscribed", true}});
       } else if (method == "list") {
-        s.respond(req, protocol::to_json(protocol::ConnectionList{connections}));
+        s.respond(req, protocol::to_json(protocol::ConnectionList{connections, {}}));
       } else if (method == "dial") {
         Connection c = make_connection("c3", req["params"]["entry"],
                                        req["params"]["wait"] == "connected" ? ConnectionState::connected
@@ -51,7 +51,7 @@ struct CannedService : FakeService {
         if (hit.empty() && !p.value("all", false)) {
           s.respond_error(req, RpcError(ErrorCode::not_found, "no such connection"));
         } else {
-          s.respond(req, protocol::to_json(protocol::ConnectionList{hit}));
+          s.respond(req, protocol::to_json(protocol::ConnectionList{hit, {}}));
         }
       } else if (method == "get") {
         s.respond(req, json(connections[0]));
@@ -336,7 +336,7 @@ TEST(Commands, ListGetEntriesStatus) {
   EXPECT_EQ(svc.params(0), json::object());
 
   auto list_json = run_cli({"list", "--json"}, svc);
-  EXPECT_EQ(json::parse(list_json.out), protocol::to_json(protocol::ConnectionList{svc.connections}));
+  EXPECT_EQ(json::parse(list_json.out), protocol::to_json(protocol::ConnectionList{svc.connections, {}}));
 
   auto get = run_cli({"get", "Office VPN"}, svc);
   EXPECT_EQ(svc.params(2), (json{{"entry", "Office VPN"}}));

@@ -283,3 +283,42 @@ TEST(ServiceConfig, ThePerUserClientLimitIsAQuarterOfMaxClientsByDefault) {
 
 }  // namespace
 }  // namespace rasbroker::config
+
+namespace rasbroker::config {
+namespace {
+
+TEST(ServiceConfig, KeepConnectedIsReadWithItsDefaults) {
+  const auto c = parse_service_config(json::parse(R"({"keep_connected": [
+      {"entry": "Office VPN"},
+      {"entry": "Lab VPN", "phonebook": "D:\\lab\\lab.pbk", "backoff": {"initial_ms": 2000, "max_ms": 60000}}]})"),
+                                      "config.json");
+  ASSERT_EQ(c.broker.keep_connected.size(), 2u);
+  EXPECT_EQ(c.broker.keep_connected[0].entry, "Office VPN");
+  EXPECT_EQ(c.broker.keep_connected[0].phonebook, "");
+  EXPECT_EQ(c.broker.keep_connected[0].backoff, (protocol::PinBackoff{5'000, 600'000}));
+  EXPECT_EQ(c.broker.keep_connected[1].phonebook, "D:\\lab\\lab.pbk");
+  EXPECT_EQ(c.broker.keep_connected[1].backoff, (protocol::PinBackoff{2'000, 60'000}));
+  EXPECT_TRUE(parse_service_config(json::object(), "config.json").broker.keep_connected.empty());
+}
+
+TEST(ServiceConfig, KeepConnectedErrorsNameTheKey) {
+  expect_refused({
+      {R"({"keep_connected": {"entry": "A"}})", "\"keep_connected\" must be an array"},
+      {R"({"keep_connected": [{}]})", "\"keep_connected[0].entry\" is required"},
+      {R"({"keep_connected": [{"entry": ""}]})", "\"keep_connected[0].entry\" must not be empty"},
+      {R"({"keep_connected": [{"entry": "a|b"}]})", "\"keep_connected[0].entry\""},
+      {R"({"keep_connected": [{"entry": "A", "password": "x"}]})", "\"keep_connected[0].password\" is not a known key"},
+      {R"({"keep_connected": [{"entry": "A", "phonebook": ""}]})", "\"keep_connected[0].phonebook\" must not be empty"},
+      {R"({"keep_connected": [{"entry": "A", "backoff": {"initial_ms": 999}}]})",
+       "\"keep_connected[0].backoff.initial_ms\" must be an integer from 1000 to 3600000"},
+      {R"({"keep_connected": [{"entry": "A", "backoff": {"max_ms": 86400001}}]})",
+       "\"keep_connected[0].backoff.max_ms\" must be an integer from 1000 to 86400000"},
+      {R"({"keep_connected": [{"entry": "A", "backoff": {"initial_ms": 9000, "max_ms": 8000}}]})",
+       "\"keep_connected[0].backoff.max_ms\" must not be smaller than initial_ms"},
+      {R"({"keep_connected": [{"entry": "A"}, {"entry": "a"}]})",
+       "\"keep_connected[1].entry\" names the same entry as \"A\""},
+  });
+}
+
+}  // namespace
+}  // namespace rasbroker::config

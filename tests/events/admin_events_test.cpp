@@ -28,6 +28,7 @@ TEST(AdminEvents, IdsAreStableAndUnique) {
   EXPECT_EQ(static_cast<int>(Kind::internal_error), 105);
   EXPECT_EQ(static_cast<int>(Kind::dial_failed), 200);
   EXPECT_EQ(static_cast<int>(Kind::teardown_stuck), 201);
+  EXPECT_EQ(static_cast<int>(Kind::pin_stopped), 202);
   EXPECT_EQ(static_cast<int>(Kind::unauthorized_request), 300);
   EXPECT_EQ(static_cast<int>(Kind::pipe_squatted), 301);
   EXPECT_EQ(static_cast<int>(Kind::phonebook_untrusted), 302);
@@ -35,7 +36,8 @@ TEST(AdminEvents, IdsAreStableAndUnique) {
   EXPECT_EQ(static_cast<int>(Kind::log_file_unavailable), 400);
   EXPECT_EQ(static_cast<int>(Kind::settings_not_applied), 401);
   EXPECT_EQ(static_cast<int>(Kind::journal_unusable), 402);
-  EXPECT_EQ(all_kinds().size(), 15u);
+  EXPECT_EQ(all_kinds().size(), 16u);
+  EXPECT_EQ(info(Kind::pin_stopped).severity, Severity::warning);
   EXPECT_EQ(info(Kind::service_started).severity, Severity::information);
   EXPECT_EQ(info(Kind::dial_failed).severity, Severity::warning);
   EXPECT_EQ(info(Kind::config_error).severity, Severity::error);
@@ -52,6 +54,7 @@ TEST(AdminEvents, EachCallMakesItsKindWithItsInserts) {
   events.internal_error("bug");
   events.dial_failed("Office VPN", 691, "Access was denied");
   events.teardown_stuck("Office VPN", "c1", 60000, "RASCS_Disconnected");
+  events.pin_stopped("Office VPN", 691, "Access was denied", "save working credentials");
   events.unauthorized_request("dial", 4242, "CONTOSO\\bob", "entry \"x\" is not in the allow-list");
   events.pipe_squatted("\\\\.\\pipe\\rasbroker already exists");
   events.phonebook_untrusted("C:\\pbk\\vpn.pbk is writable by BUILTIN\\Users");
@@ -75,6 +78,8 @@ TEST(AdminEvents, EachCallMakesItsKindWithItsInserts) {
   EXPECT_EQ(recorded.of(Kind::unauthorized_request)[0].inserts[1], "4242");
   EXPECT_EQ(recorded.of(Kind::teardown_stuck)[0].inserts,
             (std::vector<std::string>{"\"Office VPN\"", "c1", "60000", "RASCS_Disconnected"}));
+  EXPECT_EQ(recorded.of(Kind::pin_stopped)[0].inserts,
+            (std::vector<std::string>{"\"Office VPN\"", "691", "Access was denied", "save working credentials"}));
 }
 
 TEST(AdminEvents, ClientTextIsEscapedAndCapped) {

@@ -107,7 +107,7 @@ void read_results(const json& j) {
   read_result(j, rp::connection_from_json, [](const auto& v) { return json(v); });
   read_result(
       j, [](const json& x) { return rp::connection_list_from_json(x).connections; },
-      [](const auto& v) { return rp::to_json(rp::ConnectionList{v}); });
+      [](const auto& v) { return rp::to_json(rp::ConnectionList{v, {}}); });
   read_result(
       j, [](const json& x) { return rp::entries_result_from_json(x).entries; },
       [](const auto& v) { return rp::to_json(rp::EntriesResult{v}); });

@@ -138,7 +138,7 @@ INSTANTIATE_TEST_SUITE_P(
                       BadJournal{"Invalid", R"({"version": 1, "next_seq": 0, "records": []})",
                                  "next_seq: must be at least 1"},
                       BadJournal{"Newer", R"({"version": 7, "next_seq": 1, "records": []})",
-                                 "version: 7 is newer than this service reads (1)"}),
+                                 "version: 7 is newer than this service reads (2)"}),
     [](const ::testing::TestParamInfo<BadJournal>& info) { return std::string(info.param.name); });
 
 TEST(FileJournalStore, AFolderInItsPlaceIsMovedAside) {

@@ -75,14 +75,38 @@ TEST(JournalJson, AVersion1DocumentWithoutItsOptionalMembersReads) {
   EXPECT_EQ(r.redial.attempts, 0u);
   EXPECT_EQ(r.redial.backoff_ms, protocol::RedialPolicy{}.backoff_ms);
   EXPECT_EQ(r.redials_used, 0u);
+  EXPECT_TRUE(j.pins.empty()) << "version 1 had no pins: migrated to none";
+}
+
+TEST(JournalJson, Version2RequiresItsPinsAndChecksTheirBackoff) {
+  const auto problem = [](const std::string& text) {
+    try {
+      decode_journal(text);
+    } catch (const JournalFormatError& e) {
+      return std::string(e.what());
+    }
+    return std::string("read");
+  };
+  EXPECT_EQ(problem(R"({"version": 2, "next_seq": 1, "records": []})"), "pins: is required");
+  EXPECT_EQ(problem(R"({"version": 1, "next_seq": 1, "records": [], "pins": []})"), "pins: is not a journal member")
+      << "version 1 never had pins: a document that says 1 and has them is damaged";
+  EXPECT_EQ(problem(R"({"version": 2, "next_seq": 1, "records": [], "pins": [{"entry": "E", "phonebook": "",
+                        "backoff": {"initial_ms": 10, "max_ms": 60000}}]})"),
+            "pins[0].backoff.initial_ms: is out of range");
+  EXPECT_EQ(problem(R"({"version": 2, "next_seq": 1, "records": [], "pins": [{"entry": "E", "phonebook": "",
+                        "backoff": {"initial_ms": 5000, "max_ms": 1000}}]})"),
+            "pins[0].backoff.max_ms: is out of range");
+  EXPECT_EQ(problem(R"({"version": 2, "next_seq": 1, "records": [], "pins": [{"entry": "", "phonebook": "",
+                        "backoff": {"initial_ms": 5000, "max_ms": 60000}}]})"),
+            "pins[0].entry: must not be empty");
 }
 
 TEST(JournalJson, ANewerVersionIsRefused) {
   try {
-    decode_journal(R"({"version": 2, "next_seq": 1, "records": [], "something_new": true})");
-    FAIL() << "a version 2 journal was read";
+    decode_journal(R"({"version": 3, "next_seq": 1, "records": [], "pins": [], "something_new": true})");
+    FAIL() << "a version 3 journal was read";
   } catch (const JournalFormatError& e) {
-    EXPECT_EQ(std::string(e.what()), "version: 2 is newer than this service reads (1): written by a newer rasbroker");
+    EXPECT_EQ(std::string(e.what()), "version: 3 is newer than this service reads (2): written by a newer rasbroker");
   }
 }
 

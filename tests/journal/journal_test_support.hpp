@@ -58,6 +58,8 @@ inline Journal full_journal() {
   hanging_up.info.connected_at = at_ms(1'795'000'101'000);
   hanging_up.info.hangup_at = at_ms(1'795'000'200'999);
   j.records.push_back(hanging_up);
+  j.pins.push_back({"Office VPN", "", {5'000, 600'000}});
+  j.pins.push_back({"Lab VPN", "D:\\lab\\lab.pbk", {1'000, 86'400'000}});
   return j;
 }
 
@@ -79,6 +81,7 @@ inline void expect_same(const Journal& expected, const Journal& actual) {
     EXPECT_EQ(a.redial.backoff_ms, e.redial.backoff_ms);
     EXPECT_EQ(a.redials_used, e.redials_used);
   }
+  EXPECT_EQ(actual.pins, expected.pins);
 }
 
 inline std::string read_text(const std::filesystem::path& file) {

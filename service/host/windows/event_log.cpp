@@ -25,6 +25,7 @@ constexpr MessageOf kMessages[] = {
     {Kind::internal_error, MSG_INTERNAL_ERROR},
     {Kind::dial_failed, MSG_DIAL_FAILED},
     {Kind::teardown_stuck, MSG_TEARDOWN_STUCK},
+    {Kind::pin_stopped, MSG_PIN_STOPPED},
     {Kind::unauthorized_request, MSG_UNAUTHORIZED_REQUEST},
     {Kind::pipe_squatted, MSG_PIPE_SQUATTED},
     {Kind::phonebook_untrusted, MSG_PHONEBOOK_UNTRUSTED},

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "rasbroker/protocol/errors.hpp"  // the parse/read functions throw RpcError
+#include "rasbroker/protocol/pins.hpp"
 #include "rasbroker/protocol/secret.hpp"
 #include "rasbroker/protocol/types.hpp"
 
@@ -29,6 +30,7 @@ constexpr std::string_view entries = "entries";
 constexpr std::string_view subscribe = "subscribe";
 // Server -> client notification after subscribe: params {connection}.
 constexpr std::string_view connection_changed = "connection.changed";
+// pin, unpin: pins.hpp.
 }  // namespace method
 
 bool is_known_method(std::string_view name);
@@ -50,6 +52,7 @@ struct StatusResult {
   ConnectionCounts connections;
   std::uint32_t reaper_queue = 0;  // hung-up connections not yet gone
   bool stopping = false;
+  std::vector<Pin> pins;  // the pinned entries the caller may see (JSON "pins" only when any)
   bool operator==(const StatusResult&) const = default;
 };
 nlohmann::json to_json(const StatusResult& r);
@@ -70,6 +73,9 @@ struct DialParams {
   DialWait wait = DialWait::accepted;
   std::optional<std::uint32_t> timeout_ms;  // 1 .. 86'400'000
   std::optional<RedialPolicy> redial;       // {"attempts": n, "backoff_ms": m}
+  // Pin the entry as well (pins.hpp; administrators only): not with a password, user name,
+  // domain or redial, since a pin dials with the saved credentials and has its own backoff.
+  bool keep = false;
 };
 DialParams parse_dial_params(const nlohmann::json& params);
 nlohmann::json to_json(const DialParams& p);  // the wire request: includes the password
@@ -93,6 +99,7 @@ nlohmann::json to_json(const HangupParams& p);
 // ---- list: {} -> {connections: [...]};  hangup also answers {connections: [...]}
 struct ConnectionList {
   std::vector<Connection> connections;
+  std::vector<Pin> pins;  // list only: the pinned entries the caller may see (JSON "pins" only when any)
 };
 nlohmann::json to_json(const ConnectionList& r);
 ConnectionList connection_list_from_json(const nlohmann::json& j);

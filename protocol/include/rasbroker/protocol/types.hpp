@@ -52,12 +52,13 @@ struct Connection {
   std::optional<ConnectionError> error;
   bool stuck = false;     // teardown exceeded the configured timeout; still being polled
   std::optional<TimePoint> dialed_at, connected_at, hangup_at;
+  bool pinned = false;    // its entry is pinned (kept connected: pins.hpp); JSON only when true
   bool operator==(const Connection&) const = default;
 };
 
 // JSON: {id, entry, phonebook, state, ras_state, adopted, owner: {pid,user}|null,
 // reason|null, error: {ras_error, message}|null, stuck, dialed_at, connected_at,
-// hangup_at (RFC 3339 or null)}. from_json throws RpcError(invalid_params) naming the field.
+// hangup_at (RFC 3339 or null)[, pinned: true]}. from_json throws RpcError(invalid_params) naming the field.
 void to_json(nlohmann::json& j, const Connection& c);
 void from_json(const nlohmann::json& j, Connection& c);
 
