@@ -9,7 +9,7 @@
 keep_config() {
   cat <<'JSON'
 {"reaper": {"initial_ms": 100, "max_ms": 500},
- "keep_connected": [{"entry": "Always VPN", "backoff": {"initial_ms": 500, "max_ms": 2000}}]}
+ "keep_connected": [{"entry": "Always VPN", "backoff": {"initial_ms": 1000, "max_ms": 2000}}]}
 JSON
 }
 
