@@ -11,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 
 #include "app/admission.hpp"
+#include "app/host_event_debounce.hpp"
 #include "app/log_flusher.hpp"
 #include "broker/broker.hpp"
 #include "core/clock.hpp"
@@ -300,7 +301,9 @@ ExitCode ServiceRunner::start_and_run(asio::io_context& io, std::unique_ptr<ras:
 
   StopSequence stop(*this, io, *listener, *broker, admission, cfg.broker.stop_timeout);
   begin_stop_ = [&stop](const std::string& why) { stop.begin(why); };
-  host_event_ = [b = broker.get()](auto event) { b->on_host_event(event); };
+  HostEventDebounce host_events(io.get_executor(), HostEventDebounce::kNetworkSettle,
+                                [b = broker.get()](auto event) { b->on_host_event(event); });
+  host_event_ = [&host_events](auto event) { host_events.on_event(event); };
   if (options_.on_listening) options_.on_listening(listener->path());
   report(ServiceState::running, 0);
   log_->info("running: RAS backend {}, clients on {} (at most {}, {} per user)", ras->backend_name(),

@@ -93,6 +93,7 @@ class ServiceRunner {
 
   // Thread-safe: hands `event` to the broker on its executor while the service runs
   // (broker/host_event.hpp); before the broker exists or after it stopped, it is dropped.
+  // Bursts of network changes reach the broker as one (app/host_event_debounce.hpp).
   void notify_host_event(broker::HostEvent event);
 
   // Heartbeat while pending: the SCM must see a new checkpoint well within the hint.

@@ -290,3 +290,36 @@ TEST_F(ServiceRunnerTest, ARequestRefusedAsUnauthorizedIsAnEvent) {
   for (const auto& e : events_.all())
     for (const auto& text : e.inserts) EXPECT_EQ(text.find("secret"), std::string::npos) << text;
 }
+
+// The host's events, from threads of its own, reach the broker on its executor: a resume
+// at once, a burst of network changes as one look (app/host_event_debounce.hpp); before
+// the service runs and after it stopped they are dropped.
+TEST_F(ServiceRunnerTest, HostEventsReachTheBrokerAndABurstOfNetworkChangesAsOne) {
+  RecordingReporter reporter;
+  ServiceThread service(options(write_config()), reporter, log_.logger());
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  std::vector<std::thread> sources;
+  for (int t = 0; t < 4; ++t)
+    sources.emplace_back([&service] {
+      for (int i = 0; i < 5; ++i) service.runner().notify_host_event(broker::HostEvent::network_changed);
+    });
+  for (auto& t : sources) t.join();
+  service.runner().notify_host_event(broker::HostEvent::resumed);
+  const auto count = [this](const std::string& line) {
+    const auto text = log_.text();
+    std::size_t n = 0;
+    for (auto at = text.find(line); at != std::string::npos; at = text.find(line, at + 1)) ++n;
+    return n;
+  };
+  for (int i = 0; i < 200 && count("host: network changed") == 0; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  EXPECT_EQ(count("host: resumed from sleep; checking every link now"), 1u) << log_.text();
+  EXPECT_EQ(service.stop(), 0);
+  // 20 changes in far less than the 2 s window: one look (two if the machine stalled the
+  // burst across a window's end).
+  const auto looks = count("host: network changed; checking every link now");
+  EXPECT_GE(looks, 1u) << log_.text();
+  EXPECT_LE(looks, 2u) << log_.text();
+  service.runner().notify_host_event(broker::HostEvent::resumed);  // stopped: dropped
+  EXPECT_EQ(count("host: resumed from sleep"), 1u);
+}

@@ -21,6 +21,7 @@
 #include "host/windows/data_folder.hpp"
 #include "host/windows/event_log.hpp"
 #include "host/windows/logging.hpp"
+#include "host/windows/network_watch.hpp"
 #include "host/windows/scm.hpp"
 #include "host/windows/service_options.hpp"
 #include "host/windows/win32_util.hpp"
@@ -62,6 +63,13 @@ void secure_default_data_folder(spdlog::logger& log, const events::AdminEvents& 
   }
 }
 
+// Network changes tell the broker to look at every link at once (ServiceRunner debounces
+// them). Declared after the runner: cancelled before the runner goes away.
+std::unique_ptr<NetworkChangeWatch> watch_network(app::ServiceRunner& runner, std::shared_ptr<spdlog::logger> log) {
+  return std::make_unique<NetworkChangeWatch>(
+      [&runner] { runner.notify_host_event(broker::HostEvent::network_changed); }, std::move(log));
+}
+
 events::AdminEvents event_log_events() { return events::AdminEvents(event_log_writer(make_win32_event_log())); }
 
 int run_console(const Options& opt) {
@@ -71,6 +79,8 @@ int run_console(const Options& opt) {
   app::LogStatusReporter reporter(log, console_how_to_stop());
   app::ServiceRunner runner(runner_options(opt, log, events), reporter, log);
   ConsoleStopSources stops([&runner](const std::string& why) { runner.request_stop(why); }, log);
+  // No power events in the foreground: they come through the SCM only.
+  const auto network = watch_network(runner, log);
   return runner.run();
 }
 
@@ -84,7 +94,11 @@ int run_service(const Options& opt) {
         secure_default_data_folder(*log, events);
         app::ServiceRunner runner(runner_options(opt, log, events), scm.reporter(), log);
         scm.set_stop_handler([&runner](const std::string& why) { runner.request_stop(why); });
+        scm.set_host_event_handler([&runner](broker::HostEvent event) { runner.notify_host_event(event); });
+        auto network = watch_network(runner, log);
         exit_code = runner.run();
+        network.reset();
+        scm.set_host_event_handler({});
         scm.set_stop_handler({});
       },
       error);

@@ -1,6 +1,5 @@
 #include "host/windows/scm.hpp"
 
-#include <mutex>
 #include <string>
 #include <utility>
 
@@ -14,22 +13,10 @@ namespace {
 // The SCM's callbacks are plain functions: the process hosts one service, so its state
 // is process-wide.
 std::function<void(ScmSession&)> g_body;
-std::mutex g_stop_mutex;
-StopHandler g_stop;
+ServiceControls g_controls;
 
-DWORD WINAPI control_handler(DWORD control, DWORD, LPVOID, LPVOID) {
-  const char* why = nullptr;
-  switch (control) {
-    case SERVICE_CONTROL_STOP: why = "SERVICE_CONTROL_STOP"; break;
-    case SERVICE_CONTROL_SHUTDOWN: why = "SERVICE_CONTROL_SHUTDOWN"; break;
-    case SERVICE_CONTROL_PRESHUTDOWN: why = "SERVICE_CONTROL_PRESHUTDOWN"; break;
-    case SERVICE_CONTROL_INTERROGATE: return NO_ERROR;
-    default: return ERROR_CALL_NOT_IMPLEMENTED;
-  }
-  // Only posts into the io_context: a control handler must return at once.
-  std::lock_guard lock(g_stop_mutex);
-  if (g_stop) g_stop(why);
-  return NO_ERROR;
+DWORD WINAPI control_handler(DWORD control, DWORD event_type, LPVOID, LPVOID) {
+  return g_controls.handle(control, event_type);
 }
 
 class ScmStatusReporter final : public StatusReporter {
@@ -62,9 +49,9 @@ class Session final : public ScmSession {
  public:
   explicit Session(SERVICE_STATUS_HANDLE handle) : reporter_(handle) {}
   StatusReporter& reporter() override { return reporter_; }
-  void set_stop_handler(StopHandler handler) override {
-    std::lock_guard lock(g_stop_mutex);
-    g_stop = std::move(handler);
+  void set_stop_handler(StopHandler handler) override { g_controls.set_stop_handler(std::move(handler)); }
+  void set_host_event_handler(HostEventHandler handler) override {
+    g_controls.set_host_event_handler(std::move(handler));
   }
 
  private:
@@ -77,6 +64,7 @@ void WINAPI service_main(DWORD, LPWSTR*) {
   Session session(handle);
   g_body(session);
   session.set_stop_handler({});
+  session.set_host_event_handler({});
 }
 
 }  // namespace

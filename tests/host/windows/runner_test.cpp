@@ -8,12 +8,17 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "app/service_runner.hpp"
 #include "app_test_support.hpp"
 #include "host/windows/logging.hpp"
+#include "host/windows/network_watch.hpp"
 #include "host/windows/pipe_listener.hpp"
 #include "host/windows/scm.hpp"
+#include "host/windows/service_controls.hpp"
 #include "host/windows/service_options.hpp"
 #include "host/windows/win32_util.hpp"
 #include "test_support.hpp"
@@ -57,6 +62,26 @@ class ServiceRunnerTest : public ::testing::Test {
       return std::make_unique<ForwardingRas>(sim_);
     };
     return service_runner_options(std::move(o), log_);
+  }
+
+  // The service's log file so far (flushed at every info line, as a service's log is).
+  std::string log_text() const {
+    std::ifstream log_file(dir_.path() / L"logs" / L"rasbroker.log");
+    return std::string((std::istreambuf_iterator<char>(log_file)), std::istreambuf_iterator<char>());
+  }
+  std::size_t logged(const std::string& line) const {
+    const auto text = log_text();
+    std::size_t n = 0;
+    for (auto at = text.find(line); at != std::string::npos; at = text.find(line, at + 1)) ++n;
+    return n;
+  }
+  // Polls the log until `line` is in it (at most 20 s).
+  bool wait_logged(const std::string& line) const {
+    for (int i = 0; i < 200; ++i) {
+      if (logged(line) > 0) return true;
+      Sleep(100);
+    }
+    return false;
   }
 
   TempFolder dir_{"runner"};
@@ -216,9 +241,47 @@ TEST_F(ServiceRunnerTest, SquattedPipeStopsWithServiceSpecificCode3) {
   EXPECT_EQ(sim_.stats().dial_calls + sim_.stats().enum_calls, 0u) << "a refused start touches no connection";
 }
 
+// The SCM's control handler wired to the service as main.cpp wires it, called as the SCM
+// would call it when the machine resumes: the broker looks at every link at once.
+TEST_F(ServiceRunnerTest, AResumeThroughTheControlHandlerReachesTheBroker) {
+  RecordingReporter reporter;
+  ServiceThread service(runner_options(write_config()), reporter, log_);
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  ServiceControls controls;
+  controls.set_host_event_handler([&](broker::HostEvent e) { service.runner().notify_host_event(e); });
+  EXPECT_EQ(controls.handle(SERVICE_CONTROL_POWEREVENT, PBT_APMRESUMEAUTOMATIC), static_cast<DWORD>(NO_ERROR));
+  EXPECT_TRUE(wait_logged("host: resumed from sleep; checking every link now")) << log_text();
+  controls.set_host_event_handler({});
+  EXPECT_EQ(service.stop(), 0);
+  EXPECT_EQ(logged("host: resumed from sleep"), 1u) << log_text();
+}
+
+// What the IP helper does when an adapter comes up — a burst of callbacks from its own
+// threads — reaches the broker as one network change.
+TEST_F(ServiceRunnerTest, ABurstOfNetworkChangesReachesTheBrokerAsOne) {
+  RecordingReporter reporter;
+  ServiceThread service(runner_options(write_config()), reporter, log_);
+  ASSERT_TRUE(reporter.wait_for(ServiceState::running));
+  {
+    NetworkChangeWatch watch([&] { service.runner().notify_host_event(broker::HostEvent::network_changed); }, log_);
+    std::vector<std::thread> ip_helper;
+    for (int t = 0; t < 3; ++t)
+      ip_helper.emplace_back([&watch] {
+        for (int i = 0; i < 4; ++i) watch.on_change();
+      });
+    for (auto& t : ip_helper) t.join();
+  }
+  EXPECT_TRUE(wait_logged("host: network changed; checking every link now")) << log_text();
+  EXPECT_EQ(service.stop(), 0);
+  // 12 callbacks in far less than the 2 s window: one look (two if the machine stalled
+  // the burst across a window's end).
+  EXPECT_LE(logged("host: network changed"), 2u) << log_text();
+}
+
 TEST(ScmStatus, ControlsAreAcceptedOnlyWhileRunning) {
   EXPECT_EQ(to_service_status({ServiceState::running, 0, 0, 0}).dwControlsAccepted,
-            static_cast<DWORD>(SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN));
+            static_cast<DWORD>(SERVICE_ACCEPT_STOP | SERVICE_ACCEPT_SHUTDOWN | SERVICE_ACCEPT_PRESHUTDOWN |
+                               SERVICE_ACCEPT_POWEREVENT));
   EXPECT_EQ(to_service_status({ServiceState::start_pending, 1, 5000, 0}).dwControlsAccepted, 0u);
   EXPECT_EQ(to_service_status({ServiceState::stop_pending, 3, 2000, 0}).dwControlsAccepted, 0u);
   const auto ok = to_service_status({ServiceState::stopped, 0, 0, 0});
