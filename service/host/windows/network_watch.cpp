@@ -14,11 +14,13 @@ namespace rasbroker::winhost {
 namespace {
 
 // MibInitialNotification is not asked for (InitialNotification FALSE): every call is a change.
-VOID NETIOAPI_API_ interface_changed(PVOID context, PMIB_IPINTERFACE_ROW, MIB_NOTIFICATION_TYPE) {
+VOID NETIOAPI_API_ interface_changed(PVOID context, PMIB_IPINTERFACE_ROW row, MIB_NOTIFICATION_TYPE) {
+  if (row != nullptr && !is_network_change(row->InterfaceLuid.Info.IfType)) return;
   static_cast<const NetworkChangeWatch*>(context)->on_change();
 }
 
-VOID NETIOAPI_API_ address_changed(PVOID context, PMIB_UNICASTIPADDRESS_ROW, MIB_NOTIFICATION_TYPE) {
+VOID NETIOAPI_API_ address_changed(PVOID context, PMIB_UNICASTIPADDRESS_ROW row, MIB_NOTIFICATION_TYPE) {
+  if (row != nullptr && !is_network_change(row->InterfaceLuid.Info.IfType)) return;
   static_cast<const NetworkChangeWatch*>(context)->on_change();
 }
 
@@ -44,6 +46,8 @@ void cancel(HANDLE handle, const char* what, spdlog::logger& log) {
 }
 
 }  // namespace
+
+bool is_network_change(unsigned long if_type) { return if_type != IF_TYPE_PPP; }
 
 NetworkChangeWatch::NetworkChangeWatch(std::function<void()> changed, std::shared_ptr<spdlog::logger> log)
     : changed_(std::move(changed)), log_(std::move(log)) {

@@ -18,6 +18,13 @@
 
 namespace rasbroker::winhost {
 
+// Whether a change on an interface of type `if_type` (NET_LUID's IfType) is news about the
+// machine's network. A RAS link's own interface — dial-up, PPTP, L2TP, SSTP and IKEv2 links
+// are all IF_TYPE_PPP ("PPP adapter" in ipconfig) — comes and goes with every dial the
+// service makes: were that a network change, a pinned entry whose dial fails fast would be
+// retried at once after each attempt, by its own attempt, instead of backing off.
+bool is_network_change(unsigned long if_type);
+
 class NetworkChangeWatch {
  public:
   NetworkChangeWatch(std::function<void()> changed, std::shared_ptr<spdlog::logger> log);

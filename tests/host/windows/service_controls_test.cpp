@@ -96,5 +96,14 @@ TEST(NetworkChangeWatch, RegistersOrSaysWhyAndCancelsCleanly) {
   EXPECT_FALSE(log.contains("cancelling")) << log.text();
 }
 
+// A RAS link's own PPP interface comes and goes with each dial: not the network coming back
+// (a pin whose dial fails fast would otherwise be retried by its own attempt, at once).
+TEST(NetworkChangeWatch, ARasLinksOwnInterfaceIsNotANetworkChange) {
+  EXPECT_FALSE(is_network_change(23));  // IF_TYPE_PPP
+  EXPECT_TRUE(is_network_change(6));    // IF_TYPE_ETHERNET_CSMACD
+  EXPECT_TRUE(is_network_change(71));   // IF_TYPE_IEEE80211 (Wi-Fi)
+  EXPECT_TRUE(is_network_change(131));  // IF_TYPE_TUNNEL
+}
+
 }  // namespace
 }  // namespace rasbroker::winhost
