@@ -1,13 +1,36 @@
-# rasbroker_add_gtest(<target>): register a GoogleTest executable with ctest in both worlds.
+# rasbroker_add_gtest(<target> [<property> <value>]...): register a GoogleTest executable
+# with ctest in both worlds, one ctest test per test suite (cmake/GTestSuites.cmake says
+# why). The suites are listed when ctest starts, so adding a test needs no re-configure.
 # Windows tests are listed and run through Wine and require the "wine" fixture.
 function(rasbroker_add_gtest target)
+  set(properties TIMEOUT 300 ${ARGN})
+  set(timeout 60)
   if(WIN32)
-    gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 120
-                         PROPERTIES FIXTURES_REQUIRED wine TIMEOUT 300 ${ARGN})
-  else()
-    gtest_discover_tests(${target} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
-                         PROPERTIES TIMEOUT 300 ${ARGN})
+    list(APPEND properties FIXTURES_REQUIRED wine)
+    set(timeout 120)
   endif()
+  get_property(emulator TARGET ${target} PROPERTY CROSSCOMPILING_EMULATOR)
+  set(base ${CMAKE_CURRENT_BINARY_DIR}/${target})
+  set(exe "$<TARGET_FILE:${target}>")
+  file(GENERATE OUTPUT ${base}_suites_include.cmake CONTENT
+"if(EXISTS [==[${exe}]==])
+  if(NOT EXISTS [==[${base}_suites.cmake]==] OR
+     NOT [==[${base}_suites.cmake]==] IS_NEWER_THAN [==[${exe}]==] OR
+     NOT [==[${base}_suites.cmake]==] IS_NEWER_THAN \"\${CMAKE_CURRENT_LIST_FILE}\")
+    set(GTS_EXECUTABLE [==[${exe}]==])
+    set(GTS_EMULATOR [==[${emulator}]==])
+    set(GTS_WORKING_DIR [==[${CMAKE_CURRENT_BINARY_DIR}]==])
+    set(GTS_TIMEOUT ${timeout})
+    set(GTS_PROPERTIES [==[${properties}]==])
+    set(GTS_CTEST_FILE [==[${base}_suites.cmake]==])
+    include([==[${PROJECT_SOURCE_DIR}/cmake/GTestSuites.cmake]==])
+  endif()
+  include([==[${base}_suites.cmake]==])
+else()
+  add_test(${target}_NOT_BUILT ${target}_NOT_BUILT)
+endif()
+")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${base}_suites_include.cmake)
 endfunction()
 
 # rasbroker_place_sim_dll(<target>): copies the simulated rasapi32.dll (simulator/dll)
