@@ -33,8 +33,13 @@ auto async_connect_pipe(asio::windows::stream_handle& pipe, Token&& token) {
         const DWORD err = ok ? ERROR_SUCCESS : GetLastError();
         if (ok || err == ERROR_IO_PENDING) {
           op.release();  // the completion packet will come through the port
-        } else if (err == ERROR_PIPE_CONNECTED) {
-          op.complete(error_code(), 0);  // the client came before we asked: no packet is queued
+        } else if (err == ERROR_PIPE_CONNECTED || err == ERROR_NO_DATA) {
+          // The client came before we asked, so no packet is queued. ERROR_NO_DATA: it also
+          // wrote and closed its end already, as a script that sends one request and exits
+          // does when it wins the race with this call. What it wrote is still in the pipe
+          // and its identity is still known (pipe_test.cpp checks both): it is served like
+          // any client, and its session ends at the end of what it sent.
+          op.complete(error_code(), 0);
         } else {
           op.complete(error_code(static_cast<int>(err), asio::error::get_system_category()), 0);
         }
@@ -143,7 +148,6 @@ asio::awaitable<void> PipeListener::accept_loop(app::Admission& admission) {
     waiting_.reset();
     co_await replace_waiting_instance();  // before serving: one instance is always waiting
     if (ec) {
-      // e.g. ERROR_NO_DATA: the client connected and left before we accepted it.
       log_->debug("ConnectNamedPipe: {}", ec.message());
       continue;
     }

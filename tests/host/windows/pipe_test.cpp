@@ -122,6 +122,30 @@ TEST(PipeListener, AbruptDisconnectDoesNotDisturbOthers) {
   EXPECT_FALSE(list.contains("error")) << list.dump();
 }
 
+// A script that sends one request and exits can close its end before the listener has
+// called ConnectNamedPipe on the instance it reached (ERROR_NO_DATA). Its request is still
+// in the pipe and is served: here the client is gone before the accept loop starts.
+TEST(PipeListener, AClientGoneBeforeItWasAcceptedStillHasItsRequestServed) {
+  auto o = options("nodata");
+  PipeServer server(o, 64, {}, 0, [&] {
+    LineClient gone(o.pipe_name);
+    gone.send(R"({"jsonrpc":"2.0","id":1,"method":"dial","params":{"entry":"Quick VPN","wait":"connected"}})"
+              "\n");
+  });
+  LineClient other(o.pipe_name);
+  json list;
+  for (int attempt = 0; attempt < 200; ++attempt) {
+    list = other.call("list")["result"]["connections"];
+    if (!list.empty() && list[0]["state"] == "connected") break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(25));
+  }
+  ASSERT_EQ(list.size(), 1u) << list.dump();
+  EXPECT_EQ(list[0]["entry"], "Quick VPN");
+  // Identified although it had left: its pid and user are known.
+  EXPECT_EQ(list[0]["owner"]["pid"], static_cast<std::int64_t>(GetCurrentProcessId())) << list.dump();
+  EXPECT_FALSE(list[0]["owner"]["user"].get<std::string>().empty()) << list.dump();
+}
+
 // The core's admission policy (tests/app) over the real pipe: the refusal's write and
 // close, and the freed place, are the pipe's own I/O.
 TEST(PipeListener, OverTheLimitAClientGetsBusy) {

@@ -44,7 +44,7 @@ std::shared_ptr<spdlog::logger> test_logger() {
 }
 
 PipeServer::PipeServer(PipeListenerOptions options, std::size_t max_clients, ipc::SessionLimits limits,
-                       std::size_t max_clients_per_user)
+                       std::size_t max_clients_per_user, const std::function<void()>& before_accept)
     : sim_(app::test::test_scenario(), sim::SimulatorOptions{.mode = sim::Mode::threaded}), log_(test_logger()) {
   broker_ = broker::Broker::create(io_.get_executor(), sim_, broker::BrokerConfig{}, log_);
   listener_.emplace(io_, std::move(options), log_);
@@ -52,6 +52,7 @@ PipeServer::PipeServer(PipeListenerOptions options, std::size_t max_clients, ipc
   dispatcher_.emplace(broker_, log_);
   admission_.emplace(*dispatcher_, max_clients, max_clients_per_user ? max_clients_per_user : max_clients, limits,
                      log_);
+  if (before_accept) before_accept();
   asio::co_spawn(io_, listener_->accept_loop(*admission_), asio::detached);
   thread_ = std::thread([this] { io_.run(); });
 }

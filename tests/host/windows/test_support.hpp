@@ -39,8 +39,10 @@ std::shared_ptr<spdlog::logger> test_logger();
 class PipeServer {
  public:
   // max_clients_per_user 0: as many as max_clients.
+  // before_accept runs on the test's thread once the pipe instance exists, before the
+  // listener first calls ConnectNamedPipe on it.
   explicit PipeServer(PipeListenerOptions options, std::size_t max_clients = 64, ipc::SessionLimits limits = {},
-                      std::size_t max_clients_per_user = 0);
+                      std::size_t max_clients_per_user = 0, const std::function<void()>& before_accept = {});
   ~PipeServer();
   PipeServer(const PipeServer&) = delete;
   PipeServer& operator=(const PipeServer&) = delete;
