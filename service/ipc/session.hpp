@@ -103,6 +103,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
         outbox_drained_(stream_.get_executor()),
         outbox_progress_(stream_.get_executor()),
         finish_requested_(stream_.get_executor()),
+        first_request_timer_(stream_.get_executor()),
         framer_(limits.max_line_bytes) {
     client_.caller = std::move(caller);
     client_.refusals = dispatcher_.new_refusal_log();
@@ -156,11 +157,15 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   // Completes — ending the session — only when no complete line came in time; otherwise
   // it waits until the session ends for another reason (and is cancelled then).
   boost::asio::awaitable<void> first_request_deadline() {
-    Timer timer(stream_.get_executor(), Clock::now() + limits_.first_request_timeout);
+    Timer& timer = first_request_timer_;
+    timer.expires_after(limits_.first_request_timeout);
     boost::system::error_code ec;
     co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
-    if (ec) co_return;  // cancelled: the session is ending anyway
-    if (lines_seen_ > 0) {
+    if (ec || lines_seen_ > 0) {
+      auto state = co_await boost::asio::this_coro::cancellation_state;
+      if (state.cancelled() != boost::asio::cancellation_type::none) co_return;  // the session is ending
+      // The first line came (read_loop() cancelled the timer): wait for the end of the
+      // session without a deadline.
       timer.expires_at(Clock::time_point::max());
       co_await timer.async_wait(boost::asio::redirect_error(boost::asio::use_awaitable, ec));
       co_return;
@@ -200,7 +205,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
       }
       framer_.feed(std::string_view(chunk.data(), n));
       while (auto frame = framer_.next()) {
-        ++lines_seen_;
+        if (++lines_seen_ == 1) first_request_timer_.cancel();
         co_await wait_for_outbox_room();
         if (closing_) co_return;
         if (frame->kind == protocol::Frame::Kind::too_long) {
@@ -270,10 +275,16 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   }
 
   // Completes — ending the session — only for a client that is not reading: over
-  // max_outbox_bytes, and nothing written during a whole write_stall_timeout.
+  // max_outbox_bytes, and nothing written during a whole write_stall_timeout. Within the
+  // bound it waits for the outbox to grow, with no timer: an idle client (a `watch`)
+  // costs the service no wakeup.
   boost::asio::awaitable<void> stall_watch() {
     Timer timer(stream_.get_executor());
     for (;;) {
+      while (outbox_bytes_ <= limits_.max_outbox_bytes) {
+        if (closing_) co_return;
+        co_await outbox_ready_.wait();
+      }
       const std::uint64_t written_before = bytes_written_;
       timer.expires_after(limits_.write_stall_timeout);
       boost::system::error_code ec;
@@ -348,6 +359,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   Notifier outbox_drained_;
   Notifier outbox_progress_;  // some bytes were written, a request was answered, or closing
   Notifier finish_requested_;
+  Timer first_request_timer_;  // cancelled by the first line: it must not fire for nothing
   protocol::LineFramer framer_;
   std::deque<std::string> outbox_;
   std::size_t outbox_bytes_ = 0;  // queued and not yet written

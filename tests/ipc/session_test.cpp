@@ -97,6 +97,20 @@ TEST_F(SessionTest, AClientThatSendsNothingIsDisconnectedAfterTheFirstRequestTim
   EXPECT_EQ(log_count("client pid 4242 sent no request within 10000 ms: disconnecting it"), 1u) << log_text_.str();
 }
 
+// A client that waits between requests (a `watch`, a tool keeping its connection) costs
+// the service no wakeup: nothing in its session runs until it sends or is sent something.
+TEST_F(SessionTest, AnIdleClientCostsTheServiceNoWakeup) {
+  Socket& idle = connect();
+  send(idle, ping(1));
+  ASSERT_EQ(receive(idle).lines.size(), 1u);
+  settle();
+  Clock::advance(1h);
+  EXPECT_EQ(io_->poll(), 0u) << "a handler ran for a client that did nothing";
+  send(idle, ping(2));
+  EXPECT_EQ(receive(idle).lines.size(), 1u);
+  EXPECT_EQ(ended_, 0);
+}
+
 TEST_F(SessionTest, AfterItsFirstRequestAClientMayWaitAsLongAsItLikes) {
   Socket& watcher = connect();
   send(watcher, R"({"jsonrpc":"2.0","id":1,"method":"subscribe"})" "\n");
