@@ -31,7 +31,7 @@ std::int64_t ms(Clock::duration d) { return std::chrono::duration_cast<std::chro
 
 void Broker::begin_hangup(Record& r, protocol::Reason reason) {
   const std::uint32_t rc = ras_.hang_up(r.handle);
-  r.info.state = ConnectionState::hanging_up;
+  set_state(r, ConnectionState::hanging_up);
   r.info.reason = reason;
   r.info.hangup_at = std::chrono::system_clock::now();
   // Even after 668 (already gone) or 6 (invalid handle) we confirm through status: the
@@ -56,7 +56,7 @@ void Broker::finish_gone(Record& r) {
   } else {
     log_->info("reaper: {} {} is gone after {} poll(s)", protocol::quoted(r.info.entry), r.info.id, r.polls);
   }
-  r.info.state = ConnectionState::gone;
+  set_state(r, ConnectionState::gone);
   r.info.stuck = false;
   publish(r);
   journal_changed(r, JournalWriter::Urgency::soon);
