@@ -38,13 +38,31 @@ void Broker::adopt_new_connections() {
     log_->warn("adoption: RasEnumConnections returned {} ({})", rc, ras_.error_string(rc));
     return;
   }
+  ++enumerations_;
   std::set<ras::Handle> listed;
   for (const auto& c : active) {
     listed.insert(c.handle);
     if (!find_handle(c.handle)) consider_newcomer(c);
   }
   // Forget what RAS no longer lists: hung up by its dialler, or adopted meanwhile.
-  std::erase_if(unadopted_, [&](const auto& kv) { return !listed.contains(kv.first) || find_handle(kv.first); });
+  std::vector<ras::Handle> forget;
+  for (const auto& [h, what] : unadopted_)
+    if (!listed.contains(h) || find_handle(h)) forget.push_back(h);
+  for (auto h : forget) forget_unadopted(h);
+}
+
+void Broker::note_unadopted(ras::Handle h, Unadopted what) {
+  auto [it, added] = unadopted_.try_emplace(h, what);
+  if (!added && it->second != Unadopted::down) --unadopted_waiting_;
+  it->second = what;
+  if (what != Unadopted::down) ++unadopted_waiting_;
+}
+
+void Broker::forget_unadopted(ras::Handle h) {
+  const auto it = unadopted_.find(h);
+  if (it == unadopted_.end()) return;
+  if (it->second != Unadopted::down) --unadopted_waiting_;
+  unadopted_.erase(it);
 }
 
 void Broker::consider_newcomer(const ras::ActiveConnection& c) {
@@ -53,13 +71,13 @@ void Broker::consider_newcomer(const ras::ActiveConnection& c) {
   const auto seen = unadopted_.find(c.handle);
   const auto first_time = [&](Unadopted what) {
     const bool news = seen == unadopted_.end() || seen->second != what;
-    unadopted_[c.handle] = what;
+    note_unadopted(c.handle, what);
     return news;
   };
   if (rc == ras::err::kInvalidHandle) {
     // Gone between the two calls: hung up and torn down, or a drop RAS forgot at once.
     log_->debug("adoption: {} (handle {:#x}) went away before it could be adopted", protocol::quoted(c.entry), c.handle);
-    unadopted_.erase(c.handle);
+    forget_unadopted(c.handle);
     return;
   }
   if (rc != ras::err::kSuccess) {
@@ -87,9 +105,9 @@ void Broker::consider_newcomer(const ras::ActiveConnection& c) {
     watch_wake_.notify_all();
     return;
   }
-  unadopted_.erase(c.handle);
+  forget_unadopted(c.handle);
   Record& r = add_record(c.handle, c.entry, c.phonebook);
-  r.info.state = ConnectionState::connected;
+  set_state(r, ConnectionState::connected);
   r.info.ras_state = ras::state_name(st.state);
   r.info.adopted = true;
   r.ras_flags = c.flags;
@@ -100,12 +118,6 @@ void Broker::consider_newcomer(const ras::ActiveConnection& c) {
              describe_origin(c));
   publish(r);
   watch_wake_.notify_all();
-}
-
-bool Broker::awaiting_adoption() const {
-  for (const auto& [h, what] : unadopted_)
-    if (what != Unadopted::down) return true;
-  return false;
 }
 
 }  // namespace rasbroker::broker

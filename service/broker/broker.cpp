@@ -168,7 +168,15 @@ void Broker::erase(std::uint64_t seq) {
   const auto it = records_.find(seq);
   if (it == records_.end()) return;
   index_.remove(seq, it->second.handle, it->second.info.entry);
+  if (it->second.info.state == ConnectionState::connected) --connected_count_;
+  restored_dials_.erase(seq);
   records_.erase(it);
+}
+
+void Broker::set_state(Record& r, ConnectionState state) {
+  if (r.info.state == ConnectionState::connected) --connected_count_;
+  r.info.state = state;
+  if (state == ConnectionState::connected) ++connected_count_;
 }
 
 std::optional<std::string> Broker::index_problem() const {
@@ -181,6 +189,20 @@ std::optional<std::string> Broker::index_problem() const {
   }
   if (index_.size_by_handle() != records_.size() || index_.size_by_entry() != records_.size())
     return "the indexes hold records the broker does not";
+  // The link watch's counts (link_watch.cpp), kept with the records instead of walks.
+  const auto connected = std::count_if(records_.begin(), records_.end(),
+                                       [](const auto& kv) { return kv.second.info.state == ConnectionState::connected; });
+  if (static_cast<std::size_t>(connected) != connected_count_)
+    return "the connected count is " + std::to_string(connected_count_) + ", not " + std::to_string(connected);
+  const auto restored = std::count_if(records_.begin(), records_.end(), [&](const auto& kv) {
+    return kv.second.restored_dial != restored_dials_.contains(kv.first);
+  });
+  const bool stale = std::any_of(restored_dials_.begin(), restored_dials_.end(),
+                                 [&](std::uint64_t seq) { return !records_.contains(seq); });
+  if (restored != 0 || stale) return "the restored dials' set disagrees with the records";
+  std::size_t waiting = 0;
+  for (const auto& [h, what] : unadopted_) waiting += what != Unadopted::down;
+  if (waiting != unadopted_waiting_) return "the count of newcomers awaiting adoption is off";
   return std::nullopt;
 }
 

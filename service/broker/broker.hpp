@@ -184,7 +184,11 @@ class Broker : public std::enable_shared_from_this<Broker> {
   void adopt_new_connections();
   // Confirms a newcomer's state with RasGetConnectStatus and adopts it if it is connected.
   void consider_newcomer(const ras::ActiveConnection& c);
-  bool awaiting_adoption() const;
+  // Whether a newcomer not yet adopted is still to be looked at again (dialling or
+  // unreadable): O(1), a count kept by note_unadopted and forget_unadopted.
+  bool awaiting_adoption() const { return unadopted_waiting_ != 0; }
+  void note_unadopted(ras::Handle h, Unadopted what);
+  void forget_unadopted(ras::Handle h);
 
   // The journal (restore.cpp): taking back at start what it names, keeping it up to date.
   void restore_from_journal();
@@ -197,12 +201,24 @@ class Broker : public std::enable_shared_from_this<Broker> {
   // Dials taken back from the journal: their progress callbacks died with the process
   // that dialled them, so their status is polled until they connect or fail.
   void check_restored_dials();
+  // Whether a dial taken back from the journal is still dialling: O(restored dials).
   bool restored_dial_pending() const;
+  void set_restored_dial(Record& r, bool restored);
 
   // Link watch, redial (link_watch.cpp).
   void on_ras_notification();
   boost::asio::awaitable<void> link_watch_loop();
-  void check_links();
+  // A look at the links: RasEnumConnections for newcomers (when `adopt`), then the status
+  // of every connected link. At 10,000 links one look is too long for one step on the io
+  // thread (a ping waited 120 ms behind it), so it runs as a coroutine in steps of a few
+  // hundred links with the executor free between them. Never two at once: a request
+  // while one runs makes one more run after it (a change it asks about may concern a link
+  // the running look has already passed).
+  void request_look(bool adopt);
+  boost::asio::awaitable<void> look_loop();
+  boost::asio::awaitable<void> adopt_in_steps();
+  boost::asio::awaitable<void> check_links_in_steps();
+  void check_link(Record& r);
   void maybe_redial(const Record& dropped);
   boost::asio::awaitable<void> redial_after(DialPlan plan, Clock::duration delay);
 
@@ -252,12 +268,19 @@ class Broker : public std::enable_shared_from_this<Broker> {
   const authz::Policy policy_{config_.authorization};
 
   std::map<std::uint64_t, Record> records_;
+  // Every change of a record's state goes through set_state, which keeps this count (the
+  // link watch asks "anything connected?" without a walk); checked by index_problem().
+  void set_state(Record& r, protocol::ConnectionState state);
+  std::size_t connected_count_ = 0;
+  std::set<std::uint64_t> restored_dials_;  // the records whose restored_dial is set
   // The reaper's: every hanging_up record by its next poll, and what each entry's teardowns
   // took (keyed as RAS compares entry names).
   std::set<std::pair<Clock::time_point, std::uint64_t>> reaper_queue_;
   std::map<std::string, TeardownModel, protocol::EntryNameLess> teardown_models_;
   RecordIndex index_;  // records_ by handle and by entry: add_record, restore_record and erase keep it
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration
+  std::size_t unadopted_waiting_ = 0;            // those of unadopted_ not down
+  std::uint64_t enumerations_ = 0;               // RasEnumConnections made: a stepped look's prune defers to a newer one
   std::uint64_t next_seq_ = 1;
   std::vector<std::weak_ptr<Subscription>> subscriptions_;
   std::map<std::string, PinRecord, protocol::EntryNameLess> pins_;  // keyed as RAS compares entry names
@@ -269,7 +292,10 @@ class Broker : public std::enable_shared_from_this<Broker> {
   Notifier watch_wake_;    // a link became connected, or someone else's dial awaits adoption
   Notifier stop_wake_;     // stop() began: pending redials give up
   boost::asio::cancellation_signal reaper_cancel_, watch_cancel_;
-  bool notification_posted_ = false;  // on_ras_notification(): a look is queued, the burst joins it
+  // request_look(): a look runs (look_loop), another is wanted after it, and whether with adoption.
+  bool look_running_ = false;
+  bool look_wanted_ = false;
+  bool look_adopt_ = false;
   bool started_ = false;
   bool stopping_ = false;
   bool stopped_ = false;  // stop() stopped waiting for teardowns: no more will be seen

@@ -140,7 +140,7 @@ Record& Broker::start_dial(DialPlan plan) {
   }
 
   Record& r = add_record(result.handle, plan.entry, plan.phonebook);
-  r.info.state = ConnectionState::dialing;
+  set_state(r, ConnectionState::dialing);
   r.info.ras_state = ras::state_name(ras::ConnState::OpenPort);
   r.info.owner = plan.owner;
   r.info.dialed_at = std::chrono::system_clock::now();
@@ -205,9 +205,9 @@ void Broker::on_progress(const ras::DialProgress& p) {
 }
 
 void Broker::mark_connected(Record& r) {
-  r.info.state = ConnectionState::connected;
+  set_state(r, ConnectionState::connected);
   r.info.connected_at = std::chrono::system_clock::now();
-  r.restored_dial = false;
+  set_restored_dial(r, false);
   log_->info("dial {}: {} connected", protocol::quoted(r.info.entry), r.info.id);
   watch_wake_.notify_all();
   publish(r);

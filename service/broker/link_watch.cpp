@@ -2,6 +2,9 @@
 // backstop), which also drives adoption (adoption.cpp) of connections others dialled, and
 // redial after a drop when the entry's policy asks for it.
 #include <algorithm>
+#include <exception>
+#include <set>
+#include <utility>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -27,26 +30,23 @@ using protocol::Reason;
 namespace {
 // However often a link drops, a redial waits at most this long.
 constexpr std::chrono::minutes kLongestRedialDelay{5};
+// A look's step ends after this many links or this long, whichever comes first, and lets
+// the handlers waiting meanwhile run: a RasGetConnectStatus a link (a few µs on the
+// simulator, an RPC to RasMan on Windows), so a step stays well under the 20 ms a request
+// may wait (docs/benchmarks.md, figure 5) whatever a call costs. Virtual time does not
+// move within a step: tests see the count bound only.
+constexpr std::size_t kLookStep = 256;
+constexpr std::chrono::milliseconds kLookStepTime{4};
 }  // namespace
 
 void Broker::on_ras_notification() {
   // RASCN_Disconnection: a connection ended, perhaps a teardown the reaper waits for. Also
   // while stopping: the stop waits for the reaper.
   hurry_teardowns();
-  if (stopping_ || notification_posted_) return;
-  // A burst of notifications is one look: every teardown that ends signals one, each look
-  // enumerates and checks every link (O(n)), so a look per notification made `hangup --all`
-  // at 10,000 connections O(n²) and stalled every client. The look runs after the handlers
-  // already queued, so the rest of the burst finds it pending and adds nothing.
-  notification_posted_ = true;
-  asio::post(ex_, [weak = weak_from_this()] {
-    auto self = weak.lock();
-    if (!self) return;
-    self->notification_posted_ = false;
-    if (self->stopping_) return;
-    self->adopt_new_connections();
-    self->check_links();
-  });
+  if (stopping_) return;
+  // A burst of notifications is one look: every teardown that ends signals one, and a look
+  // per notification made `hangup --all` at 10,000 connections O(n²).
+  request_look(/*adopt=*/true);
 }
 
 void Broker::on_host_event(HostEvent event) {
@@ -56,59 +56,127 @@ void Broker::on_host_event(HostEvent event) {
   retry_pins_now(event);
 }
 
-void Broker::check_links() {
-  std::vector<std::uint64_t> live;
-  for (auto& [seq, r] : records_)
-    if (r.info.state == ConnectionState::connected) live.push_back(seq);
+void Broker::request_look(bool adopt) {
+  look_wanted_ = true;
+  look_adopt_ = look_adopt_ || adopt;
+  if (look_running_) return;  // the running look takes it up when it ends
+  look_running_ = true;
+  asio::co_spawn(ex_, [self = shared_from_this()] { return self->look_loop(); }, asio::detached);
+}
 
-  for (auto seq : live) {
-    Record* r = find_seq(seq);
-    if (!r || r->info.state != ConnectionState::connected) continue;
-    ras::ConnectStatus st;
-    const std::uint32_t rc = ras_.get_connect_status(r->handle, st);
-    if (rc == ras::err::kInvalidHandle) {
-      if (r->info.adopted) {
-        // Someone else hung it up and RAS finished the teardown: nothing left to reap. No
-        // RasHangUp: the dialler owed that one, and the backend holds no dial context for a
-        // handle it only enumerated (docs/ras-rules.md#adoption).
-        log_->warn("watch: {} {} vanished (hung up outside the broker)", protocol::quoted(r->info.entry), r->info.id);
-        r->info.reason = Reason::link_lost;
-        r->info.hangup_at = std::chrono::system_clock::now();
-        finish_gone(*r);
-        continue;
-      }
-      // A link we dialled dropped and RAS already forgot the handle (field report: DotRas
-      // issue #80). Our RasDial still owes its RasHangUp (docs/ras-rules.md#dial), which
-      // frees RAS's and the backend's per-handle state; its 6 or 668 is expected.
-      r->info.error = protocol::ConnectionError{ras::err::kInvalidHandle,
-                                                "the link was lost and RAS no longer knows its handle"};
-      log_->warn("watch: {} {} link lost: RAS no longer knows the handle", protocol::quoted(r->info.entry), r->info.id);
-      begin_hangup(*r, Reason::link_lost);
-      maybe_redial(*r);
-      continue;
+asio::awaitable<void> Broker::look_loop() {
+  // First the handlers already queued: the rest of a burst of notifications finds the look
+  // wanted and adds nothing.
+  co_await asio::post(ex_, asio::use_awaitable);
+  try {
+    while (look_wanted_ && !stopping_) {
+      look_wanted_ = false;
+      if (std::exchange(look_adopt_, false)) co_await adopt_in_steps();
+      co_await check_links_in_steps();
     }
-    if (rc != ras::err::kSuccess) {
-      log_->warn("watch: {} {} status returned {} ({})", protocol::quoted(r->info.entry), r->info.id, rc, ras_.error_string(rc));
-      continue;
+  } catch (const std::exception& e) {
+    // Spawned detached, an escaping exception would vanish and leave look_running_ set:
+    // no look would ever run again. Logged; the next notification or poll looks again.
+    log_->error("watch: a look at the links failed: {}", e.what());
+  }
+  look_wanted_ = look_adopt_ = false;
+  look_running_ = false;
+}
+
+asio::awaitable<void> Broker::adopt_in_steps() {
+  std::vector<ras::ActiveConnection> active;
+  if (auto rc = ras_.enum_connections(active); rc != ras::err::kSuccess) {
+    log_->warn("adoption: RasEnumConnections returned {} ({})", rc, ras_.error_string(rc));
+    co_return;
+  }
+  const auto generation = ++enumerations_;
+  std::set<ras::Handle> listed;
+  auto step_start = Clock::now();
+  for (std::size_t i = 0, in_step = 0; i < active.size(); ++i, ++in_step) {
+    if (in_step == kLookStep || Clock::now() - step_start >= kLookStepTime) {
+      co_await asio::post(ex_, asio::use_awaitable);
+      if (stopping_) co_return;
+      step_start = Clock::now();
+      in_step = 0;
     }
-    if (st.state == ras::ConnState::Connected && st.error != 0) {
-      // RAS says the connection is up: the error is a link's of a multilink entry that lost
-      // one while others carry it (docs/ras-rules.md#dial). Reported once, not hung up.
-      if (r->logged_link_error != st.error) {
-        r->logged_link_error = st.error;
-        log_->warn("watch: {} {} is up, but RAS reports error {} ({}) for one of its links", protocol::quoted(r->info.entry),
-                   r->info.id, st.error, ras_.error_string(st.error));
-      }
-      continue;
+    // Looked up now, not at the enumeration: a dial or an adoption meanwhile holds it.
+    listed.insert(active[i].handle);
+    if (!find_handle(active[i].handle)) consider_newcomer(active[i]);
+  }
+  // Forget what RAS no longer lists, unless a newer enumeration (a `list` meanwhile) has
+  // already done so with a fresher answer that may name newcomers this one does not.
+  if (generation != enumerations_) co_return;
+  std::vector<ras::Handle> forget;
+  for (const auto& [h, what] : unadopted_)
+    if (!listed.contains(h) || find_handle(h)) forget.push_back(h);
+  for (auto h : forget) forget_unadopted(h);
+}
+
+asio::awaitable<void> Broker::check_links_in_steps() {
+  // By sequence number from a cursor: records added meanwhile have higher numbers and are
+  // read in this look too; erased ones are simply not found. Checking one may erase it
+  // (finish_gone) or, through a pin, add one: the cursor is looked up again after each.
+  std::uint64_t next = 0;
+  for (;;) {
+    const auto step_start = Clock::now();
+    auto it = records_.lower_bound(next);
+    for (std::size_t in_step = 0; it != records_.end() && in_step < kLookStep; ++in_step) {
+      next = it->first + 1;
+      if (it->second.info.state == ConnectionState::connected) check_link(it->second);
+      it = records_.lower_bound(next);
+      if (Clock::now() - step_start >= kLookStepTime) break;
     }
-    if (st.state == ras::ConnState::Disconnected || st.error != 0) {
-      const std::uint32_t why = st.error ? st.error : ras::err::kDisconnection;
-      r->info.error = ras_error(why);
-      r->info.ras_state = ras::state_name(st.state);
-      log_->warn("watch: {} {} link lost: RAS error {} ({})", protocol::quoted(r->info.entry), r->info.id, why, r->info.error->message);
-      begin_hangup(*r, Reason::link_lost);
-      maybe_redial(*r);
+    if (it == records_.end()) co_return;
+    co_await asio::post(ex_, asio::use_awaitable);
+    if (stopping_) co_return;
+  }
+}
+
+void Broker::check_link(Record& r) {
+  ras::ConnectStatus st;
+  const std::uint32_t rc = ras_.get_connect_status(r.handle, st);
+  if (rc == ras::err::kInvalidHandle) {
+    if (r.info.adopted) {
+      // Someone else hung it up and RAS finished the teardown: nothing left to reap. No
+      // RasHangUp: the dialler owed that one, and the backend holds no dial context for a
+      // handle it only enumerated (docs/ras-rules.md#adoption).
+      log_->warn("watch: {} {} vanished (hung up outside the broker)", protocol::quoted(r.info.entry), r.info.id);
+      r.info.reason = Reason::link_lost;
+      r.info.hangup_at = std::chrono::system_clock::now();
+      finish_gone(r);
+      return;
     }
+    // A link we dialled dropped and RAS already forgot the handle (field report: DotRas
+    // issue #80). Our RasDial still owes its RasHangUp (docs/ras-rules.md#dial), which
+    // frees RAS's and the backend's per-handle state; its 6 or 668 is expected.
+    r.info.error = protocol::ConnectionError{ras::err::kInvalidHandle,
+                                             "the link was lost and RAS no longer knows its handle"};
+    log_->warn("watch: {} {} link lost: RAS no longer knows the handle", protocol::quoted(r.info.entry), r.info.id);
+    begin_hangup(r, Reason::link_lost);
+    maybe_redial(r);
+    return;
+  }
+  if (rc != ras::err::kSuccess) {
+    log_->warn("watch: {} {} status returned {} ({})", protocol::quoted(r.info.entry), r.info.id, rc, ras_.error_string(rc));
+    return;
+  }
+  if (st.state == ras::ConnState::Connected && st.error != 0) {
+    // RAS says the connection is up: the error is a link's of a multilink entry that lost
+    // one while others carry it (docs/ras-rules.md#dial). Reported once, not hung up.
+    if (r.logged_link_error != st.error) {
+      r.logged_link_error = st.error;
+      log_->warn("watch: {} {} is up, but RAS reports error {} ({}) for one of its links", protocol::quoted(r.info.entry),
+                 r.info.id, st.error, ras_.error_string(st.error));
+    }
+    return;
+  }
+  if (st.state == ras::ConnState::Disconnected || st.error != 0) {
+    const std::uint32_t why = st.error ? st.error : ras::err::kDisconnection;
+    r.info.error = ras_error(why);
+    r.info.ras_state = ras::state_name(st.state);
+    log_->warn("watch: {} {} link lost: RAS error {} ({})", protocol::quoted(r.info.entry), r.info.id, why, r.info.error->message);
+    begin_hangup(r, Reason::link_lost);
+    maybe_redial(r);
   }
 }
 
@@ -116,10 +184,7 @@ asio::awaitable<void> Broker::link_watch_loop() {
   for (;;) {
     auto cs = co_await asio::this_coro::cancellation_state;
     if (cs.cancelled() != asio::cancellation_type::none) co_return;
-    const bool any_connected = std::any_of(records_.begin(), records_.end(), [](const auto& kv) {
-      return kv.second.info.state == ConnectionState::connected;
-    });
-    if (!any_connected && !awaiting_adoption() && !restored_dial_pending()) {
+    if (connected_count_ == 0 && !awaiting_adoption() && !restored_dial_pending()) {
       co_await watch_wake_.wait();  // nothing to watch: no polling at all
       continue;
     }
@@ -129,8 +194,7 @@ asio::awaitable<void> Broker::link_watch_loop() {
     if (ec) continue;
     // Someone else's dial seen in progress is adopted once it connects, even when the
     // notification of that is missed.
-    if (awaiting_adoption() && !stopping_) adopt_new_connections();
-    check_links();
+    request_look(/*adopt=*/awaiting_adoption());
     check_restored_dials();
   }
 }

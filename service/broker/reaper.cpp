@@ -3,6 +3,8 @@
 // never wait for teardown and no port is left half torn down. When to poll comes from what
 // it saw of the entry's earlier teardowns (broker/teardown_model.hpp); a RAS notification
 // makes it look at once.
+#include <utility>
+
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -31,7 +33,7 @@ std::int64_t ms(Clock::duration d) { return std::chrono::duration_cast<std::chro
 
 void Broker::begin_hangup(Record& r, protocol::Reason reason) {
   const std::uint32_t rc = ras_.hang_up(r.handle);
-  r.info.state = ConnectionState::hanging_up;
+  set_state(r, ConnectionState::hanging_up);
   r.info.reason = reason;
   r.info.hangup_at = std::chrono::system_clock::now();
   // Even after 668 (already gone) or 6 (invalid handle) we confirm through status: the
@@ -50,13 +52,13 @@ void Broker::finish_gone(Record& r) {
   if (r.info.state == ConnectionState::hanging_up) {
     reaper_queue_.erase({r.next_poll, r.seq});
     // The times say how long the teardown took and how late the reaper saw its end.
-    log_->info("reaper: {} {} is gone after {} poll(s), seen {} ms after {} (still there at {} ms)",
-               protocol::quoted(r.info.entry), r.info.id, r.polls, ms(Clock::now() - r.hangup_started),
+    log_->info("reaper: {} {} is gone after {} poll(s) ({} brought forward by a notification), seen {} ms after {} (still there at {} ms)",
+               protocol::quoted(r.info.entry), r.info.id, r.polls, r.hurried_polls, ms(Clock::now() - r.hangup_started),
                r.learn_teardown ? "RasHangUp" : "it was queued", ms(r.still_up));
   } else {
     log_->info("reaper: {} {} is gone after {} poll(s)", protocol::quoted(r.info.entry), r.info.id, r.polls);
   }
-  r.info.state = ConnectionState::gone;
+  set_state(r, ConnectionState::gone);
   r.info.stuck = false;
   publish(r);
   journal_changed(r, JournalWriter::Urgency::soon);
@@ -68,6 +70,8 @@ PollSteps Broker::poll_steps() const { return {config_.reaper_initial, config_.r
 void Broker::queue_teardown(Record& r, bool ordinary) {
   r.hangup_started = Clock::now();
   r.polls = 0;
+  r.hurried_polls = 0;
+  r.hurried = false;
   r.still_up = {};
   r.learn_teardown = ordinary;
   const PollSteps steps = poll_steps();
@@ -99,6 +103,7 @@ void Broker::hurry_teardowns() {
     const auto at = std::max(now, r->hangup_started + r->still_up + config_.reaper_dense);
     if (at >= r->next_poll) continue;
     schedule_poll(*r, at);
+    r->hurried = true;
     hurried = true;
   }
   if (hurried) reaper_wake_.notify_all();
@@ -123,6 +128,7 @@ void Broker::poll_teardown(Record& r, Clock::time_point now) {
   ras::ConnectStatus st;
   const std::uint32_t rc = ras_.get_connect_status(r.handle, st);
   ++r.polls;
+  if (std::exchange(r.hurried, false)) ++r.hurried_polls;
   const auto elapsed = now - r.hangup_started;
   if (rc == ras::err::kInvalidHandle) {
     // A stuck one is left out: polled every stuck_poll, its end is known too roughly.

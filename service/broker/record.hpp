@@ -41,6 +41,10 @@ struct Record {
   Clock::time_point hangup_started{};
   Clock::time_point next_poll{};  // its key in the reaper's queue, with seq
   std::uint32_t polls = 0;
+  // Of those, polls a RAS notification brought forward (hurry_teardowns), and whether the
+  // next one is such: the log says how many, the trade-off of polls against lag.
+  std::uint32_t hurried_polls = 0;
+  bool hurried = false;
   TeardownWindow window;  // where the entry's teardowns end, as known at the RasHangUp
   // The last poll that still saw the handle, as time since the RasHangUp (0: none yet). With
   // the poll that sees it gone, it bounds when the teardown ended: what the reaper learns.

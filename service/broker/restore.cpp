@@ -129,6 +129,8 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
   r.seq = saved.seq;
   r.handle = saved.handle;
   r.info = info;
+  r.info.state = ConnectionState::dialing;  // a new record's, counted from here by set_state
+  set_state(r, info.state);
   r.info.id = "c" + std::to_string(saved.seq);
   index_.add(r.seq, r.handle, r.info.entry);
   r.info.adopted = info.adopted;  // only a hanging_up one (the journal's reader checks)
@@ -156,7 +158,7 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
     // RasHangUp was made is unknown: the entry's model learns nothing from this one.
     queue_teardown(r, /*ordinary=*/false);
   } else if (info.state == ConnectionState::dialing) {
-    r.restored_dial = true;  // check_restored_dials() settles it
+    set_restored_dial(r, true);  // check_restored_dials() settles it
   } else {
     watch_wake_.notify_all();  // the link watch sees a drop that happened meanwhile
   }
@@ -168,16 +170,19 @@ bool Broker::restore_record(const journal::JournalRecord& saved, const std::vect
 }
 
 bool Broker::restored_dial_pending() const {
-  return std::any_of(records_.begin(), records_.end(), [](const auto& kv) {
-    return kv.second.restored_dial && kv.second.info.state == ConnectionState::dialing;
-  });
+  return std::any_of(restored_dials_.begin(), restored_dials_.end(),
+                     [&](std::uint64_t seq) { return records_.at(seq).info.state == ConnectionState::dialing; });
+}
+
+void Broker::set_restored_dial(Record& r, bool restored) {
+  r.restored_dial = restored;
+  if (restored) restored_dials_.insert(r.seq);
+  else restored_dials_.erase(r.seq);
 }
 
 void Broker::check_restored_dials() {
   // By seq: settling one may erase it (gone) or start a redial (a new record).
-  std::vector<std::uint64_t> pending;
-  for (const auto& [seq, r] : records_)
-    if (r.restored_dial) pending.push_back(seq);
+  const std::vector<std::uint64_t> pending(restored_dials_.begin(), restored_dials_.end());
   for (auto seq : pending) {
     Record* r = find_seq(seq);
     if (!r || !r->restored_dial || r->info.state != ConnectionState::dialing) continue;

@@ -29,6 +29,8 @@ TEST_F(ReaperWake, ADisconnectionNotificationMakesTheReaperLookAtOnce) {
   settle();
   EXPECT_TRUE(gone_at_.contains(id)) << "the reaper waited for its schedule";
   EXPECT_EQ(ras_->polls[handle], polls + 1);
+  // The log says which of its polls a notification brought forward: the last one only.
+  EXPECT_EQ(logged("(1 brought forward by a notification)"), 1u) << log_text();
   expect_nothing_leaked();
 }
 
