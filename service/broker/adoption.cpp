@@ -39,12 +39,18 @@ void Broker::adopt_new_connections() {
     return;
   }
   ++enumerations_;
-  std::set<ras::Handle> listed;
-  for (const auto& c : active) {
-    listed.insert(c.handle);
+  for (const auto& c : active)
     if (!find_handle(c.handle)) consider_newcomer(c);
-  }
-  // Forget what RAS no longer lists: hung up by its dialler, or adopted meanwhile.
+  forget_unlisted(active);
+}
+
+void Broker::forget_unlisted(const std::vector<ras::ActiveConnection>& active) {
+  // Forget what RAS no longer lists: hung up by its dialler, or adopted meanwhile. Usually
+  // nothing waits, and a set of every listed handle (10,000 nodes for each `list` or `get`
+  // at 10,000 connections) is built only when something does.
+  if (unadopted_.empty()) return;
+  std::set<ras::Handle> listed;
+  for (const auto& c : active) listed.insert(c.handle);
   std::vector<ras::Handle> forget;
   for (const auto& [h, what] : unadopted_)
     if (!listed.contains(h) || find_handle(h)) forget.push_back(h);

@@ -189,6 +189,8 @@ class Broker : public std::enable_shared_from_this<Broker> {
   bool awaiting_adoption() const { return unadopted_waiting_ != 0; }
   void note_unadopted(ras::Handle h, Unadopted what);
   void forget_unadopted(ras::Handle h);
+  // Forgets the newcomers `active` (RAS's listing) no longer names, or that were adopted.
+  void forget_unlisted(const std::vector<ras::ActiveConnection>& active);
 
   // The journal (restore.cpp): taking back at start what it names, keeping it up to date.
   void restore_from_journal();

@@ -3,7 +3,6 @@
 // redial after a drop when the entry's policy asks for it.
 #include <algorithm>
 #include <exception>
-#include <set>
 #include <utility>
 
 #include <boost/asio/co_spawn.hpp>
@@ -90,7 +89,6 @@ asio::awaitable<void> Broker::adopt_in_steps() {
     co_return;
   }
   const auto generation = ++enumerations_;
-  std::set<ras::Handle> listed;
   auto step_start = Clock::now();
   for (std::size_t i = 0, in_step = 0; i < active.size(); ++i, ++in_step) {
     if (in_step == kLookStep || Clock::now() - step_start >= kLookStepTime) {
@@ -100,16 +98,12 @@ asio::awaitable<void> Broker::adopt_in_steps() {
       in_step = 0;
     }
     // Looked up now, not at the enumeration: a dial or an adoption meanwhile holds it.
-    listed.insert(active[i].handle);
     if (!find_handle(active[i].handle)) consider_newcomer(active[i]);
   }
   // Forget what RAS no longer lists, unless a newer enumeration (a `list` meanwhile) has
   // already done so with a fresher answer that may name newcomers this one does not.
   if (generation != enumerations_) co_return;
-  std::vector<ras::Handle> forget;
-  for (const auto& [h, what] : unadopted_)
-    if (!listed.contains(h) || find_handle(h)) forget.push_back(h);
-  for (auto h : forget) forget_unadopted(h);
+  forget_unlisted(active);
 }
 
 asio::awaitable<void> Broker::check_links_in_steps() {

@@ -15,10 +15,33 @@ nlohmann::json too_large_data(std::size_t bytes, std::size_t max) {
 }  // namespace
 
 void AnswerLine::add(const nlohmann::json& response) {
-  ++answers_;
   // encode_line(): compact JSON plus '\n'; a batch is the same text with '[' ',' ']'.
   std::string encoded = protocol::encode_line(response);
   encoded.pop_back();
+  add_encoded(std::move(encoded), response.contains("id") ? response["id"] : nlohmann::json(nullptr));
+}
+
+void AnswerLine::add(const RawResult& response) {
+  // make_result()'s object as dump() writes it: keys sorted, so "id", "jsonrpc", "result".
+  std::string id = protocol::encode_line(response.id);
+  id.pop_back();
+  std::string encoded;
+  // Room for the envelope and take()'s '\n' too: megabytes are copied once, never regrown.
+  encoded.reserve(response.result.text.size() + id.size() + 64);
+  encoded += "{\"id\":";
+  encoded += id;
+  encoded += ",\"jsonrpc\":\"2.0\",\"result\":";
+  encoded += response.result.text;
+  encoded += '}';
+  add_encoded(std::move(encoded), response.id);
+}
+
+void AnswerLine::add(const Response& response) {
+  std::visit([this](const auto& r) { add(r); }, response);
+}
+
+void AnswerLine::add_encoded(std::string encoded, const nlohmann::json& id) {
+  ++answers_;
   if (!batch_) {
     full_bytes_ = encoded.size();
     if (full_bytes_ <= max_bytes_) {
@@ -27,7 +50,7 @@ void AnswerLine::add(const nlohmann::json& response) {
     }
     replaced_ = true;
     text_ = protocol::encode_line(protocol::make_error(
-        response.contains("id") ? response["id"] : nlohmann::json(nullptr),
+        id,
         protocol::RpcError(protocol::ErrorCode::response_too_large,
                            "the answer would be " + std::to_string(full_bytes_) + " bytes, over the " +
                                std::to_string(max_bytes_) + "-byte limit of an answer line; the call did run",

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "ipc/response.hpp"
+
 namespace rasbroker::ipc {
 
 class AnswerLine {
@@ -21,6 +23,9 @@ class AnswerLine {
   // The answer to one call (or the refusal of one entry). A single call's answer that is
   // too long is replaced right away, with the call's id.
   void add(const nlohmann::json& response);
+  // A success whose result is already text: the same bytes as add() of the json response.
+  void add(const RawResult& response);
+  void add(const Response& response);
   bool empty() const noexcept { return answers_ == 0; }
   // The whole line, '\n' included, and starts over; nothing when empty() (notifications only).
   std::string take();
@@ -31,6 +36,9 @@ class AnswerLine {
   std::size_t held_bytes() const noexcept { return text_.capacity(); }
 
  private:
+  // `encoded`: one response, compact, no '\n'; `id`: the call's, for a replacement error.
+  void add_encoded(std::string encoded, const nlohmann::json& id);
+
   bool batch_;
   std::size_t max_bytes_;
   std::string text_;  // single: the line; batch: "[a,b,..." while it fits

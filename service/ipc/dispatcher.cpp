@@ -55,7 +55,7 @@ std::shared_ptr<RefusalLog> Dispatcher::new_refusal_log() const {
   return std::make_shared<RefusalLog>(refusal_log_, refusal_budget_);
 }
 
-asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, ClientContext& client) {
+asio::awaitable<std::optional<Response>> Dispatcher::handle(protocol::Call call, ClientContext& client) {
   // Logged once per request, when it is answered: who asked, what (params redacted: no
   // password ever), and the outcome. The method and params are the client's text:
   // escaped and cut (log_text.hpp), so that they can neither forge a line nor flood one.
@@ -63,12 +63,13 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
   const std::string params = protocol::quoted_json(protocol::redact(call.params));
   const std::string asked =
       fmt::format("request {} from pid {} user '{}': {}", method, client.caller.owner.pid, client.caller.owner.user, params);
-  json response;
+  Response response;
   std::optional<std::string> internal, aborted;
   try {
-    json result = co_await invoke(call, client);
+    Result result = co_await invoke(call, client);
     log_->info("{} -> ok", asked);
-    response = protocol::make_result(call.id, std::move(result));
+    if (auto* raw = std::get_if<protocol::RawJson>(&result)) response = RawResult{call.id, std::move(*raw)};
+    else response = protocol::make_result(call.id, std::move(std::get<json>(result)));
   } catch (const RpcError& e) {
     if (e.code() == ErrorCode::unauthorized) {
       // Both identities: the requester's in `asked`, the owner's in a policy refusal's
@@ -111,7 +112,7 @@ asio::awaitable<std::optional<json>> Dispatcher::handle(protocol::Call call, Cli
   co_return response;
 }
 
-asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& client) {
+asio::awaitable<Dispatcher::Result> Dispatcher::invoke(protocol::Call& call, ClientContext& client) {
   const std::string& name = call.method;
   if (!protocol::is_known_method(name) || name == m::connection_changed)
     throw no_such_method(name);
@@ -144,7 +145,8 @@ asio::awaitable<json> Dispatcher::invoke(protocol::Call& call, ClientContext& cl
   }
   if (name == m::list) {
     protocol::parse_empty_params(call.params, name);
-    co_return protocol::to_json(protocol::ConnectionList{broker_->list(client.caller), broker_->pins(client.caller)});
+    // Text straight from the records: no json tree per connection (json_text.hpp).
+    co_return protocol::to_raw_json(protocol::ConnectionList{broker_->list(client.caller), broker_->pins(client.caller)});
   }
   if (name == m::pin) {
     co_return json(broker_->pin(protocol::parse_pin_params(call.params), client.caller));

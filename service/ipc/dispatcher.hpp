@@ -14,6 +14,7 @@
 #include "broker/broker.hpp"
 #include "events/admin_events.hpp"
 #include "ipc/refusal_log.hpp"
+#include "ipc/response.hpp"
 #include "rasbroker/protocol/jsonrpc.hpp"
 
 namespace rasbroker::ipc {
@@ -43,10 +44,12 @@ class Dispatcher {
 
   // The response for one call, or nothing for a notification or a call cancelled because its
   // client disconnected while it waited (the session cancels it). Never throws.
-  boost::asio::awaitable<std::optional<nlohmann::json>> handle(protocol::Call call, ClientContext& client);
+  boost::asio::awaitable<std::optional<Response>> handle(protocol::Call call, ClientContext& client);
 
  private:
-  boost::asio::awaitable<nlohmann::json> invoke(protocol::Call& call, ClientContext& client);
+  // A method's result: json, or text already (a connection list: response.hpp says why).
+  using Result = std::variant<nlohmann::json, protocol::RawJson>;
+  boost::asio::awaitable<Result> invoke(protocol::Call& call, ClientContext& client);
 
   std::shared_ptr<broker::Broker> broker_;
   std::shared_ptr<spdlog::logger> log_;

@@ -243,14 +243,15 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     client_.refusals->begin_line();  // one refusal line for the whole line, however many calls it refuses
     AnswerLine answer(in.batch, limits_.max_response_bytes);
     for (auto& entry : in.entries) {
-      std::optional<nlohmann::json> response;
+      std::optional<Response> response;
       if (auto* call = std::get_if<protocol::Call>(&entry)) {
         response = co_await dispatcher_.handle(std::move(*call), client_);
       } else {
         // Refused before dispatch (not JSON, not JSON-RPC): a refusal too. The message is
         // ours; what it quotes of the client's text is escaped and cut.
-        response = std::move(std::get<nlohmann::json>(entry));
-        client_.refusals->refuse_answer(client_.caller, *response);
+        auto& refusal = std::get<nlohmann::json>(entry);
+        client_.refusals->refuse_answer(client_.caller, refusal);
+        response = std::move(refusal);
       }
       if (!response) continue;
       answer.add(*response);

@@ -131,8 +131,8 @@ void Simulation::send_request(Client& c, std::string method) {
   if (shown.contains("password")) shown["password"] = "***";
   trace("client " + std::to_string(c.id) + " asks #" + std::to_string(r->id) + " " + method + " " + shown.dump());
   asio::co_spawn(*process_.io, process_.dispatcher->handle(protocol::Call{r->id, false, method, std::move(params)}, *c.context),
-                 asio::bind_cancellation_slot(r->cancel.slot(), [this, r, context = c.context](std::exception_ptr e, std::optional<json> answer) {
-                   on_answer(r, e, std::move(answer));
+                 asio::bind_cancellation_slot(r->cancel.slot(), [this, r, context = c.context](std::exception_ptr e, std::optional<ipc::Response> answer) {
+                   on_answer(r, e, answer ? std::optional<json>(ipc::to_json(*answer)) : std::nullopt);
                  }));
 }
 

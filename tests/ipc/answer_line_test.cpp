@@ -70,6 +70,43 @@ TEST(AnswerLine, ABatchOverTheLimitStopsHoldingItsAnswers) {
   EXPECT_NE(json::parse(line.take())["error"]["message"].get<std::string>().find("batch (100)"), std::string::npos);
 }
 
+// A result already encoded (a connection list, json_text.hpp) goes into the line as it is:
+// the same bytes as the json response, alone or in a batch, and the same bound.
+RawResult raw_of_size(const json& id, std::size_t pad) {
+  return RawResult{id, protocol::RawJson{json{{"pad", std::string(pad, 'x')}}.dump()}};
+}
+
+TEST(AnswerLine, ARawResultIsTheSameBytesAsItsJsonResponse) {
+  for (const json& id : {json(1), json("a\"b\xc3"), json(nullptr)}) {
+    AnswerLine raw(false, 1 << 20), tree(false, 1 << 20);
+    raw.add(Response(raw_of_size(id, 100)));
+    tree.add(protocol::make_result(id, {{"pad", std::string(100, 'x')}}));
+    EXPECT_EQ(raw.take(), tree.take());
+  }
+  AnswerLine raw(true, 1 << 20), tree(true, 1 << 20);
+  raw.add(raw_of_size(1, 10));
+  raw.add(result_of_size(2, 20));
+  raw.add(raw_of_size(3, 30));
+  for (int id : {1, 2, 3}) tree.add(result_of_size(id, id * 10));
+  EXPECT_EQ(raw.take(), tree.take());
+}
+
+TEST(AnswerLine, ARawResultOverTheLimitIsResponseTooLargeWithItsId) {
+  const json tree = result_of_size(9, 1000);
+  AnswerLine line(false, line_bytes(tree) - 1);
+  line.add(raw_of_size(9, 1000));
+  EXPECT_TRUE(line.replaced());
+  EXPECT_EQ(line.full_bytes(), line_bytes(tree));
+  const json error = json::parse(line.take());
+  EXPECT_EQ(error["id"], 9);
+  EXPECT_EQ(error["error"]["code"], static_cast<int>(protocol::ErrorCode::response_too_large));
+
+  AnswerLine batch(true, 2 * line_bytes(tree));
+  for (int i = 0; i < 3; ++i) batch.add(raw_of_size(i, 1000));
+  EXPECT_TRUE(batch.replaced());
+  EXPECT_TRUE(json::parse(batch.take())["id"].is_null());
+}
+
 TEST(AnswerLine, NothingToSendForNotificationsOnly) {
   AnswerLine line(true, 1000);
   EXPECT_TRUE(line.empty());

@@ -35,7 +35,8 @@ class DispatcherAuthorization : public BrokerHarness {
   json call(ipc::ClientContext& who, std::string method, json params = json::object()) {
     auto answer = spawn(dispatcher_->handle(protocol::Call{1, false, std::move(method), std::move(params)}, who));
     EXPECT_TRUE(run_until([&] { return answer->done; }));
-    return answer->value.value_or(std::nullopt).value_or(json());
+    const auto response = answer->value.value_or(std::nullopt);
+    return response ? ipc::to_json(*response) : json();
   }
   std::size_t dispatcher_logged(std::string_view text) const {
     const auto lines = dispatcher_log_->last_formatted();

@@ -22,7 +22,7 @@ class DispatcherCancelTest : public BrokerHarness {
     auto log = std::make_shared<spdlog::logger>("dispatcher", log_);
     dispatcher_ = std::make_unique<ipc::Dispatcher>(broker_, log, dispatcher_events_.admin_events());
     client_.caller = admin();
-    auto answered = [this](std::exception_ptr e, std::optional<json> a) {
+    auto answered = [this](std::exception_ptr e, std::optional<ipc::Response> a) {
       done_ = true;
       error_ = e;
       answer_ = std::move(a);
@@ -37,7 +37,7 @@ class DispatcherCancelTest : public BrokerHarness {
   void expect_abandoned_quietly() {
     ASSERT_TRUE(done_);
     EXPECT_FALSE(error_);
-    EXPECT_FALSE(answer_) << answer_->dump();
+    EXPECT_FALSE(answer_) << ipc::to_json(*answer_).dump();
     EXPECT_TRUE(dispatcher_events_.of(events::Kind::internal_error).empty());
     EXPECT_EQ(logged("internal error"), 0u) << log_text();
     EXPECT_EQ(logged("-> abandoned: the client disconnected before the answer"), 1u) << log_text();
@@ -49,7 +49,7 @@ class DispatcherCancelTest : public BrokerHarness {
   boost::asio::cancellation_signal cancel_;
   bool done_ = false;
   std::exception_ptr error_;
-  std::optional<json> answer_;
+  std::optional<ipc::Response> answer_;
 };
 
 TEST_F(DispatcherCancelTest, ADialWaitingForItsConnectionIsAbandonedNotAnInternalError) {
