@@ -131,6 +131,8 @@ nlohmann::json detail::error_json(const ConnectionError& e) {
   return j;
 }
 
+// json_text.cpp writes the same object straight to text for `list` (append_json): a field
+// added here goes there too (JsonText tests compare the two byte for byte).
 void to_json(nlohmann::json& j, const Connection& c) {
   j = nlohmann::json{
       {"id", c.id},
