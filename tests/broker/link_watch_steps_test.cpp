@@ -78,7 +78,9 @@ TEST_F(LinkWatchSteps, AHandlerQueuedDuringALookRunsBeforeTheLookHasReadEveryLin
     if (seen[i] > 0 && seen[i] < static_cast<std::size_t>(kLinks)) ++mid_look;
     if (i > 0) largest_step = std::max(largest_step, seen[i] - seen[i - 1]);
   }
-  EXPECT_GT(mid_look, 2u) << "no handler ran between the steps of the look";
+  // 600 links (sanitizers) make 3 steps of at most 256, 2000 make 8: at least 2 handlers
+  // ran with the look part-way.
+  EXPECT_GE(mid_look, 2u) << "no handler ran between the steps of the look";
   EXPECT_LT(largest_step, static_cast<std::size_t>(kLinks) / 2);
   EXPECT_EQ(broker_->index_problem(), std::nullopt);
   expect_nothing_leaked();
