@@ -102,6 +102,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
         outbox_ready_(stream_.get_executor()),
         outbox_drained_(stream_.get_executor()),
         outbox_progress_(stream_.get_executor()),
+        outbox_over_(stream_.get_executor()),
         finish_requested_(stream_.get_executor()),
         first_request_timer_(stream_.get_executor()),
         framer_(limits.max_line_bytes) {
@@ -284,7 +285,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     for (;;) {
       while (outbox_bytes_ <= limits_.max_outbox_bytes) {
         if (closing_) co_return;
-        co_await outbox_ready_.wait();
+        co_await outbox_over_.wait();
       }
       const std::uint64_t written_before = bytes_written_;
       timer.expires_after(limits_.write_stall_timeout);
@@ -324,6 +325,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
     outbox_bytes_ += line.size();
     outbox_.push_back(std::move(line));
     outbox_ready_.notify_all();
+    if (outbox_bytes_ > limits_.max_outbox_bytes) outbox_over_.notify_all();  // not per answer: stall_watch() only
   }
 
   boost::asio::awaitable<void> write_loop() {
@@ -359,6 +361,7 @@ class Session : public SessionControl, public std::enable_shared_from_this<Sessi
   Notifier outbox_ready_;
   Notifier outbox_drained_;
   Notifier outbox_progress_;  // some bytes were written, a request was answered, or closing
+  Notifier outbox_over_;      // the outbox went over max_outbox_bytes
   Notifier finish_requested_;
   Timer first_request_timer_;  // cancelled by the first line: it must not fire for nothing
   protocol::LineFramer framer_;
