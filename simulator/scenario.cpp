@@ -48,7 +48,7 @@ constexpr std::array<std::string_view, 5> kConnectedKeys{"entry", "account", "lo
 constexpr std::uint64_t kMaxLuid = 0xFFFFFFFFFFFFFFFFull;
 constexpr std::array<std::string_view, 4> kSavedCredentialsKeys{"for", "username", "password", "comment"};
 constexpr std::size_t kMaxAccountName = 256;  // UNLEN
-constexpr std::array<std::string_view, 2> kNotificationKeys{"delay_ms", "drop_every"};
+constexpr std::array<std::string_view, 3> kNotificationKeys{"delay_ms", "drop_every", "one_connection"};
 
 // "saved_credentials": one object or an array of them, at most one per "for". Only
 // account names are quoted in messages, never a saved user name or password.
@@ -389,6 +389,11 @@ Scenario parse_scenario(const json& doc) {
     if (n.contains("drop_every")) {
       scenario.notifications.drop_every = static_cast<std::uint32_t>(
           unsigned_value(n["drop_every"], "notifications.drop_every", kMaxError, "a non-negative integer"));
+    }
+    if (n.contains("one_connection")) {
+      scenario.notifications.one_connection = one_of<TerminationSignal>(
+          n["one_connection"], "notifications.one_connection",
+          {{"teardown_ended", TerminationSignal::teardown_ended}, {"hang_up", TerminationSignal::hang_up}}, "reading");
     }
   }
   return scenario;

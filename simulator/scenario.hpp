@@ -145,9 +145,18 @@ enum class EnumLists {
 // ERROR_SERVER_NOT_RESPONDING (650) ("RASDIALFUNC2 callback function (ras.h)").
 bool has_extended_error(std::uint32_t ras_error);
 
+// When RAS signals a registration for one connection (RasConnectionNotification with its
+// handle, RASCN_Disconnection): "when the hrasconn connection is terminated" allows both
+// (docs/simulator.md, "RasConnectionNotification for one connection").
+enum class TerminationSignal {
+  teardown_ended,  // once its teardown has completed: status already answers 6 (DotRas #80)
+  hang_up,         // as its teardown starts (the last RasHangUp): status still answers for a while
+};
+
 struct NotificationSpec {
   std::chrono::milliseconds delay{0};  // deliver each connection notification this late
   std::uint32_t drop_every = 0;        // miss every K-th notification; 0: miss none
+  TerminationSignal one_connection = TerminationSignal::teardown_ended;
 };
 
 struct Scenario {

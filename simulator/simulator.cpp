@@ -90,12 +90,15 @@ void Simulator::start_teardown_locked(Conn& c, Clock::time_point now) {
   c.listeners.clear();  // notifications stop when RasHangUp is called
   ledger_.teardown_started(c.handle);
   if (!spec(c).teardown_never) schedule_timer_locked(EventKind::teardown_done, c.handle, now + spec(c).teardown);
+  if (scenario_.notifications.one_connection == TerminationSignal::hang_up) signal_termination_locked(c, now);
 }
 
 void Simulator::complete_teardown_locked(Conn& c, Clock::time_point at) {
   c.phase = Phase::gone;
   ledger_.teardown_completed(c.handle);
   signal_notifier_locked(at);
+  // The hang_up reading signalled at the start: a registration made since is never signalled.
+  if (scenario_.notifications.one_connection == TerminationSignal::teardown_ended) signal_termination_locked(c, at);
 }
 
 void Simulator::drop_locked(Conn& c, std::uint32_t error, Clock::time_point at) {
@@ -104,6 +107,7 @@ void Simulator::drop_locked(Conn& c, std::uint32_t error, Clock::time_point at) 
   c.state = ras::ConnState::Disconnected;
   c.error = error;
   signal_notifier_locked(at);
+  signal_termination_locked(c, at);  // a drop ends the connection in both readings
 }
 
 // ---------------------------------------------------------------------------------

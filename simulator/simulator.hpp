@@ -107,6 +107,10 @@ struct SimStats {
   std::uint64_t notifications_signalled = 0;  // connection changes that would signal RASCN_*
   std::uint64_t notifications_missed = 0;     // of those, dropped by "drop_every"
   std::uint64_t notifications_delivered = 0;  // notifier invocations
+  std::uint64_t terminations_watched = 0;     // watch_termination() calls that answered 0
+  std::uint64_t terminations_signalled = 0;   // one-connection signals due (one per watched connection's end)
+  std::uint64_t terminations_missed = 0;      // of those, dropped by "drop_every" (counted apart from the notifier's)
+  std::uint64_t terminations_delivered = 0;   // watch_termination callbacks invoked
 };
 
 // A state document restore() cannot use. what() names the key path and the problem.
@@ -137,6 +141,11 @@ class Simulator final : public ras::RasApi {
   std::uint32_t enum_entries(const std::string& phonebook, std::vector<ras::PhonebookEntry>& out) override;
   std::string error_string(std::uint32_t code) override;
   void set_connection_notifier(std::function<void()> changed) override;
+  // Signalled (once, as the scenario's notifications.one_connection reading says) when the
+  // connection ends: its teardown, or a drop. 6 for a handle RAS does not know (gone, or
+  // forgotten at a drop). Several registrations of one handle are all signalled.
+  std::uint32_t watch_termination(ras::Handle h, std::function<void()> terminated) override;
+  void unwatch_termination(ras::Handle h) override;
 
   // The entry RAS finds for the calling account by `name` (any case) in `phonebook` ("":
   // NULL, phonebook_scope.hpp); nullptr where RAS answers 623. Every call that takes an
@@ -243,6 +252,7 @@ class Simulator final : public ras::RasApi {
     drop,           // drop_after_ms elapsed
     teardown_done,  // teardown_ms elapsed after the last reference was hung up
     notify,         // a connection notification reaches the notifier
+    terminated,     // a one-connection notification reaches that connection's watchers
     progress,       // one progress callback (fn, state, error); with connected_only, skipped
                     // unless the connection is still connected
   };
@@ -306,6 +316,11 @@ class Simulator final : public ras::RasApi {
   std::optional<bool> fire_one_locked(Clock::time_point now, Calls& calls);
   void fire_dial_step_locked(Conn& c, const Event& ev, Calls& calls);
   void signal_notifier_locked(Clock::time_point at);
+  // The connection's watch_termination registrations, if any: one signal, under the same
+  // delay and misses as the notifier's.
+  void signal_termination_locked(const Conn& c, Clock::time_point at);
+  // Whether the `count`-th signal is one the scenario's notifications.drop_every misses.
+  bool missed(std::uint64_t count) const;
   // One progress callback to each of the connection's listeners (`p.handle` is filled in).
   void deliver_progress_locked(const Conn& c, ras::DialProgress p, Calls& calls);
   // The dial fails as a whole: the failing callback, then no more notifications.
@@ -329,8 +344,10 @@ class Simulator final : public ras::RasApi {
   std::uint64_t next_seq_ = 0;
   ras::Handle last_handle_ = 0x10000;
   std::function<void()> notifier_;
+  std::map<ras::Handle, std::vector<std::function<void()>>> termination_watches_;
   std::function<void()> enum_retry_hook_;
   std::uint64_t notification_count_ = 0;
+  std::uint64_t termination_count_ = 0;
   std::size_t enum_race_next_ = 0;  // the scenario's enum_race entries used up so far
   Ledger ledger_;
   SimStats stats_;

@@ -33,7 +33,9 @@ void Simulator::schedule_timer_locked(EventKind kind, ras::Handle h, Clock::time
 }
 
 bool Simulator::stale_locked(const Event& ev) const {
-  if (ev.kind == EventKind::notify || (ev.kind == EventKind::progress && !ev.connected_only)) return false;
+  if (ev.kind == EventKind::notify || ev.kind == EventKind::terminated ||
+      (ev.kind == EventKind::progress && !ev.connected_only))
+    return false;
   const auto it = conns_.find(ev.handle);
   if (it == conns_.end()) return true;
   const Conn& c = it->second;
@@ -42,7 +44,8 @@ bool Simulator::stale_locked(const Event& ev) const {
     case EventKind::drop: return c.phase != Phase::connected;
     case EventKind::progress: return ev.connected_only && c.phase != Phase::connected;
     case EventKind::teardown_done: return c.phase != Phase::tearing_down;
-    case EventKind::notify: break;
+    case EventKind::notify:
+    case EventKind::terminated: break;
   }
   return false;
 }
@@ -70,15 +73,29 @@ std::uint32_t Simulator::link_error_in_status(const Conn& c) const {
   return failure && failure->status_error ? c.link_error : 0;
 }
 
+bool Simulator::missed(std::uint64_t count) const {
+  const auto every = scenario_.notifications.drop_every;
+  return every != 0 && count % every == 0;
+}
+
 void Simulator::signal_notifier_locked(Clock::time_point at) {
   ++stats_.notifications_signalled;
-  ++notification_count_;
-  const auto every = scenario_.notifications.drop_every;
-  if (every != 0 && notification_count_ % every == 0) {
+  if (missed(++notification_count_)) {
     ++stats_.notifications_missed;
     return;
   }
   schedule_locked({.due = at + scenario_.notifications.delay, .kind = EventKind::notify});
+}
+
+void Simulator::signal_termination_locked(const Conn& c, Clock::time_point at) {
+  if (!termination_watches_.contains(c.handle)) return;
+  ++stats_.terminations_signalled;
+  if (missed(++termination_count_)) {
+    ++stats_.terminations_missed;
+    termination_watches_.erase(c.handle);  // RAS signalled nothing: the registration is used up
+    return;
+  }
+  schedule_locked({.due = at + scenario_.notifications.delay, .kind = EventKind::terminated, .handle = c.handle});
 }
 
 void Simulator::fire_dial_step_locked(Conn& c, const Event& ev, Calls& calls) {
@@ -165,6 +182,15 @@ std::optional<bool> Simulator::fire_one_locked(Clock::time_point now, Calls& cal
       if (notifier_) {
         ++stats_.notifications_delivered;
         calls.emplace_back([fn = notifier_] { fn(); });
+      }
+      break;
+    case EventKind::terminated:
+      // One signal per registration: whoever registered again must register anew.
+      if (auto node = termination_watches_.extract(ev.handle)) {
+        for (auto& fn : node.mapped()) {
+          ++stats_.terminations_delivered;
+          calls.emplace_back(std::move(fn));
+        }
       }
       break;
     case EventKind::progress:

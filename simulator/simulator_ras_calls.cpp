@@ -258,4 +258,18 @@ void Simulator::set_connection_notifier(std::function<void()> changed) {
   notifier_ = std::move(changed);
 }
 
+std::uint32_t Simulator::watch_termination(ras::Handle h, std::function<void()> terminated) {
+  std::lock_guard lock(mu_);
+  const Conn* c = find_locked(h);
+  if (c == nullptr || c->phase == Phase::gone || vanished(*c)) return err::kInvalidHandle;
+  ++stats_.terminations_watched;
+  termination_watches_[h].push_back(std::move(terminated));
+  return err::kSuccess;
+}
+
+void Simulator::unwatch_termination(ras::Handle h) {
+  std::lock_guard lock(mu_);
+  termination_watches_.erase(h);
+}
+
 }  // namespace rasbroker::sim

@@ -168,6 +168,10 @@ void Broker::erase(std::uint64_t seq) {
   const auto it = records_.find(seq);
   if (it == records_.end()) return;
   index_.remove(seq, it->second.handle, it->second.info.entry);
+  if (it->second.termination_watched) {
+    ras_.unwatch_termination(it->second.handle);
+    --termination_watches_;
+  }
   if (it->second.info.state == ConnectionState::connected) --connected_count_;
   restored_dials_.erase(seq);
   records_.erase(it);

@@ -172,6 +172,13 @@ class Broker : public std::enable_shared_from_this<Broker> {
   // queue are looked at now (each at most once per reaper_dense).
   void hurry_teardowns();
   PollSteps poll_steps() const;
+  // RAS's one-connection termination signals (reaper.cpp): asked for just before a RasHangUp;
+  // a signal makes the reaper look at that teardown at once.
+  void watch_termination(Record& r);
+  void on_termination_signal(std::uint64_t seq);
+  // Whether the teardown's end is signalled by RAS, as far as the reaper has seen: its
+  // schedule is then only a backstop, and anonymous notifications leave it alone.
+  bool end_signalled(const Record& r) const;
 
   // Adoption (adoption.cpp).
   // A connection RasEnumConnections listed that was not adopted (yet), remembered so that it
@@ -279,6 +286,11 @@ class Broker : public std::enable_shared_from_this<Broker> {
   // took (keyed as RAS compares entry names).
   std::set<std::pair<Clock::time_point, std::uint64_t>> reaper_queue_;
   std::map<std::string, TeardownModel, protocol::EntryNameLess> teardown_models_;
+  // What a one-connection termination signal means on this RAS (docs/ras-rules.md#watching):
+  // unknown until the poll that followed one said whether the teardown had ended.
+  enum class TerminationSignal { unknown, at_end, early };
+  TerminationSignal termination_signal_ = TerminationSignal::unknown;
+  std::size_t termination_watches_ = 0;  // records with termination_watched set
   RecordIndex index_;  // records_ by handle and by entry: add_record, restore_record and erase keep it
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration
   std::size_t unadopted_waiting_ = 0;            // those of unadopted_ not down

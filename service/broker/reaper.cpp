@@ -27,11 +27,16 @@ constexpr std::size_t kPollBatch = 256;
 // Teardowns a notification hurries: it does not say which connection ended, and looking at
 // every pending one for each would make a mass teardown quadratic.
 constexpr std::size_t kHurriedPerNotification = 64;
+// Teardowns whose termination RAS is asked to signal at a time: each is an event (and, on
+// Windows, a wait in the thread pool). A hang-up of everything has its first ones signalled
+// and leaves the rest to the schedule and the anonymous notifications.
+constexpr std::size_t kMaxTerminationWatches = 256;
 
 std::int64_t ms(Clock::duration d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); }
 }  // namespace
 
 void Broker::begin_hangup(Record& r, protocol::Reason reason) {
+  watch_termination(r);  // before the RasHangUp: after it, the handle is RAS's to forget
   const std::uint32_t rc = ras_.hang_up(r.handle);
   set_state(r, ConnectionState::hanging_up);
   r.info.reason = reason;
@@ -79,7 +84,8 @@ void Broker::queue_teardown(Record& r, bool ordinary) {
   const auto learned = model == teardown_models_.end() ? std::nullopt : model->second.window(steps);
   r.window = learned ? *learned : first_teardown_window(steps);
   reaper_queue_.erase({r.next_poll, r.seq});  // not queued yet: a no-op, kept for safety
-  r.next_poll = r.hangup_started + (ordinary ? next_poll(r.window, steps, {}) : Clock::duration::zero());
+  const auto first = end_signalled(r) ? next_backstop_poll(steps, {}) : next_poll(r.window, steps, {});
+  r.next_poll = r.hangup_started + (ordinary ? first : Clock::duration::zero());
   reaper_queue_.emplace(r.next_poll, r.seq);
   reaper_wake_.notify_all();
 }
@@ -92,9 +98,10 @@ void Broker::schedule_poll(Record& r, Clock::time_point at) {
 
 void Broker::hurry_teardowns() {
   const auto now = Clock::now();
+  // The first teardowns in the queue whose end RAS does not signal on its own.
   std::vector<std::uint64_t> front;
   for (auto it = reaper_queue_.begin(); it != reaper_queue_.end() && front.size() < kHurriedPerNotification; ++it)
-    front.push_back(it->second);
+    if (const Record* r = find_seq(it->second); r && !end_signalled(*r)) front.push_back(it->second);
   bool hurried = false;
   for (auto seq : front) {
     Record* r = find_seq(seq);
@@ -142,7 +149,8 @@ void Broker::poll_teardown(Record& r, Clock::time_point now) {
   } else {
     log_->warn("reaper: {} {} status returned {} ({})", protocol::quoted(r.info.entry), r.info.id, rc, ras_.error_string(rc));
   }
-  auto at = r.hangup_started + next_poll(r.window, poll_steps(), elapsed);
+  const PollSteps steps = poll_steps();
+  auto at = r.hangup_started + (end_signalled(r) ? next_backstop_poll(steps, elapsed) : next_poll(r.window, steps, elapsed));
   // A stuck teardown is polled slowly, never forgotten.
   if (elapsed >= config_.teardown_timeout) {
     if (!r.info.stuck) {
@@ -157,6 +165,49 @@ void Broker::poll_teardown(Record& r, Clock::time_point now) {
     at = now + config_.stuck_poll;
   }
   schedule_poll(r, std::max(at, now));
+}
+
+bool Broker::end_signalled(const Record& r) const {
+  return r.termination_watched && termination_signal_ == TerminationSignal::at_end;
+}
+
+void Broker::watch_termination(Record& r) {
+  if (termination_signal_ == TerminationSignal::early || r.termination_watched ||
+      termination_watches_ >= kMaxTerminationWatches)
+    return;
+  std::weak_ptr<Broker> weak = weak_from_this();
+  const std::uint32_t rc = ras_.watch_termination(r.handle, [ex = ex_, weak, seq = r.seq] {
+    asio::post(ex, [weak, seq] {
+      if (auto self = weak.lock()) self->on_termination_signal(seq);
+    });
+  });
+  if (rc != ras::err::kSuccess) {
+    // A hint only: the schedule and the anonymous notification cover it.
+    log_->debug("reaper: {} {} RasConnectionNotification returned {} ({})", protocol::quoted(r.info.entry), r.info.id,
+                rc, ras_.error_string(rc));
+    return;
+  }
+  r.termination_watched = true;
+  ++termination_watches_;
+}
+
+void Broker::on_termination_signal(std::uint64_t seq) {
+  Record* r = find_seq(seq);
+  if (r == nullptr || r->info.state != ConnectionState::hanging_up) return;  // already reaped
+  r->hurried = true;
+  poll_teardown(*r, Clock::now());
+  const bool ended = find_seq(seq) == nullptr;
+  // One signal that came while the teardown went on is enough to distrust them all: the
+  // schedule is then what sees ends (an early signal's poll is wasted, not harmful).
+  const auto learned = ended ? TerminationSignal::at_end : TerminationSignal::early;
+  if (termination_signal_ == learned || termination_signal_ == TerminationSignal::early) return;
+  termination_signal_ = learned;
+  if (ended)
+    log_->info("reaper: RAS signalled a connection's termination once its teardown had ended; teardowns it "
+               "signals are polled only as a backstop now");
+  else
+    log_->info("reaper: RAS signalled a connection's termination while its teardown went on; the reaper keeps "
+               "to its schedule and asks for no more such signals");
 }
 
 asio::awaitable<void> Broker::reaper_loop() {

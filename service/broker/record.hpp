@@ -52,6 +52,9 @@ struct Record {
   // Whether this teardown teaches the entry's model: only an ordinary one, whose RasHangUp
   // answered 0 at hangup_started (not one taken back from the journal, nor a 668 or a 6).
   bool learn_teardown = false;
+  // Whether RAS was asked to signal this connection's termination (watch_termination, just
+  // before its RasHangUp): unwatched when the record goes (erase).
+  bool termination_watched = false;
 
   // Link watch: the dwError last logged for a connection RAS still reports Connected (a
   // multilink entry that lost a link), so that each poll does not log it again.

@@ -62,6 +62,10 @@ TeardownWindow first_teardown_window(const PollSteps& steps) {
   return {.start = Clock::duration::zero(), .end = steps.initial * kFirstWindowPolls, .step = steps.initial};
 }
 
+Clock::duration next_backstop_poll(const PollSteps& steps, Clock::duration elapsed) {
+  return elapsed + std::max(steps.initial, std::min(elapsed, steps.max));
+}
+
 Clock::duration next_poll(const TeardownWindow& window, const PollSteps& steps, Clock::duration elapsed) {
   // Before the window: doubling from `initial` (a poll at t, the next at 2t), never past the
   // window's start. An early end is seen within about the time already spent.

@@ -68,6 +68,11 @@ class TeardownModel {
 inline constexpr Clock::rep kFirstWindowPolls = 10;
 TeardownWindow first_teardown_window(const PollSteps& steps);
 
+// The polls of a teardown whose end RAS signals (a one-connection termination signal,
+// seen here to come once teardowns end): only a backstop for a missed signal, doubling from
+// `initial` up to `max`, so a missed one is still seen within about the time already spent.
+Clock::duration next_backstop_poll(const PollSteps& steps, Clock::duration elapsed);
+
 // When to poll next, as time since the RasHangUp, after looking at `elapsed` (0: at the
 // RasHangUp). Always later than `elapsed`.
 Clock::duration next_poll(const TeardownWindow& window, const PollSteps& steps, Clock::duration elapsed);

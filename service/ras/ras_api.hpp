@@ -128,6 +128,16 @@ class RasApi {
   // signals that some connection appeared or went away. It may be late or never come;
   // callers keep a slow poll as a backstop. Pass an empty function to stop.
   virtual void set_connection_notifier(std::function<void()> changed) = 0;
+
+  // RasConnectionNotification(h, event, RASCN_Disconnection) for one connection: `terminated`
+  // is invoked once (on any thread) when RAS signals that connection `h` was terminated.
+  // Microsoft does not say whether that is as its teardown starts or once it has ended
+  // (docs/ras-rules.md#watching): the caller finds out by polling. A hint like the notifier:
+  // it may be late or never come. Returns 0 once registered, else the error (6: RAS does
+  // not know the handle) and `terminated` is never invoked.
+  virtual std::uint32_t watch_termination(Handle h, std::function<void()> terminated) = 0;
+  // Ends a watch_termination: `terminated` is dropped unless already under way.
+  virtual void unwatch_termination(Handle h) = 0;
 };
 
 }  // namespace rasbroker::ras

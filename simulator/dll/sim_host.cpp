@@ -1,7 +1,9 @@
 // The simulated rasapi32.dll's process-wide state (lifetime rules: sim_host.hpp).
 #include "simulator/dll/sim_host.hpp"
 
+#include <cstdint>
 #include <exception>
+#include <memory>
 #include <utility>
 
 #include <nlohmann/json.hpp>
@@ -135,20 +137,28 @@ DWORD SimHost::register_notification(HRASCONN conn, HANDLE event, DWORD flags) {
   if ((flags & (RASCN_Connection | RASCN_Disconnection)) == 0) return ERROR_INVALID_PARAMETER;
   // RASCN_Connection makes sense only for "any connection".
   if ((flags & RASCN_Connection) != 0 && conn != INVALID_HANDLE_VALUE) return ERROR_INVALID_PARAMETER;
-  UniqueHandle dup;
-  if (!DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), dup.out(), 0, FALSE,
+  auto dup = std::make_shared<UniqueHandle>();
+  if (!DuplicateHandle(GetCurrentProcess(), event, GetCurrentProcess(), dup->out(), 0, FALSE,
                        DUPLICATE_SAME_ACCESS)) {
     return GetLastError();
   }
+  if (conn != INVALID_HANDLE_VALUE) {
+    // One connection: the engine signals it once, when that connection ends (as the
+    // scenario's notifications.one_connection reading says); 6 for a handle it does not know.
+    DWORD error = ERROR_SUCCESS;
+    const auto sim = engine(error);
+    if (!sim) return error;
+    const auto h = static_cast<ras::Handle>(reinterpret_cast<std::uintptr_t>(conn));
+    return sim->watch_termination(h, [dup] { SetEvent(dup->get()); });
+  }
   std::lock_guard lock(notify_mu_);
-  registrations_.push_back({conn, std::move(dup)});
+  registrations_.push_back({std::move(*dup)});
   return ERROR_SUCCESS;
 }
 
 void SimHost::signal_notifications() {
-  // The engine's notifier carries no detail (a hint, like RAS's): every registration is
-  // signalled, also one for a single connection's disconnection. A spurious signal costs
-  // the receiver one enumeration; the hint semantics allow it.
+  // The engine's notifier carries no detail (a hint, like RAS's): every registration for
+  // all connections is signalled on every change.
   std::lock_guard lock(notify_mu_);
   for (const auto& r : registrations_) SetEvent(r.event.get());
 }

@@ -42,8 +42,7 @@ class SimHost {
   DWORD register_notification(HRASCONN conn, HANDLE event, DWORD flags);
 
  private:
-  struct Registration {
-    HRASCONN conn;       // INVALID_HANDLE_VALUE: every connection
+  struct Registration {  // for every connection (one connection's are the engine's)
     UniqueHandle event;  // our duplicate
   };
 

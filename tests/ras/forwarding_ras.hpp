@@ -26,6 +26,10 @@ class ForwardingRas : public RasApi {
   void set_connection_notifier(std::function<void()> changed) override {
     to_.set_connection_notifier(std::move(changed));
   }
+  std::uint32_t watch_termination(Handle h, std::function<void()> terminated) override {
+    return to_.watch_termination(h, std::move(terminated));
+  }
+  void unwatch_termination(Handle h) override { to_.unwatch_termination(h); }
 
  private:
   RasApi& to_;

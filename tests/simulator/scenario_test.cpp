@@ -57,7 +57,8 @@ TEST(Scenario, DefaultsAndFullEntry) {
        "drop_mode": "disconnected_state", "teardown_never": true, "username": "alice", "password": "secret",
        "device_type": "PPPoE", "device_name": "WAN Miniport (PPPOE)"}],
     "connected": ["Office VPN"],
-    "notifications": {"delay_ms": 250, "drop_every": 3}, "null_phonebook": "system_phonebook"})json");
+    "notifications": {"delay_ms": 250, "drop_every": 3, "one_connection": "hang_up"},
+    "null_phonebook": "system_phonebook"})json");
   ASSERT_EQ(s.entries.size(), 2u);
   const auto& d = s.entries[0];
   EXPECT_EQ(d.connect, 800ms);
@@ -82,12 +83,14 @@ TEST(Scenario, DefaultsAndFullEntry) {
   EXPECT_EQ(s.connected, std::vector<std::string>{"Office VPN"});
   EXPECT_EQ(s.notifications.delay, 250ms);
   EXPECT_EQ(s.notifications.drop_every, 3u);
+  EXPECT_EQ(s.notifications.one_connection, TerminationSignal::hang_up);
   EXPECT_EQ(s.null_phonebook, NullPhonebook::system_phonebook);
 
   // json built in C++ (signed integers) parses the same way.
   const auto j = nlohmann::json{{"entries", {{{"name", "X"}, {"connect_ms", 5}}}}};
   EXPECT_EQ(parse_scenario(j).entries[0].connect, 5ms);
   EXPECT_EQ(parse_scenario(j).null_phonebook, NullPhonebook::all_users_and_caller);
+  EXPECT_EQ(parse_scenario(j).notifications.one_connection, TerminationSignal::teardown_ended);
 }
 
 // Entry names are found as RAS finds phonebook sections: without regard to case.
@@ -193,6 +196,8 @@ TEST(Scenario, RejectsInvalidWithKeyPathAndProblem) {
       {R"({"entries": [], "notifications": {"delay": 5}})", "notifications: unknown key \"delay\""},
       {R"({"entries": [], "notifications": {"drop_every": -2}})",
        "notifications.drop_every: must be a non-negative integer"},
+      {R"({"entries": [], "notifications": {"one_connection": "never"}})",
+       "notifications.one_connection: unknown reading \"never\" (one of teardown_ended, hang_up)"},
   };
   for (const auto& c : cases) {
     try {

@@ -4,6 +4,7 @@
 #include <windows.h>
 #include <ras.h>
 
+#include <cstdint>
 #include <utility>
 
 #include <boost/asio/as_tuple.hpp>
@@ -23,8 +24,8 @@ struct ConnectionWatch::Waiter {
   std::function<void()> changed;
 };
 
-asio::awaitable<void> ConnectionWatch::wait_loop(std::shared_ptr<Waiter> w) {
-  for (;;) {
+asio::awaitable<void> ConnectionWatch::wait_loop(std::shared_ptr<Waiter> w, bool once) {
+  for (bool more = true; more; more = !once) {
     auto [ec] = co_await w->event.async_wait(asio::as_tuple(asio::use_awaitable));
     // Closed by the watch's destructor: a signal that was already queued is dropped too.
     if (ec || !w->event.is_open()) co_return;
@@ -37,18 +38,28 @@ asio::awaitable<void> ConnectionWatch::wait_loop(std::shared_ptr<Waiter> w) {
 }
 
 ConnectionWatch::ConnectionWatch(const asio::any_io_executor& ex, std::function<void()> changed) {
+  start(ex, std::nullopt, std::move(changed));
+}
+
+ConnectionWatch::ConnectionWatch(const asio::any_io_executor& ex, Handle one, std::function<void()> terminated) {
+  start(ex, one, std::move(terminated));
+}
+
+void ConnectionWatch::start(const asio::any_io_executor& ex, std::optional<Handle> one, std::function<void()> f) {
   HANDLE event = CreateEventW(nullptr, FALSE, FALSE, nullptr);
   if (event == nullptr) {
     error_ = GetLastError();
     return;
   }
-  auto waiter = std::make_shared<Waiter>(ex, event, std::move(changed));
+  auto waiter = std::make_shared<Waiter>(ex, event, std::move(f));
   // RASCN_Connection is only valid for "every connection" (INVALID_HANDLE_VALUE).
-  error_ = RasConnectionNotificationW(static_cast<HRASCONN>(INVALID_HANDLE_VALUE), event,
-                                      RASCN_Connection | RASCN_Disconnection);
+  error_ = one ? RasConnectionNotificationW(reinterpret_cast<HRASCONN>(static_cast<std::uintptr_t>(*one)), event,
+                                            RASCN_Disconnection)
+               : RasConnectionNotificationW(static_cast<HRASCONN>(INVALID_HANDLE_VALUE), event,
+                                            RASCN_Connection | RASCN_Disconnection);
   if (error_ != ERROR_SUCCESS) return;  // `waiter` closes the event
   waiter_ = waiter;
-  asio::co_spawn(ex, wait_loop(std::move(waiter)), asio::detached);
+  asio::co_spawn(ex, wait_loop(std::move(waiter), /*once=*/one.has_value()), asio::detached);
 }
 
 ConnectionWatch::~ConnectionWatch() {

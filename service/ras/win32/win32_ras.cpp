@@ -58,6 +58,7 @@ Win32Ras::Win32Ras(boost::asio::any_io_executor ex) : ex_(std::move(ex)) {
 
 Win32Ras::~Win32Ras() {
   watch_.reset();
+  termination_watches_.clear();
   std::lock_guard lock(mu_);
   for (const auto& [h, id] : contexts_) DialContexts::instance().remove(id);
   contexts_.clear();
@@ -180,5 +181,14 @@ void Win32Ras::set_connection_notifier(std::function<void()> changed) {
   // ("it may be late or never come").
   if (watch->error() == ERROR_SUCCESS) watch_ = std::move(watch);
 }
+
+std::uint32_t Win32Ras::watch_termination(Handle h, std::function<void()> terminated) {
+  auto watch = std::make_unique<ConnectionWatch>(ex_, h, std::move(terminated));
+  const std::uint32_t rc = watch->error();
+  if (rc == ERROR_SUCCESS) termination_watches_[h] = std::move(watch);  // replaces (and closes) an older one
+  return rc;
+}
+
+void Win32Ras::unwatch_termination(Handle h) { termination_watches_.erase(h); }
 
 }  // namespace rasbroker::ras

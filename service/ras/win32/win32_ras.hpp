@@ -43,6 +43,9 @@ class Win32Ras final : public RasApi {
   // RasGetErrorStringW for RAS codes, FormatMessageW for the others, else "error <n>".
   std::string error_string(std::uint32_t code) override;
   void set_connection_notifier(std::function<void()> changed) override;
+  // Call on the executor, like set_connection_notifier: `terminated` is delivered there.
+  std::uint32_t watch_termination(Handle h, std::function<void()> terminated) override;
+  void unwatch_termination(Handle h) override;
 
  private:
   void release_contexts(Handle h);
@@ -51,6 +54,7 @@ class Win32Ras final : public RasApi {
   std::mutex mu_;
   std::multimap<Handle, std::uintptr_t> contexts_;  // dial context ids per handle, until hang-up
   std::unique_ptr<win32::ConnectionWatch> watch_;
+  std::map<Handle, std::unique_ptr<win32::ConnectionWatch>> termination_watches_;  // until unwatched
 };
 
 }  // namespace rasbroker::ras

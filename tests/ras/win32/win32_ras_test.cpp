@@ -453,6 +453,44 @@ TEST_F(Win32RasTest, ConnectionNotifierFiresOnTheExecutorOnConnectAndOnTeardown)
   EXPECT_EQ(io_.stopped(), true) << "no wait left behind on the executor";
 }
 
+TEST_F(Win32RasTest, TerminationWatchSignalsOneConnectionOnceOnTheExecutor) {
+  // The simulator's default reading: signalled once the teardown has ended.
+  start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 200},
+      {"name": "Lab", "connect_ms": 0, "teardown_ms": 0}]})");
+  Win32Ras ras(io_.get_executor());
+  const auto office = ras.dial(request("Office VPN"), {});
+  const auto lab = ras.dial(request("Lab"), {});
+  ASSERT_EQ(office.error, 0u);
+  ASSERT_EQ(lab.error, 0u);
+  int office_signals = 0;
+  bool on_this_thread = true;
+  const auto me = std::this_thread::get_id();
+  ASSERT_EQ(ras.watch_termination(office.handle, [&] {
+    ++office_signals;
+    on_this_thread = on_this_thread && std::this_thread::get_id() == me;
+  }), 0u);
+  // Another connection's end does not signal it.
+  ASSERT_EQ(ras.hang_up(lab.handle), 0u);
+  EXPECT_EQ(reap(ras, lab.handle), err::kInvalidHandle);
+  io_.restart();
+  io_.poll();
+  EXPECT_EQ(office_signals, 0);
+  ASSERT_EQ(ras.hang_up(office.handle), 0u);
+  ASSERT_TRUE(run_until(io_, [&] { return office_signals == 1; }));
+  // Signalled once its teardown had ended (DotRas #80's reading, the simulator's default).
+  ConnectStatus st;
+  EXPECT_EQ(ras.get_connect_status(office.handle, st), err::kInvalidHandle);
+  EXPECT_TRUE(on_this_thread);
+  ras.unwatch_termination(office.handle);
+  io_.restart();
+  io_.poll();
+  EXPECT_EQ(office_signals, 1);
+  EXPECT_TRUE(io_.stopped()) << "no wait left behind on the executor";
+  // A handle RAS no longer knows: 6, and nothing waits.
+  EXPECT_EQ(ras.watch_termination(office.handle, [] {}), err::kInvalidHandle);
+  EXPECT_EQ(leak_report()["clean"], true) << leak_report().dump();
+}
+
 TEST_F(Win32RasTest, ConnectionNotifierLeavesNoWaitWhenTheBackendGoesFirst) {
   start(R"({"entries": [{"name": "Office VPN", "connect_ms": 0, "teardown_ms": 0}]})");
   int signals = 0;
