@@ -55,6 +55,7 @@ const std::vector<ScenarioFault>& scenario_faults() {
       {"enum_lists_dials_in_progress", [](sim::Scenario& s, Rng&) { s.enum_lists = sim::EnumLists::not_hung_up; }},
       {"late_notifications", [](sim::Scenario& s, Rng& rng) { s.notifications.delay = milliseconds(rng.between(100, 10'000)); }},
       {"lost_notifications", [](sim::Scenario& s, Rng& rng) { s.notifications.drop_every = static_cast<std::uint32_t>(rng.between(1, 4)); }},
+      {"termination_signalled_as_teardown_starts", [](sim::Scenario& s, Rng&) { s.notifications.one_connection = sim::TerminationSignal::hang_up; }},
       {"connected_by_someone_else", [](sim::Scenario& s, Rng& rng) { s.connected = {s.entries[rng.below(s.entries.size())].name}; }},
   };
   return faults;
