@@ -39,6 +39,7 @@ void Broker::adopt_new_connections() {
     return;
   }
   ++enumerations_;
+  index_.reserve(records_.size() + active.size());  // at start, all of them may be adopted at once
   for (const auto& c : active)
     if (!find_handle(c.handle)) consider_newcomer(c);
   forget_unlisted(active);

@@ -139,7 +139,10 @@ std::vector<Record*> Broker::select(const protocol::Selector& which) {
 
 Record& Broker::add_record(ras::Handle h, const std::string& entry, const std::string& phonebook) {
   const auto seq = next_seq_++;
-  Record& r = records_[seq];
+  // Sequence numbers only grow: the new record goes at the end of the map (the hint spares
+  // the search; a wrong hint would only cost it).
+  Record& r = records_.emplace_hint(records_.end(), std::piecewise_construct, std::forward_as_tuple(seq),
+                                    std::forward_as_tuple())->second;
   r.seq = seq;
   r.handle = h;
   r.info.id = "c" + std::to_string(seq);
@@ -182,7 +185,7 @@ void Broker::set_state(Record& r, ConnectionState state) {
 std::optional<std::string> Broker::index_problem() const {
   for (const auto& [seq, r] : records_) {
     const auto* seqs = index_.by_entry(r.info.entry);
-    if (!seqs || !seqs->contains(seq)) return r.info.id + " is not found by its entry";
+    if (!seqs || !std::binary_search(seqs->begin(), seqs->end(), seq)) return r.info.id + " is not found by its entry";
     const auto holder = index_.by_handle(r.handle);
     const auto it = holder ? records_.find(*holder) : records_.end();
     if (it == records_.end() || it->second.handle != r.handle) return r.info.id + " is not found by its handle";
