@@ -74,7 +74,10 @@ void Broker::start() {
     });
   });
   restore_from_journal();
+  start_adoption_.emplace();
   adopt_new_connections();
+  if (start_adoption_->count() != 0) log_->info("{}", start_adoption_->line());
+  start_adoption_.reset();
   arm_pins();  // after the journal and adoption: a pinned entry already up is followed, not dialled
   asio::co_spawn(ex_, [self = shared_from_this()] { return self->reaper_loop(); },
                  asio::bind_cancellation_slot(reaper_cancel_.slot(), asio::detached));
