@@ -7,6 +7,16 @@
 
 namespace rasbroker::broker {
 
+namespace {
+
+std::string joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const auto& p : parts) out += (out.empty() ? "" : ", ") + p;
+  return out;
+}
+
+}  // namespace
+
 void AdoptionSummary::add(std::string_view entry, std::string_view id, std::uint32_t ras_flags) {
   namespace flag = ras::conn_flags;
   ++count_;
@@ -26,7 +36,7 @@ std::string AdoptionSummary::line() const {
   if (owner_service_) owners.push_back(fmt::format("{} the service's account", owner_service_));
   if (owner_unknown_) owners.push_back(fmt::format("{} unknown", owner_unknown_));
   std::string text = fmt::format("adoption: {} connection(s) dialled by other processes adopted at start ({}; owners: {}): {}",
-                                 count_, fmt::join(phonebooks, ", "), fmt::join(owners, ", "), fmt::join(named_, ", "));
+                                 count_, joined(phonebooks), joined(owners), joined(named_));
   if (count_ > named_.size()) text += fmt::format(" and {} more", count_ - named_.size());
   text += "; each one's detail is logged at debug";
   return text;
