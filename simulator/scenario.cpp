@@ -6,7 +6,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <set>
 #include <sstream>
 #include <string_view>
 #include <utility>
@@ -287,13 +286,16 @@ const EntrySpec* Scenario::find(std::string_view name) const {
 }
 
 EntryIndex::EntryIndex(const std::vector<EntrySpec>& entries) {
+  by_name_.reserve(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) add(entries[i].name, i);
 }
 
-bool EntryIndex::add(const std::string& name, std::size_t i) { return by_name_.emplace(name, i).second; }
+bool EntryIndex::add(const std::string& name, std::size_t i) {
+  return by_name_.emplace(protocol::entry_name_key(name), i).second;
+}
 
 std::optional<std::size_t> EntryIndex::find(std::string_view name) const {
-  const auto it = by_name_.find(name);
+  const auto it = by_name_.find(protocol::entry_name_key(name));
   if (it == by_name_.end()) return std::nullopt;
   return it->second;
 }
@@ -310,6 +312,7 @@ Scenario parse_scenario(const json& doc) {
   const auto& entries = doc["entries"];
   if (!entries.is_array()) fail("entries", "must be an array of entry objects");
   scenario.entries.reserve(entries.size());  // 10,000 entries: no regrowth, each moved once
+  index.reserve(entries.size());
   for (std::size_t i = 0; i < entries.size(); ++i) {
     const std::string path = "entries[" + std::to_string(i) + "]";
     auto spec = parse_entry(entries[i], path);
@@ -330,10 +333,14 @@ Scenario parse_scenario(const json& doc) {
     return i ? &scenario.entries[*i] : nullptr;
   };
 
-  std::set<std::string> connected_names, race_names;  // in the entries' own spelling
+  // Which entries `connected` and `enum_race` name, by position in `entries`.
+  std::vector<bool> is_connected(scenario.entries.size()), is_raced(scenario.entries.size());
+  const auto position = [&](const EntrySpec* entry) { return static_cast<std::size_t>(entry - scenario.entries.data()); };
   if (doc.contains("connected")) {
     const auto& connected = doc["connected"];
     if (!connected.is_array()) fail("connected", "must be an array of entry names or objects");
+    scenario.connected.reserve(connected.size());
+    scenario.connected_origins.reserve(connected.size());
     for (std::size_t i = 0; i < connected.size(); ++i) {
       const std::string path = "connected[" + std::to_string(i) + "]";
       std::string name;
@@ -341,7 +348,8 @@ Scenario parse_scenario(const json& doc) {
       const EntrySpec* entry = find(name);
       if (entry == nullptr) fail(path, "no entry named " + quote(name));
       // Kept in the entry's own spelling, which is also what RAS reports for the connection.
-      if (!connected_names.insert(entry->name).second) fail(path, "entry " + quote(name) + " listed twice");
+      if (is_connected[position(entry)]) fail(path, "entry " + quote(name) + " listed twice");
+      is_connected[position(entry)] = true;
       scenario.connected.push_back(entry->name);
     }
   }
@@ -354,9 +362,10 @@ Scenario parse_scenario(const json& doc) {
       const auto name = string_value(race[i], path);
       const EntrySpec* entry = find(name);
       if (entry == nullptr) fail(path, "no entry named " + quote(name));
-      if (!race_names.insert(entry->name).second) fail(path, "entry " + quote(name) + " listed twice");
+      if (is_raced[position(entry)]) fail(path, "entry " + quote(name) + " listed twice");
+      is_raced[position(entry)] = true;
       // Connected from the start, it could not appear during an enumeration.
-      if (connected_names.contains(entry->name)) fail(path, "entry " + quote(name) + " is already in \"connected\"");
+      if (is_connected[position(entry)]) fail(path, "entry " + quote(name) + " is already in \"connected\"");
       scenario.enum_race.push_back(entry->name);
     }
   }

@@ -50,10 +50,19 @@ char32_t fold(char32_t c) noexcept {
   return c;
 }
 
+char ascii_lower(unsigned char c) noexcept { return static_cast<char>(c >= 'A' && c <= 'Z' ? c + 0x20 : c); }
+
 // -1, 0, 1 like strcmp, on folded code points.
 int compare_folded(std::string_view a, std::string_view b) noexcept {
   std::size_t i = 0, j = 0;
   while (i < a.size() && j < b.size()) {
+    const auto ca = static_cast<unsigned char>(a[i]), cb = static_cast<unsigned char>(b[j]);
+    if ((ca | cb) < 0x80) {  // both ASCII, the usual case: no decoding
+      const auto x = static_cast<unsigned char>(ascii_lower(ca)), y = static_cast<unsigned char>(ascii_lower(cb));
+      if (x != y) return x < y ? -1 : 1;
+      ++i, ++j;
+      continue;
+    }
     const char32_t x = fold(next_code_point(a, i));
     const char32_t y = fold(next_code_point(b, j));
     if (x != y) return x < y ? -1 : 1;
@@ -61,6 +70,21 @@ int compare_folded(std::string_view a, std::string_view b) noexcept {
   if (i < a.size()) return 1;
   if (j < b.size()) return -1;
   return 0;
+}
+
+// Appends c in UTF-8's form, extended to 21 bits (invalid bytes are marked 0x110000 + byte,
+// and a 4-byte sequence decodes to at most 0x1FFFFF): injective, prefix-free, order-keeping.
+void append_code_point(std::string& out, char32_t c) {
+  const auto byte = [&](std::uint32_t b) { out.push_back(static_cast<char>(b)); };
+  if (c < 0x80) {
+    byte(c);
+  } else if (c < 0x800) {
+    byte(0xC0 | (c >> 6)), byte(0x80 | (c & 0x3F));
+  } else if (c < 0x10000) {
+    byte(0xE0 | (c >> 12)), byte(0x80 | ((c >> 6) & 0x3F)), byte(0x80 | (c & 0x3F));
+  } else {
+    byte(0xF0 | (c >> 18)), byte(0x80 | ((c >> 12) & 0x3F)), byte(0x80 | ((c >> 6) & 0x3F)), byte(0x80 | (c & 0x3F));
+  }
 }
 
 bool is_alphanumeric(char32_t c) noexcept {
@@ -78,6 +102,21 @@ bool same_entry(std::string_view a, std::string_view b) noexcept { return compar
 
 bool EntryNameLess::operator()(std::string_view a, std::string_view b) const noexcept {
   return compare_folded(a, b) < 0;
+}
+
+std::string entry_name_key(std::string_view name) {
+  std::string key;
+  key.reserve(name.size());
+  for (std::size_t i = 0; i < name.size();) {
+    const auto b = static_cast<unsigned char>(name[i]);
+    if (b < 0x80) {
+      key.push_back(ascii_lower(b));
+      ++i;
+    } else {
+      append_code_point(key, fold(next_code_point(name, i)));
+    }
+  }
+  return key;
 }
 
 std::string entry_name_problem(std::string_view name) {

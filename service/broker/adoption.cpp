@@ -39,6 +39,7 @@ void Broker::adopt_new_connections() {
     return;
   }
   ++enumerations_;
+  index_.reserve(records_.size() + active.size());  // at start, all of them may be adopted at once
   for (const auto& c : active)
     if (!find_handle(c.handle)) consider_newcomer(c);
   forget_unlisted(active);
@@ -120,8 +121,12 @@ void Broker::consider_newcomer(const ras::ActiveConnection& c) {
   r.logon_luid = c.logon_luid;
   // Who dialled it, where RAS can tell (RASCONN.luid's logon session): no process of ours.
   if (!c.logon_user.empty()) r.info.owner = protocol::Owner{0, c.logon_user};
-  log_->info("adoption: {} {} (handle {:#x}, dialled by another process; {})", protocol::quoted(r.info.entry), r.info.id, r.handle,
-             describe_origin(c));
+  // At start, one summary line for all of them (broker/adoption_summary.hpp); later, a line each.
+  const auto level = start_adoption_ ? spdlog::level::debug : spdlog::level::info;
+  if (start_adoption_) start_adoption_->add(r.info.entry, r.info.id, c.flags);
+  if (log_->should_log(level))
+    log_->log(level, "adoption: {} {} (handle {:#x}, dialled by another process; {})", protocol::quoted(r.info.entry), r.info.id,
+              r.handle, describe_origin(c));
   publish(r);
   watch_wake_.notify_all();
 }

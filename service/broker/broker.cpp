@@ -74,7 +74,10 @@ void Broker::start() {
     });
   });
   restore_from_journal();
+  start_adoption_.emplace();
   adopt_new_connections();
+  if (start_adoption_->count() != 0) log_->info("{}", start_adoption_->line());
+  start_adoption_.reset();
   arm_pins();  // after the journal and adoption: a pinned entry already up is followed, not dialled
   asio::co_spawn(ex_, [self = shared_from_this()] { return self->reaper_loop(); },
                  asio::bind_cancellation_slot(reaper_cancel_.slot(), asio::detached));
@@ -139,7 +142,10 @@ std::vector<Record*> Broker::select(const protocol::Selector& which) {
 
 Record& Broker::add_record(ras::Handle h, const std::string& entry, const std::string& phonebook) {
   const auto seq = next_seq_++;
-  Record& r = records_[seq];
+  // Sequence numbers only grow: the new record goes at the end of the map (the hint spares
+  // the search; a wrong hint would only cost it).
+  Record& r = records_.emplace_hint(records_.end(), std::piecewise_construct, std::forward_as_tuple(seq),
+                                    std::forward_as_tuple())->second;
   r.seq = seq;
   r.handle = h;
   r.info.id = "c" + std::to_string(seq);
@@ -186,7 +192,7 @@ void Broker::set_state(Record& r, ConnectionState state) {
 std::optional<std::string> Broker::index_problem() const {
   for (const auto& [seq, r] : records_) {
     const auto* seqs = index_.by_entry(r.info.entry);
-    if (!seqs || !seqs->contains(seq)) return r.info.id + " is not found by its entry";
+    if (!seqs || !std::binary_search(seqs->begin(), seqs->end(), seq)) return r.info.id + " is not found by its entry";
     const auto holder = index_.by_handle(r.handle);
     const auto it = holder ? records_.find(*holder) : records_.end();
     if (it == records_.end() || it->second.handle != r.handle) return r.info.id + " is not found by its handle";

@@ -32,6 +32,7 @@
 #include "core/notifier.hpp"
 #include "events/admin_events.hpp"
 #include "broker/record.hpp"
+#include "broker/adoption_summary.hpp"
 #include "broker/record_index.hpp"
 #include "journal/journal.hpp"
 #include "ras/ras_api.hpp"
@@ -294,6 +295,9 @@ class Broker : public std::enable_shared_from_this<Broker> {
   RecordIndex index_;  // records_ by handle and by entry: add_record, restore_record and erase keep it
   std::map<ras::Handle, Unadopted> unadopted_;  // as of the last enumeration
   std::size_t unadopted_waiting_ = 0;            // those of unadopted_ not down
+  // Set while start() adopts: the connections found are logged as one summary line at info
+  // (each at debug); null afterwards, when each adoption logs its own line at info.
+  std::optional<AdoptionSummary> start_adoption_;
   std::uint64_t enumerations_ = 0;               // RasEnumConnections made: a stepped look's prune defers to a newer one
   std::uint64_t next_seq_ = 1;
   std::vector<std::weak_ptr<Subscription>> subscriptions_;

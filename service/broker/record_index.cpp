@@ -1,21 +1,33 @@
 #include "broker/record_index.hpp"
 
+#include <algorithm>
 #include <charconv>
 
 namespace rasbroker::broker {
 
 void RecordIndex::add(std::uint64_t seq, ras::Handle handle, const std::string& entry) {
   by_handle_.emplace(handle, seq);
-  if (by_entry_[entry].insert(seq).second) ++entry_records_;
+  auto& seqs = by_entry_[protocol::entry_name_key(entry)];
+  const auto at = std::lower_bound(seqs.begin(), seqs.end(), seq);
+  if (at != seqs.end() && *at == seq) return;
+  seqs.insert(at, seq);
+  ++entry_records_;
 }
 
 void RecordIndex::remove(std::uint64_t seq, ras::Handle handle, const std::string& entry) {
   by_handle_.erase({handle, seq});
-  const auto it = by_entry_.find(entry);
+  const auto it = by_entry_.find(protocol::entry_name_key(entry));
   if (it == by_entry_.end()) return;
-  entry_records_ -= it->second.erase(seq);
-  if (it->second.empty()) by_entry_.erase(it);
+  auto& seqs = it->second;
+  const auto at = std::lower_bound(seqs.begin(), seqs.end(), seq);
+  if (at != seqs.end() && *at == seq) {
+    seqs.erase(at);
+    --entry_records_;
+  }
+  if (seqs.empty()) by_entry_.erase(it);
 }
+
+void RecordIndex::reserve(std::size_t records) { by_entry_.reserve(records); }
 
 std::optional<std::uint64_t> RecordIndex::by_handle(ras::Handle handle) const {
   const auto it = by_handle_.lower_bound({handle, 0});
@@ -23,8 +35,8 @@ std::optional<std::uint64_t> RecordIndex::by_handle(ras::Handle handle) const {
   return it->second;
 }
 
-const std::set<std::uint64_t>* RecordIndex::by_entry(std::string_view entry) const {
-  const auto it = by_entry_.find(entry);
+const std::vector<std::uint64_t>* RecordIndex::by_entry(std::string_view entry) const {
+  const auto it = by_entry_.find(protocol::entry_name_key(entry));
   return it == by_entry_.end() ? nullptr : &it->second;
 }
 

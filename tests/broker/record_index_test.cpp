@@ -23,11 +23,11 @@ TEST(RecordIndexTest, FindsTheOldestHolderOfAHandleAndForgetsWhatIsRemoved) {
   EXPECT_EQ(index.by_handle(0x10), 3u);
   EXPECT_EQ(index.by_handle(0x30), std::nullopt);
   ASSERT_NE(index.by_entry("OFFICE VPN"), nullptr);
-  EXPECT_EQ(*index.by_entry("OFFICE VPN"), (std::set<std::uint64_t>{3, 4}));
+  EXPECT_EQ(*index.by_entry("OFFICE VPN"), (std::vector<std::uint64_t>{3, 4}));
 
   index.remove(3, 0x10, "Office VPN");
   EXPECT_EQ(index.by_handle(0x10), 5u);
-  EXPECT_EQ(*index.by_entry("Office VPN"), (std::set<std::uint64_t>{4}));
+  EXPECT_EQ(*index.by_entry("Office VPN"), (std::vector<std::uint64_t>{4}));
   index.remove(4, 0x20, "office vpn");
   EXPECT_EQ(index.by_entry("Office VPN"), nullptr);
   EXPECT_EQ(index.by_handle(0x20), std::nullopt);

@@ -3,6 +3,7 @@
 
 #include <set>
 #include <string>
+#include <vector>
 
 #include "rasbroker/protocol/entry_name.hpp"
 #include "rasbroker/protocol/errors.hpp"
@@ -35,6 +36,25 @@ TEST(EntryName, OrderIsConsistentWithTheComparison) {
   EXPECT_TRUE(names.contains(std::string_view("BRANCH VPN")));
   EXPECT_FALSE(names.insert("OFFICE VPN").second);
   EXPECT_FALSE(names.contains("Home"));
+}
+
+// The folded key (entry_name_key) agrees with the comparison, name pair by name pair: equal
+// keys exactly for the same entry, and bytewise order as EntryNameLess orders the names.
+TEST(EntryName, TheFoldedKeyAgreesWithTheComparisonOnEveryPair) {
+  const std::vector<std::string> names{
+      "", "a", "A", "ab", "Office VPN", "office vpn", "OFFICE VPN", "Office VPN2", "Office  VPN", "Büro VPN",
+      "BÜRO vpn", "büro", "Łódź", "łÓDŹ", "Офис", "ОФИС", "ΑΘΗΝΑ", "αθηνα", "東京", "京東", "a\xff", "A\xff",
+      "a\xfe", "a\xc3", "\xf4\x90\x82\x80", "\x80", "\xc0\x80", "Z", "z", "[", "_", "\x7f", "Ÿ", "ÿ", "ÿa",
+      "ÀÞ", "àþ", "×", "÷", "Ğ", "ğ", "Ĺ", "ĺ", "Ž", "ž", "Ѐ", "ѐ", "\xf7\xbf\xbf\xbf", std::string("a\0b", 3)};
+  const EntryNameLess less;
+  for (const auto& a : names)
+    for (const auto& b : names) {
+      const auto ka = entry_name_key(a), kb = entry_name_key(b);
+      EXPECT_EQ(ka == kb, same_entry(a, b)) << a << " / " << b;
+      EXPECT_EQ(ka < kb, less(a, b)) << a << " / " << b;
+    }
+  EXPECT_EQ(entry_name_key("Office VPN"), "office vpn");  // ASCII: the lower-case spelling
+  EXPECT_EQ(entry_name_key("BÜRO"), "büro");
 }
 
 TEST(EntryName, RefusesWhatRasValidateEntryNameRefuses) {

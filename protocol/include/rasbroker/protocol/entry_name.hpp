@@ -4,7 +4,8 @@
 //
 // Phonebooks are INI-style files with one [Entry Name] section per entry, and Windows
 // looks sections up without regard to case: "office vpn" and "Office VPN" are one entry.
-// Every comparison of entry names in the project goes through same_entry / EntryNameLess.
+// Every comparison of entry names in the project goes through same_entry / EntryNameLess,
+// or through entry_name_key where an index folds each name once.
 //
 // Case folding is the simple one-to-one mapping for ASCII, Latin-1, Latin Extended-A,
 // Greek and Cyrillic (the scripts of the phonebooks we expect); other characters compare
@@ -23,6 +24,14 @@ struct EntryNameLess {
   using is_transparent = void;
   bool operator()(std::string_view a, std::string_view b) const noexcept;
 };
+
+// The name as RAS compares it, as bytes: two names are one entry exactly when their keys are
+// equal (same_entry), and keys compare bytewise in EntryNameLess's order. Indexes of many
+// names (the broker's records, the simulator's entries) fold each name once into a hash
+// key instead of decoding and folding both names at every comparison of a tree walk.
+// Each folded code point is written in UTF-8's form (up to 4 bytes, 21 bits, so that the
+// marks of invalid bytes fit); ASCII names give their lower-case spelling.
+std::string entry_name_key(std::string_view name);
 
 // What RasValidateEntryName would refuse in this name, as a sentence ("" when it is
 // acceptable): at least one alphanumeric character, none of | > < ? * \ / :, not
