@@ -261,23 +261,34 @@ class Bench:
         print("figure 1: ping vs raw echo, Unix socket", flush=True)
         scenario = {"entries": entries(["Office VPN"])}
         results = {}
-        for pin in ((0, 1), (None, None)):  # 1 client pinned (server core 0, client core 1); 64 unpinned
+        many = self.p["many"]
+        # 1 client pinned (server core 0, client core 1); 64 unpinned; and, for context, 64 with
+        # each server held to one core (clients on the other): the echo's thread per client
+        # uses both cores, the broker's one service thread one.
+        runs = [((0, 1), 1, 1), ((None, None), many, many)]
+        if self.pin:
+            runs.append(((0, 1), many, "equal"))
+        for pin, clients, key in runs:
             srv_cpu, cli_cpu = pin if self.pin else (None, None)
-            echo_sock = os.path.join(self.work, f"echo-{pin[0]}.sock")
+            echo_sock = os.path.join(self.work, f"echo-{pin[0]}-{key}.sock")
             echo = subprocess.Popen([self.bin("line_echo"), echo_sock], preexec_fn=pinned(srv_cpu))
             daemon = Daemon(self, "ping", scenario, cpu=srv_cpu)
             try:
                 while not os.path.exists(echo_sock):
                     time.sleep(0.01)
-                clients = 1 if pin[0] is not None else self.p["many"]
                 for _ in range(self.p["ping_reps"]):  # paired: echo then broker, each repetition
                     for what, ep in (("echo", echo_sock), ("broker", daemon.sock)):
-                        results.setdefault((what, clients), []).append(self.ping(ep, clients, cli_cpu))
+                        results.setdefault((what, key), []).append(self.ping(ep, clients, cli_cpu))
             finally:
                 daemon.stop()
                 echo.kill()
                 echo.wait()
         self.ping_rows("1", "Unix socket", results, pinned_note=" (pinned)" if self.pin else "")
+        if self.pin:
+            b = median([r["throughput"] for r in results[("broker", "equal")]])
+            e = median([r["throughput"] for r in results[("echo", "equal")]])
+            self.add("1", f"Unix socket: throughput, {many} clients, each server on one core", f"{b:.0f} req/s",
+                     f"echo {e:.0f} req/s", f"{100 * b / e:.0f} %")
 
     def ping_rows(self, fig, transport, results, pinned_note=""):
         many = self.p["many"]
