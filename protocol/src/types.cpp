@@ -61,6 +61,9 @@ std::optional<TimePoint> parse_rfc3339(std::string_view s) {
     }
     if (n == 0) return std::nullopt;
     for (; n < 9; ++n) nanos *= 10;
+    // The protocol's precision is the millisecond (format_rfc3339): finer digits are accepted
+    // and dropped, so that a time read and written again is the time read (found by fuzz_jsonrpc).
+    nanos -= nanos % 1'000'000;
   }
   if (pos + 1 != s.size() || s[pos] != 'Z') return std::nullopt;
 

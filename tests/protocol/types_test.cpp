@@ -80,6 +80,12 @@ TEST(Rfc3339, ParsesOtherFractions) {
   EXPECT_EQ(rp::parse_rfc3339("2026-11-25T13:33:41Z"), base);
   EXPECT_EQ(rp::parse_rfc3339("2026-11-25T13:33:41.5Z"), base + milliseconds{500});
   EXPECT_EQ(rp::parse_rfc3339("2026-11-25T13:33:41.123000Z"), base + milliseconds{123});
+  // Past the millisecond, digits are dropped: read and written again, a time is the same.
+  const auto fine = rp::parse_rfc3339("2026-11-25T13:33:41.567567Z");
+  ASSERT_TRUE(fine.has_value());
+  EXPECT_EQ(*fine, base + milliseconds{567});
+  EXPECT_EQ(rp::format_rfc3339(*fine), "2026-11-25T13:33:41.567Z");
+  EXPECT_EQ(rp::parse_rfc3339("1969-12-31T23:59:59.999999999Z"), rp::TimePoint{} - milliseconds{1});
 }
 
 TEST(Rfc3339, RejectsOtherForms) {

@@ -16,7 +16,9 @@ using TimePoint = std::chrono::system_clock::time_point;
 
 // RFC 3339 UTC with milliseconds: "2026-11-25T13:33:41.123Z".
 std::string format_rfc3339(TimePoint t);
-std::optional<TimePoint> parse_rfc3339(std::string_view s);  // accepts the form above, 'Z' only
+// Accepts the form above with 0 to 9 fractional digits, 'Z' only; digits past the
+// millisecond are dropped (the protocol's precision: what is read is written back the same).
+std::optional<TimePoint> parse_rfc3339(std::string_view s);
 
 enum class ConnectionState { dialing, connected, hanging_up, gone };
 // Why a connection is hanging up or gone.
